@@ -1,0 +1,42 @@
+package investigation
+
+// Environment variable keys set on the Lambda functions by the functions
+// construct and read by the handlers' configuration.
+const (
+	EnvTableName          = "CASEFILE_TABLE_NAME"
+	EnvTopicARN           = "CASEFILE_TOPIC_ARN"
+	EnvResultsBucket      = "CASEFILE_RESULTS_BUCKET"
+	EnvEvidenceBucket     = "CASEFILE_EVIDENCE_BUCKET"
+	EnvAMIParameter       = "CASEFILE_AMI_PARAMETER"
+	EnvInstanceProfileARN = "CASEFILE_INSTANCE_PROFILE_ARN"
+	EnvInstanceType       = "CASEFILE_INSTANCE_TYPE"
+	EnvVPCID              = "CASEFILE_VPC_ID"
+	EnvSubnetIDs          = "CASEFILE_SUBNET_IDS" // comma-separated
+	EnvVolumeKMSKeyARN    = "CASEFILE_VOLUME_KMS_KEY_ARN"
+	EnvResultsKMSKeyARN   = "CASEFILE_RESULTS_KMS_KEY_ARN"
+	EnvProbeDocument      = "CASEFILE_PROBE_DOCUMENT"
+	EnvDiskDocument       = "CASEFILE_DISK_DOCUMENT"
+	EnvMemoryDocument     = "CASEFILE_MEMORY_DOCUMENT"
+	EnvSymbolsS3URI       = "CASEFILE_SYMBOLS_S3_URI"
+	EnvCommandTimeout     = "CASEFILE_COMMAND_TIMEOUT_SECONDS"
+	EnvStateMachineARN    = "CASEFILE_STATE_MACHINE_ARN"
+)
+
+// Tags that Casefile puts on everything a case creates in EC2, so that the
+// release step can find them even when the workflow state lost an ID.
+const (
+	TagForensicID   = "casefile:forensic-id"
+	TagForensicType = "casefile:forensic-type"
+	TagRole         = "casefile:role"
+	// TagManagedBy marks every Casefile-created resource; IAM conditions on
+	// ssm:SendCommand and ec2:TerminateInstances use it.
+	TagManagedBy   = "casefile:managed-by"
+	ManagedByValue = "casefile"
+)
+
+// Values of TagRole.
+const (
+	RoleForensicInstance = "forensic-instance"
+	RoleEvidenceVolume   = "evidence-volume"
+	RoleCaseGroup        = "case-security-group"
+)

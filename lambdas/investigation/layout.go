@@ -1,0 +1,48 @@
+package investigation
+
+import "strings"
+
+// Case table layout: one item collection per case, partition key PK.
+const (
+	TableKeyPartition = "pk"
+	TableKeySort      = "sk"
+	// ResourceIndexName finds cases by resource: partition ResourceKey
+	// (Resource.Key), sort CreatedAt. Only case items carry these fields.
+	ResourceIndexName      = "byResource"
+	TableKeyResource       = "resourceKey"
+	TableKeyResourceSorted = "createdAt"
+)
+
+// CasePartition returns the partition key of a case's items.
+func CasePartition(forensicID string) string { return "CASE#" + forensicID }
+
+// Sort keys of the items of one case.
+const (
+	// SortCase is the case item: resource, finding, timestamps.
+	SortCase = "CASE"
+	// SortInvestigationPrefix + forensic type is an investigation item:
+	// status, reason, instance, command, results.
+	SortInvestigationPrefix = "INVESTIGATION#"
+	// SortEventPrefix + type + "#" + RFC 3339 time + "#" + step is a custody
+	// event (append-only).
+	SortEventPrefix = "EVENT#"
+	// SortArtifactPrefix + S3 key is an artifact item.
+	SortArtifactPrefix = "ARTIFACT#"
+)
+
+// InvestigationSortKey returns the sort key of the investigation item for t.
+func InvestigationSortKey(t ForensicType) string { return SortInvestigationPrefix + string(t) }
+
+// Results bucket layout.
+const CasesPrefix = "cases/"
+
+// ResultsPrefix returns where an investigation's results go:
+// cases/<forensicId>/disk/ or cases/<forensicId>/memory/.
+func ResultsPrefix(forensicID string, t ForensicType) string {
+	return CasesPrefix + forensicID + "/" + strings.ToLower(string(t)) + "/"
+}
+
+// CommandOutputPrefix returns where SSM writes a command's output for a case.
+func CommandOutputPrefix(forensicID string) string {
+	return CasesPrefix + forensicID + "/ssm/"
+}

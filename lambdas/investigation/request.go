@@ -1,0 +1,114 @@
+// Package investigation holds Casefile's contract: the investigation request
+// that starts a workflow, the small state passed between its steps, the case
+// statuses and failure reasons, and the environment keys shared by the
+// constructs and the Lambda handlers.
+package investigation
+
+// ForensicType names the kind of evidence an investigation analyses.
+type ForensicType string
+
+// The evidence types Casefile investigates.
+const (
+	ForensicTypeDisk   ForensicType = "DISK"
+	ForensicTypeMemory ForensicType = "MEMORY"
+)
+
+// Request is the documented input of one investigation: one case and one
+// evidence type. It is the detail of an "Evidence Acquisition Completed"
+// event, or the input of a direct StartExecution.
+type Request struct {
+	// ForensicID identifies the case. 3 to 64 characters: letters, digits,
+	// '.', '_' and '-', starting with a letter or digit.
+	ForensicID string `json:"forensicId"`
+	// ForensicType is DISK or MEMORY.
+	ForensicType ForensicType `json:"forensicType"`
+	// Resource is the compromised EC2 instance or EKS workload.
+	Resource Resource `json:"resource"`
+	// Finding is the Security Hub finding that opened the case, if any.
+	Finding *Finding `json:"finding,omitempty"`
+	// Disk is the disk evidence; required when ForensicType is DISK.
+	Disk *DiskEvidence `json:"disk,omitempty"`
+	// Memory is the memory evidence; required when ForensicType is MEMORY.
+	Memory *MemoryEvidence `json:"memory,omitempty"`
+}
+
+// Resource is the compromised resource in the application account. Exactly
+// one of InstanceID (an EC2 case) and EKS (an EKS case) is set.
+type Resource struct {
+	// AccountID is the 12-digit application account that owns the resource.
+	AccountID string `json:"accountId"`
+	// Region is the AWS Region of the resource, such as eu-west-1.
+	Region string `json:"region"`
+	// InstanceID is the compromised EC2 instance (i-...).
+	InstanceID string `json:"instanceId,omitempty"`
+	// EKS is the compromised EKS workload.
+	EKS *EKSWorkload `json:"eks,omitempty"`
+}
+
+// EKSWorkload names a workload in an EKS cluster and the node it ran on.
+type EKSWorkload struct {
+	ClusterName    string `json:"clusterName"`
+	NodeInstanceID string `json:"nodeInstanceId"`
+	Namespace      string `json:"namespace,omitempty"`
+	PodName        string `json:"podName,omitempty"`
+}
+
+// Finding is the Security Hub finding (or custom action) behind a case.
+type Finding struct {
+	ID          string   `json:"id"`
+	Types       []string `json:"types,omitempty"`
+	ProductName string   `json:"productName,omitempty"`
+	// Severity is a Security Hub severity label: INFORMATIONAL, LOW, MEDIUM,
+	// HIGH or CRITICAL.
+	Severity string `json:"severity,omitempty"`
+}
+
+// DiskEvidence lists the EBS snapshots shared with the forensic account.
+type DiskEvidence struct {
+	Snapshots []Snapshot `json:"snapshots"`
+}
+
+// Snapshot is one EBS snapshot of a volume of the compromised resource.
+type Snapshot struct {
+	// SnapshotID is the shared snapshot (snap-...), owned by AccountID's
+	// account or already copied into the forensic account.
+	SnapshotID string `json:"snapshotId"`
+	// SourceVolumeID is the volume the snapshot was taken from (vol-...).
+	SourceVolumeID string `json:"sourceVolumeId"`
+	// SizeGiB is the snapshot's volume size in GiB (1 to 16384).
+	SizeGiB int32 `json:"sizeGiB"`
+}
+
+// MemoryEvidence is a memory dump stored in S3.
+type MemoryEvidence struct {
+	// S3URI is the dump's location, s3://bucket/key.
+	S3URI string `json:"s3Uri"`
+	// SHA256 is the dump's SHA-256 as 64 lower-case hex characters.
+	SHA256 string `json:"sha256"`
+	// SizeBytes is the dump's size in bytes.
+	SizeBytes int64 `json:"sizeBytes"`
+	// Format is lime, avml or raw.
+	Format string `json:"format"`
+	// KernelRelease is the kernel release recorded with the dump (its
+	// metadata tag), such as 6.1.0-28-cloud-amd64. It picks the Volatility
+	// symbol table.
+	KernelRelease string `json:"kernelRelease"`
+}
+
+// TargetInstanceID returns the EC2 instance of the case: the instance itself
+// for an EC2 case, the node for an EKS case.
+func (r Resource) TargetInstanceID() string {
+	if r.EKS != nil {
+		return r.EKS.NodeInstanceID
+	}
+	return r.InstanceID
+}
+
+// Key returns the value of the case table's resource index for the resource:
+// "ec2#<account>#<region>#<instance>" or "eks#<account>#<region>#<cluster>".
+func (r Resource) Key() string {
+	if r.EKS != nil {
+		return "eks#" + r.AccountID + "#" + r.Region + "#" + r.EKS.ClusterName
+	}
+	return "ec2#" + r.AccountID + "#" + r.Region + "#" + r.InstanceID
+}

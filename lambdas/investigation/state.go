@@ -1,0 +1,136 @@
+package investigation
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// State is what the workflow passes from step to step. It holds IDs, counters
+// and S3 URIs only, never API responses or command output, so it stays far
+// below the Step Functions payload limit. Every Lambda task takes the whole
+// state and returns it with its own part filled in.
+type State struct {
+	// Request is the request as received. Steps after intake parse it again
+	// with ParseRequest; the catch path must cope with an invalid one.
+	Request json.RawMessage `json:"request"`
+	// ExecutionName is the Step Functions execution name, set by the
+	// workflow's first state.
+	ExecutionName string `json:"executionName,omitempty"`
+	// ForensicID and ForensicType are set by intake from the valid request.
+	ForensicID   string       `json:"forensicId,omitempty"`
+	ForensicType ForensicType `json:"forensicType,omitempty"`
+
+	Instance  *Instance  `json:"instance,omitempty"`
+	Readiness *Readiness `json:"readiness,omitempty"`
+	Volumes   []Volume   `json:"volumes,omitempty"`
+	Command   *Command   `json:"command,omitempty"`
+	Results   *Results   `json:"results,omitempty"`
+	Cleanup   *Cleanup   `json:"cleanup,omitempty"`
+	// Error is what a Catch put there: the failed state's error name (a
+	// Reason for Casefile's own failures) and its cause.
+	Error *StepError `json:"error,omitempty"`
+}
+
+// Instance is the forensic instance a case launched.
+type Instance struct {
+	InstanceID       string `json:"instanceId"`
+	AvailabilityZone string `json:"availabilityZone,omitempty"`
+	SecurityGroupID  string `json:"securityGroupId,omitempty"`
+}
+
+// Readiness is the outcome of the latest instance check.
+type Readiness struct {
+	// Status is READY or PENDING.
+	Status PollStatus `json:"status"`
+	// Attempts counts the checks made so far.
+	Attempts int `json:"attempts"`
+	// ProbeCommandID is the readiness probe's SSM command, once sent.
+	ProbeCommandID string `json:"probeCommandId,omitempty"`
+	// Detail says what is still pending, for the custody log.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Volume is an evidence volume the case created from a snapshot.
+type Volume struct {
+	VolumeID   string `json:"volumeId"`
+	SnapshotID string `json:"snapshotId"`
+	// Device is the name given to AttachVolume; the documents find the
+	// device by volume ID, never by this name.
+	Device string `json:"device,omitempty"`
+}
+
+// Command is the forensics SSM command of the case.
+type Command struct {
+	CommandID    string     `json:"commandId"`
+	DocumentName string     `json:"documentName"`
+	Status       PollStatus `json:"status"`
+	Attempts     int        `json:"attempts"`
+	// SSMStatus is the last SSM status seen, such as InProgress.
+	SSMStatus string `json:"ssmStatus,omitempty"`
+}
+
+// Results points at what the forensics wrote.
+type Results struct {
+	// S3URI is the case's results prefix, s3://bucket/cases/<id>/<type>/.
+	S3URI         string `json:"s3Uri"`
+	ArtifactCount int    `json:"artifactCount"`
+}
+
+// Cleanup records what the release step did.
+type Cleanup struct {
+	TerminatedInstances []string `json:"terminatedInstances,omitempty"`
+	DeletedVolumes      []string `json:"deletedVolumes,omitempty"`
+	DeletedGroups       []string `json:"deletedSecurityGroups,omitempty"`
+}
+
+// StepError is the error output of a Step Functions Catch.
+type StepError struct {
+	Error string `json:"Error"`
+	Cause string `json:"Cause,omitempty"`
+}
+
+// PollStatus is the outcome of one check in a bounded polling loop.
+type PollStatus string
+
+// The outcomes of a check. FAILED is never put in the state: a check that
+// finds a final failure returns an error named by a Reason instead.
+const (
+	PollReady   PollStatus = "READY"
+	PollPending PollStatus = "PENDING"
+)
+
+// CaseID returns the ID under which a request is recorded: its forensicId
+// when that is well formed, or else "invalid-" and the execution name, so
+// that even a request without a usable ID leaves a failed case behind.
+func CaseID(raw json.RawMessage, executionName string) string {
+	var probe struct {
+		ForensicID any `json:"forensicId"`
+	}
+	if err := json.Unmarshal(raw, &probe); err == nil {
+		if id, ok := probe.ForensicID.(string); ok && forensicIDPattern.MatchString(id) {
+			return id
+		}
+	}
+	return "invalid-" + safeName(executionName)
+}
+
+var unsafeNameChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+func safeName(s string) string {
+	s = unsafeNameChars.ReplaceAllString(s, "_")
+	if len(s) > 56 {
+		s = s[:56]
+	}
+	if s == "" || strings.Trim(s, "_") == "" {
+		return "unnamed"
+	}
+	return s
+}
+
+// ExecutionName returns the Step Functions execution name for a request:
+// the forensic ID and type, so that one case and evidence type can only run
+// once and a re-delivered event cannot start a second investigation.
+func ExecutionName(forensicID string, forensicType ForensicType) string {
+	return forensicID + "-" + strings.ToLower(string(forensicType))
+}

@@ -1,0 +1,63 @@
+package investigation
+
+// Status is the state of one investigation (a case and an evidence type) in
+// the case table. The set is closed: RECEIVED, IN_PROGRESS, SUCCEEDED,
+// FAILED.
+type Status string
+
+// The investigation statuses, in the order a case moves through them.
+const (
+	// StatusReceived: the request was accepted and recorded.
+	StatusReceived Status = "RECEIVED"
+	// StatusInProgress: a forensic instance has been launched for the case.
+	StatusInProgress Status = "IN_PROGRESS"
+	// StatusSucceeded: the forensics ran, the results are recorded, and
+	// every case resource was released.
+	StatusSucceeded Status = "SUCCEEDED"
+	// StatusFailed: the investigation ended early; the record holds the
+	// Reason and the cleanup that was done.
+	StatusFailed Status = "FAILED"
+)
+
+// Reason names why an investigation failed. Casefile's handlers return
+// errors of these names, so they are also the Step Functions error names
+// that the workflow's Catch records.
+type Reason string
+
+// The failure reasons.
+const (
+	ReasonInvalidRequest     Reason = "INVALID_REQUEST"
+	ReasonAMIUnavailable     Reason = "AMI_UNAVAILABLE"
+	ReasonInstanceLaunch     Reason = "INSTANCE_LAUNCH_FAILED"
+	ReasonInstanceNotReady   Reason = "INSTANCE_NOT_READY"
+	ReasonToolsMissing       Reason = "TOOLS_MISSING"
+	ReasonEvidenceAttach     Reason = "EVIDENCE_ATTACH_FAILED"
+	ReasonCommandStart       Reason = "COMMAND_START_FAILED"
+	ReasonCommandFailed      Reason = "COMMAND_FAILED"
+	ReasonCommandNotComplete Reason = "COMMAND_NOT_COMPLETE"
+	ReasonResultsCollection  Reason = "RESULTS_COLLECTION_FAILED"
+	ReasonCleanupFailed      Reason = "CLEANUP_FAILED"
+	ReasonExecutionTimedOut  Reason = "EXECUTION_TIMED_OUT"
+	// ReasonInternal covers errors that are not Casefile's own, such as a
+	// Lambda timeout or a States.* error.
+	ReasonInternal Reason = "INTERNAL_ERROR"
+)
+
+// Reasons lists every Reason, for documentation and tests.
+var Reasons = []Reason{
+	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
+	ReasonToolsMissing, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
+	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
+	ReasonExecutionTimedOut, ReasonInternal,
+}
+
+// ReasonOf maps a Step Functions error name to a Reason: Casefile's own
+// names map to themselves, anything else to ReasonInternal.
+func ReasonOf(errorName string) Reason {
+	for _, r := range Reasons {
+		if string(r) == errorName {
+			return r
+		}
+	}
+	return ReasonInternal
+}
