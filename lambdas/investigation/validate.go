@@ -16,6 +16,7 @@ const (
 	MaxSnapshots    = 16
 	MaxFindingTypes = 32
 	MaxSnapshotGiB  = 16384
+	maxS3KeyBytes   = 1024
 )
 
 var (
@@ -27,7 +28,7 @@ var (
 	volumeIDPattern      = regexp.MustCompile(`^vol-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	sha256Pattern        = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	bucketPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	s3KeyPattern         = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]{1,1024}$`)
+	s3KeyPattern         = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]+$`) // at most maxS3KeyBytes; RE2 repeats stop at 1000
 	kernelReleasePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$`)
 	clusterNamePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
 	k8sNamePattern       = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
@@ -253,6 +254,9 @@ func SplitS3URI(uri string) (bucket, key string, err error) {
 	}
 	if !bucketPattern.MatchString(bucket) || strings.Contains(bucket, "..") {
 		return "", "", errors.New("must name a valid bucket")
+	}
+	if len(key) > maxS3KeyBytes {
+		return "", "", fmt.Errorf("key must be at most %d bytes", maxS3KeyBytes)
 	}
 	if !s3KeyPattern.MatchString(key) {
 		return "", "", errors.New("key may hold only letters, digits and !_.*'()/-")
