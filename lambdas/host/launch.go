@@ -1,0 +1,182 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/casefile-forensics/casefile/lambdas/awserr"
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// StepCreateInstance names the launch step in the custody log.
+const StepCreateInstance = "CreateInstance"
+
+// LaunchEC2 is the part of the EC2 API that Launcher calls.
+type LaunchEC2 interface {
+	DescribeImages(ctx context.Context, in *ec2.DescribeImagesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
+	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	CreateSecurityGroup(ctx context.Context, in *ec2.CreateSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.CreateSecurityGroupOutput, error)
+	RevokeSecurityGroupEgress(ctx context.Context, in *ec2.RevokeSecurityGroupEgressInput, optFns ...func(*ec2.Options)) (*ec2.RevokeSecurityGroupEgressOutput, error)
+	AuthorizeSecurityGroupEgress(ctx context.Context, in *ec2.AuthorizeSecurityGroupEgressInput, optFns ...func(*ec2.Options)) (*ec2.AuthorizeSecurityGroupEgressOutput, error)
+	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
+	RunInstances(ctx context.Context, in *ec2.RunInstancesInput, optFns ...func(*ec2.Options)) (*ec2.RunInstancesOutput, error)
+}
+
+// LaunchConfig is where and how forensic instances are launched.
+type LaunchConfig struct {
+	// AMIParameter is the SSM parameter holding the forensic AMI ID.
+	AMIParameter string
+	// InstanceType is the EC2 instance type, such as m7g.large.
+	InstanceType string
+	// VPCID is the forensic VPC; the case security group is created in it.
+	VPCID string
+	// SubnetIDs are the VPC's isolated subnets; one is picked per case.
+	SubnetIDs []string
+	// InstanceProfileARN is the forensic instance's profile.
+	InstanceProfileARN string
+	// VolumeKMSKeyARN encrypts the root volume.
+	VolumeKMSKeyARN string
+}
+
+// Launcher is the CreateInstance step: it launches a case's forensic
+// instance in a security group of its own.
+type Launcher struct {
+	EC2      LaunchEC2
+	SSM      ParameterReader
+	Recorder Recorder
+	Config   LaunchConfig
+	// Now is the clock of the custody log; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handle launches the forensic instance of st's case and sets st.Instance.
+// A retried attempt gets the same security group and, through the client
+// token derived from the execution name, the same instance.
+func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
+	if st.ForensicID == "" || st.ForensicType == "" {
+		return st, investigation.Fail(investigation.ReasonInstanceLaunch, "state has no forensicId or forensicType")
+	}
+	if len(l.Config.SubnetIDs) == 0 {
+		return st, investigation.Fail(investigation.ReasonInstanceLaunch, "no subnet configured in VPC %s", l.Config.VPCID)
+	}
+	trail := newCustody(l.Recorder, l.Now, st, StepCreateInstance)
+
+	img, err := l.forensicImage(ctx)
+	if err != nil {
+		return st, err
+	}
+	group, err := l.caseGroup(ctx, st, trail)
+	if err != nil {
+		return st, err
+	}
+	subnet := pickSubnet(l.Config.SubnetIDs, st.ForensicID)
+	inst, err := l.run(ctx, st, img, subnet, group.id)
+	if err != nil {
+		return st, l.abandonGroup(ctx, trail, group.id, err)
+	}
+	st.Instance = &investigation.Instance{
+		InstanceID:       aws.ToString(inst.InstanceId),
+		AvailabilityZone: availabilityZone(inst),
+		SecurityGroupID:  group.id,
+	}
+	slog.InfoContext(ctx, "forensic instance launched", "forensicId", st.ForensicID,
+		"instanceId", st.Instance.InstanceID, "amiId", img.id, "subnetId", subnet)
+
+	if err := trail.record(ctx, "instance-launched", map[string]string{
+		"instanceId":       st.Instance.InstanceID,
+		"amiId":            img.id,
+		"subnetId":         subnet,
+		"securityGroupId":  group.id,
+		"availabilityZone": st.Instance.AvailabilityZone,
+	}, "forensic instance "+l.Config.InstanceType+" launched from the forensic AMI"); err != nil {
+		return st, err
+	}
+	err = trail.update(ctx, caserecords.InvestigationUpdate{
+		Status:     investigation.StatusInProgress,
+		InstanceID: st.Instance.InstanceID,
+	})
+	return st, err
+}
+
+// run calls RunInstances with every protection the forensic host needs.
+func (l *Launcher) run(ctx context.Context, st investigation.State, img image, subnet, group string) (types.Instance, error) {
+	in := &ec2.RunInstancesInput{
+		ImageId:          aws.String(img.id),
+		InstanceType:     types.InstanceType(l.Config.InstanceType),
+		MinCount:         aws.Int32(1),
+		MaxCount:         aws.Int32(1),
+		SubnetId:         aws.String(subnet),
+		SecurityGroupIds: []string{group},
+		IamInstanceProfile: &types.IamInstanceProfileSpecification{
+			Arn: aws.String(l.Config.InstanceProfileARN),
+		},
+		// IMDSv2 only, and a hop limit of 1 so that nothing behind the
+		// instance (a container) can reach its credentials.
+		MetadataOptions: &types.InstanceMetadataOptionsRequest{
+			HttpEndpoint:            types.InstanceMetadataEndpointStateEnabled,
+			HttpTokens:              types.HttpTokensStateRequired,
+			HttpPutResponseHopLimit: aws.Int32(1),
+		},
+		BlockDeviceMappings: []types.BlockDeviceMapping{{
+			DeviceName: aws.String(img.rootDevice),
+			Ebs: &types.EbsBlockDevice{
+				Encrypted:           aws.Bool(true),
+				KmsKeyId:            aws.String(l.Config.VolumeKMSKeyARN),
+				VolumeType:          types.VolumeTypeGp3,
+				DeleteOnTermination: aws.Bool(true),
+			},
+		}},
+		// A shutdown from inside the instance ends it for good: nothing of
+		// a case is left stopped and billed.
+		InstanceInitiatedShutdownBehavior: types.ShutdownBehaviorTerminate,
+		ClientToken:                       aws.String(clientToken(executionName(st), "launch")),
+		TagSpecifications: []types.TagSpecification{
+			tagSpec(types.ResourceTypeInstance, caseTags(st, investigation.RoleForensicInstance)),
+			tagSpec(types.ResourceTypeVolume, caseTags(st, investigation.RoleForensicInstance)),
+		},
+	}
+	out, err := l.EC2.RunInstances(ctx, in)
+	switch {
+	case err != nil && strings.HasPrefix(awserr.Code(err), "InvalidAMIID"):
+		return types.Instance{}, investigation.Fail(investigation.ReasonAMIUnavailable,
+			"launch from AMI %s in subnet %s: %w", img.id, subnet, err)
+	case err != nil:
+		return types.Instance{}, investigation.Fail(investigation.ReasonInstanceLaunch,
+			"launch %s from AMI %s in subnet %s: %w", l.Config.InstanceType, img.id, subnet, err)
+	case len(out.Instances) != 1:
+		return types.Instance{}, investigation.Fail(investigation.ReasonInstanceLaunch,
+			"launch %s from AMI %s in subnet %s returned %d instances, want 1", l.Config.InstanceType, img.id, subnet, len(out.Instances))
+	}
+	return out.Instances[0], nil
+}
+
+// abandonGroup deletes the case security group after a failed launch and
+// returns the launch error, with the group's fate added when it could not
+// be deleted (the release step then finds it by its tags).
+func (l *Launcher) abandonGroup(ctx context.Context, trail custody, group string, launchErr error) error {
+	_, err := l.EC2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(group)})
+	if err != nil && !awserr.IsNotFound(err) {
+		return errors.Join(launchErr, fmt.Errorf("delete security group %s after the failed launch: %w", group, err))
+	}
+	if err := trail.record(ctx, "security-group-deleted", map[string]string{"securityGroupId": group},
+		"deleted after the launch failed"); err != nil {
+		return errors.Join(launchErr, err)
+	}
+	return launchErr
+}
+
+func availabilityZone(inst types.Instance) string {
+	if inst.Placement == nil {
+		return ""
+	}
+	return aws.ToString(inst.Placement.AvailabilityZone)
+}
