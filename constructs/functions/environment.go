@@ -1,0 +1,44 @@
+package functions
+
+import "github.com/casefile-forensics/casefile/lambdas/investigation"
+
+// environment returns the settings the handler called name reads, keyed by
+// the investigation.Env* constants. The start function's state machine ARN
+// is added by ConnectStateMachine.
+func environment(name Name, p Props) map[string]string {
+	env := map[string]string{}
+	if name != Start {
+		env[investigation.EnvTableName] = *p.Table.TableName()
+	}
+	switch name {
+	case CreateInstance:
+		env[investigation.EnvAMIParameter] = *p.AMIParameter.ParameterName()
+		env[investigation.EnvInstanceProfileARN] = p.InstanceProfileARN
+		env[investigation.EnvInstanceType] = *p.InstanceType
+		env[investigation.EnvVPCID] = p.Network.VPCID
+		env[investigation.EnvSubnetIDs] = p.Network.subnetList()
+		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
+	case CheckInstance:
+		env[investigation.EnvProbeDocument] = p.Documents.Probe
+	case AttachEvidence:
+		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
+	case StartForensics:
+		env[investigation.EnvDiskDocument] = p.Documents.Disk
+		env[investigation.EnvMemoryDocument] = p.Documents.Memory
+		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
+		env[investigation.EnvEvidenceBucket] = *p.EvidenceBucket.BucketName()
+		env[investigation.EnvCommandTimeout] = p.commandTimeout()
+		if p.SymbolsS3URI != nil {
+			env[investigation.EnvSymbolsS3URI] = *p.SymbolsS3URI
+		}
+		if key := p.ResultsBucket.EncryptionKey(); key != nil {
+			env[investigation.EnvResultsKMSKeyARN] = *key.KeyArn()
+		}
+	case CollectResults:
+		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
+	case Notify:
+		env[investigation.EnvTopicARN] = *p.Topic.TopicArn()
+		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
+	}
+	return env
+}

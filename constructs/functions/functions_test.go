@@ -1,0 +1,367 @@
+package functions_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/constructs/functions"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// shared is the fixture most tests read: synthesizing it builds ten
+// binaries, so it is built once.
+var shared fixture
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		root, err := os.MkdirTemp("", "casefile-functions-")
+		if err != nil {
+			panic(err)
+		}
+		defer os.RemoveAll(root)
+		if err := writeStubModule(root); err != nil {
+			panic(err)
+		}
+		shared = newFixture(root, filepath.Join(root, "cdk.out"))
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// writeStubModule writes a Go module with an empty main per function, so
+// that the construct tests build in seconds and do not depend on the
+// handlers.
+func writeStubModule(root string) error {
+	files := map[string]string{"go.mod": "module example.com/stub\n\ngo 1.26\n"}
+	for _, name := range functions.Names() {
+		files[filepath.Join(functions.CommandDir, string(name), "main.go")] = "package main\n\nfunc main() {}\n"
+	}
+	for rel, content := range files {
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func stubModule(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	require.NoError(t, writeStubModule(root))
+	return root
+}
+
+// fixture is a stack holding the functions and the resources they act on.
+type fixture struct {
+	stack     awscdk.Stack
+	functions *functions.Functions
+	template  synthesized
+}
+
+func newFixture(moduleRoot, outdir string) fixture {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+	fns := functions.NewFunctions(stack, "Functions", validProps(stack, moduleRoot))
+	sm := awsstepfunctions.NewStateMachine(stack, jsii.String("Machine"), &awsstepfunctions.StateMachineProps{
+		DefinitionBody: awsstepfunctions.DefinitionBody_FromChainable(awsstepfunctions.NewPass(stack, jsii.String("Pass"), nil)),
+	})
+	fns.ConnectStateMachine(sm)
+	return fixture{stack: stack, functions: fns, template: synth(stack)}
+}
+
+// validProps returns props with every required field set, on resources in
+// stack.
+func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
+	resultsKey := awskms.NewKey(stack, jsii.String("ResultsKey"), nil)
+	return functions.Props{
+		ModuleRoot: moduleRoot,
+		Table: awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
+			PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING},
+		}),
+		Topic:          awssns.NewTopic(stack, jsii.String("Topic"), nil),
+		EvidenceBucket: awss3.NewBucket(stack, jsii.String("Evidence"), nil),
+		ResultsBucket: awss3.NewBucket(stack, jsii.String("Results"), &awss3.BucketProps{
+			Encryption: awss3.BucketEncryption_KMS, EncryptionKey: resultsKey,
+		}),
+		AMIParameter: awsssm.NewStringParameter(stack, jsii.String("AMIParameter"), &awsssm.StringParameterProps{
+			StringValue: jsii.String("ami-0123456789abcdef0"),
+		}),
+		InstanceRole: awsiam.NewRole(stack, jsii.String("InstanceRole"), &awsiam.RoleProps{
+			AssumedBy: awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
+		}),
+		InstanceProfileARN: "arn:aws:iam::111111111111:instance-profile/forensic",
+		VolumeKey:          awskms.NewKey(stack, jsii.String("VolumeKey"), nil),
+		Network:            functions.Network{VPCID: "vpc-0123456789abcdef0", SubnetIDs: []string{"subnet-0123456789abcdef0"}},
+		Documents:          functions.Documents{Probe: "CasefileProbe", Disk: "CasefileDisk", Memory: "CasefileMemory"},
+	}
+}
+
+func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGroup(t *testing.T) {
+	f, tmpl := shared, shared.template
+
+	require.Len(t, tmpl.ofType("AWS::Lambda::Function"), len(functions.Names()))
+	roles := map[string]functions.Name{}
+	for _, name := range functions.Names() {
+		t.Run(string(name), func(t *testing.T) {
+			_, p := tmpl.function(t, f.stack, f.functions, name)
+			assert.Equal(t, "provided.al2023", p["Runtime"])
+			assert.Equal(t, []any{"arm64"}, p["Architectures"])
+			assert.Equal(t, "bootstrap", p["Handler"])
+			assert.Equal(t, map[string]any{"Mode": "Active"}, p["TracingConfig"])
+			assert.Contains(t, []any{128.0, 256.0}, p["MemorySize"])
+			assert.Contains(t, strs(asMap(p["LoggingConfig"])["LogGroup"])[0], `"Ref":"Functions`+string(name)+`Logs`,
+				"the function logs to its own log group")
+
+			role := strs(p["Role"])[0]
+			other, seen := roles[role]
+			assert.False(t, seen, "%s shares its role %s with %s", name, role, other)
+			roles[role] = name
+		})
+	}
+	for id, lg := range tmpl.ofType("AWS::Logs::LogGroup") {
+		assert.Equal(t, 365.0, props(lg)["RetentionInDays"], "retention of %s", id)
+	}
+}
+
+func TestTimeoutsLeaveRoomForTheEC2Waiters(t *testing.T) {
+	f, tmpl := shared, shared.template
+
+	tests := map[functions.Name]float64{
+		functions.Start: 30, functions.Intake: 30, functions.CreateInstance: 60, functions.CheckInstance: 60,
+		functions.AttachEvidence: 300, functions.StartForensics: 30, functions.CheckCommand: 30,
+		functions.CollectResults: 60, functions.Release: 300, functions.Notify: 30,
+	}
+	for name, want := range tests {
+		_, p := tmpl.function(t, f.stack, f.functions, name)
+		assert.Equal(t, want, p["Timeout"], "timeout of %s", name)
+	}
+}
+
+func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
+	f, tmpl := shared, shared.template
+
+	table := investigation.EnvTableName
+	tests := map[functions.Name][]string{
+		functions.Start:  {investigation.EnvStateMachineARN},
+		functions.Intake: {table},
+		functions.CreateInstance: {table, investigation.EnvAMIParameter, investigation.EnvInstanceProfileARN,
+			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN},
+		functions.CheckInstance:  {table, investigation.EnvProbeDocument},
+		functions.AttachEvidence: {table, investigation.EnvVolumeKMSKeyARN},
+		functions.StartForensics: {table, investigation.EnvDiskDocument, investigation.EnvMemoryDocument,
+			investigation.EnvResultsBucket, investigation.EnvEvidenceBucket, investigation.EnvCommandTimeout,
+			investigation.EnvResultsKMSKeyARN},
+		functions.CheckCommand:   {table},
+		functions.CollectResults: {table, investigation.EnvResultsBucket},
+		functions.Release:        {table},
+		functions.Notify:         {table, investigation.EnvTopicARN, investigation.EnvResultsBucket},
+	}
+	for name, want := range tests {
+		t.Run(string(name), func(t *testing.T) {
+			_, p := tmpl.function(t, f.stack, f.functions, name)
+			vars := asMap(asMap(p["Environment"])["Variables"])
+			got := make([]string, 0, len(vars))
+			for k := range vars {
+				got = append(got, k)
+			}
+			assert.ElementsMatch(t, want, got)
+		})
+	}
+
+	_, p := tmpl.function(t, f.stack, f.functions, functions.CreateInstance)
+	vars := asMap(asMap(p["Environment"])["Variables"])
+	assert.Equal(t, "m6i.large", vars[investigation.EnvInstanceType])
+	assert.Equal(t, "subnet-0123456789abcdef0", vars[investigation.EnvSubnetIDs])
+	_, p = tmpl.function(t, f.stack, f.functions, functions.StartForensics)
+	assert.Equal(t, "3600", asMap(asMap(p["Environment"])["Variables"])[investigation.EnvCommandTimeout])
+}
+
+// common are the actions every function has: its log group and X-Ray.
+var common = []string{"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+
+func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
+	f, tmpl := shared, shared.template
+
+	tests := map[functions.Name][]string{
+		functions.Start:  {"states:StartExecution"},
+		functions.Intake: nil,
+		functions.CreateInstance: {"ec2:AuthorizeSecurityGroupEgress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
+			"ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:RevokeSecurityGroupEgress",
+			"ec2:RunInstances", "iam:PassRole", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
+			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+			"ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters"},
+		functions.CheckInstance: {"ec2:DescribeInstanceStatus", "ec2:DescribeInstances", "ssm:DescribeInstanceInformation",
+			"ssm:GetCommandInvocation", "ssm:SendCommand"},
+		functions.AttachEvidence: {"ec2:AttachVolume", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DescribeInstances",
+			"ec2:DescribeSnapshots", "ec2:DescribeVolumes", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
+			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
+		functions.StartForensics: {"ssm:SendCommand"},
+		functions.CheckCommand:   {"ssm:GetCommandInvocation"},
+		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:GetObjectAttributes", "s3:ListBucket"},
+		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
+			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances"},
+		functions.Notify: {"sns:Publish"},
+	}
+	for name, own := range tests {
+		t.Run(string(name), func(t *testing.T) {
+			statements := roleStatementsOf(t, tmpl, f, name)
+			var got []string
+			for _, a := range actionsOf(statements) {
+				if !slices.Contains(common, a) && !strings.HasPrefix(a, "dynamodb:") {
+					got = append(got, a)
+				}
+			}
+			assert.ElementsMatch(t, own, got, "actions besides logs, X-Ray and the case table")
+			assert.Subset(t, actionsOf(statements), common)
+			if name != functions.Start {
+				assert.Contains(t, actionsOf(statements), "dynamodb:PutItem", "case table access")
+			}
+		})
+	}
+}
+
+func roleStatementsOf(t *testing.T, tmpl synthesized, f fixture, name functions.Name) []statement {
+	t.Helper()
+	role := f.functions.Role(name).Node().DefaultChild().(awscdk.CfnElement)
+	return tmpl.roleStatements(*f.stack.GetLogicalId(role))
+}
+
+func TestNoPolicyAllowsAWildcardAction(t *testing.T) {
+	tmpl := shared.template
+
+	for _, st := range tmpl.allStatements() {
+		for _, a := range st.Actions {
+			assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "wildcard action %q on %s", a, st.resourcesJSON())
+		}
+	}
+}
+
+func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
+	f, tmpl := shared, shared.template
+	onResourceTag := map[string]any{"StringEquals": map[string]any{
+		"aws:ResourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+	onRequestTag := map[string]any{"StringEquals": map[string]any{
+		"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+
+	tests := []struct {
+		name     string
+		function functions.Name
+		action   string
+		// resources lists a substring of each resource the condition must
+		// cover; want is the condition.
+		resources []string
+		want      map[string]any
+	}{
+		{"terminate", functions.Release, "ec2:TerminateInstances", []string{":instance/*"}, onResourceTag},
+		{"detach", functions.Release, "ec2:DetachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
+		{"delete volume", functions.Release, "ec2:DeleteVolume", []string{":volume/*"}, onResourceTag},
+		{"delete group", functions.Release, "ec2:DeleteSecurityGroup", []string{":security-group/*"}, onResourceTag},
+		{"attach", functions.AttachEvidence, "ec2:AttachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
+		{"create volume", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*"}, onRequestTag},
+		{"launch", functions.CreateInstance, "ec2:RunInstances", []string{":instance/*", ":volume/*"}, onRequestTag},
+		{"launch into group", functions.CreateInstance, "ec2:RunInstances", []string{":security-group/*"}, onResourceTag},
+		{"create group", functions.CreateInstance, "ec2:CreateSecurityGroup", []string{":security-group/*"}, onRequestTag},
+		{"egress", functions.CreateInstance, "ec2:RevokeSecurityGroupEgress", []string{":security-group/*"}, onResourceTag},
+		{"tag on launch", functions.CreateInstance, "ec2:CreateTags", []string{":instance/*", ":volume/*"},
+			map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": []any{"RunInstances", "CreateSecurityGroup"}}}},
+		{"tag on create volume", functions.AttachEvidence, "ec2:CreateTags", []string{":volume/*"},
+			map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": "CreateVolume"}}},
+		{"send probe", functions.CheckInstance, "ssm:SendCommand", []string{":instance/*"},
+			map[string]any{"StringEquals": map[string]any{"ssm:resourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}},
+		{"send forensics", functions.StartForensics, "ssm:SendCommand", []string{":instance/*"},
+			map[string]any{"StringEquals": map[string]any{"ssm:resourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}},
+		{"pass role", functions.CreateInstance, "iam:PassRole", []string{"InstanceRole"},
+			map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "ec2.amazonaws.com"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			statements := withAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action)
+			for _, want := range tt.resources {
+				found := false
+				for _, st := range statements {
+					if strings.Contains(st.resourcesJSON(), want) {
+						found = true
+						assert.Equal(t, tt.want, st.Conditions, "condition of %s on %s", tt.action, want)
+					}
+				}
+				assert.True(t, found, "no %s statement covers %s", tt.action, want)
+			}
+		})
+	}
+}
+
+func TestScopedResources(t *testing.T) {
+	f, tmpl := shared, shared.template
+
+	tests := []struct {
+		name     string
+		function functions.Name
+		action   string
+		// want lists a substring of each allowed resource, in order.
+		want []string
+	}{
+		{"probe document and instances", functions.CheckInstance, "ssm:SendCommand",
+			[]string{":document/CasefileProbe", ":instance/*"}},
+		{"forensics documents and instances", functions.StartForensics, "ssm:SendCommand",
+			[]string{":document/CasefileDisk", ":document/CasefileMemory", ":instance/*"}},
+		{"AMI parameter", functions.CreateInstance, "ssm:GetParameter", []string{`:parameter/",{"Ref":"AMIParameter`}},
+		{"state machine", functions.Start, "states:StartExecution", []string{`{"Ref":"Machine`}},
+		{"topic", functions.Notify, "sns:Publish", []string{`{"Ref":"Topic`}},
+		{"case results only", functions.CollectResults, "s3:GetObject", []string{`/cases/*`}},
+		{"shared snapshots", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*", "::snapshot/*"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, st := range withAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action) {
+				got = append(got, st.Resources...)
+			}
+			require.Len(t, got, len(tt.want), "resources of %s: %v", tt.action, got)
+			for i, want := range tt.want {
+				assert.Contains(t, got[i], want)
+			}
+		})
+	}
+}
+
+func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
+	tests := []struct {
+		name  string
+		clear func(*functions.Props)
+		want  string
+	}{
+		{"module root", func(p *functions.Props) { p.ModuleRoot = "" }, "Props.ModuleRoot is required"},
+		{"table", func(p *functions.Props) { p.Table = nil }, "Props.Table is required"},
+		{"subnets", func(p *functions.Props) { p.Network.SubnetIDs = nil }, "Props.Network.SubnetIDs is required"},
+		{"memory document", func(p *functions.Props) { p.Documents.Memory = "" }, "Props.Documents.Memory is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+			stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+			p := validProps(stack, stubModule(t))
+			tt.clear(&p)
+			assert.PanicsWithError(t, "functions: "+tt.want, func() { functions.NewFunctions(stack, "Functions", p) })
+		})
+	}
+}

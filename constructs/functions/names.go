@@ -1,0 +1,36 @@
+package functions
+
+// Name identifies one of Casefile's Lambda functions. It is also the
+// directory of the function's main package under lambdas/cmd and the stem
+// of its construct ID.
+type Name string
+
+// The Casefile functions, one per handler in lambdas/cmd.
+const (
+	Start          Name = "start"
+	Intake         Name = "intake"
+	CreateInstance Name = "createinstance"
+	CheckInstance  Name = "checkinstance"
+	AttachEvidence Name = "attachevidence"
+	StartForensics Name = "startforensics"
+	CheckCommand   Name = "checkcommand"
+	CollectResults Name = "collectresults"
+	Release        Name = "release"
+	Notify         Name = "notify"
+)
+
+// Names lists every function, in the order the workflow first uses them.
+func Names() []Name {
+	return []Name{
+		Start, Intake, CreateInstance, CheckInstance, AttachEvidence,
+		StartForensics, CheckCommand, CollectResults, Release, Notify,
+	}
+}
+
+// CommandDir is where the function's main package lives, relative to the
+// module root.
+const CommandDir = "lambdas/cmd"
+
+// PackagePath returns the function's main package as a relative Go package
+// path, such as ./lambdas/cmd/start.
+func (n Name) PackagePath() string { return "./" + CommandDir + "/" + string(n) }

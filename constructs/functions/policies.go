@@ -1,0 +1,165 @@
+package functions
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// Condition blocks on Casefile's managed-by tag.
+func managedByResource() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{
+		"aws:ResourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue,
+	}}
+}
+
+func managedByRequest() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{
+		"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue,
+	}}
+}
+
+// managedBySSMTarget is the tag condition that SSM evaluates on the
+// instances a command targets.
+func managedBySSMTarget() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{
+		"ssm:resourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue,
+	}}
+}
+
+// allow adds one Allow statement to role.
+func allow(role awsiam.Role, actions, resources []string, conditions map[string]any) {
+	props := &awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(actions...),
+		Resources: jsii.Strings(resources...),
+	}
+	if conditions != nil {
+		props.Conditions = &conditions
+	}
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(props))
+}
+
+// anyResource is for the read-only calls that AWS authorizes only on "*"
+// (EC2 Describe*, ssm:DescribeInstanceInformation,
+// ssm:GetCommandInvocation): each is listed by its exact action.
+func anyResource() []string { return []string{"*"} }
+
+// grant gives the function called name what its handler calls, and no more.
+func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
+	a := arnsOf(scope)
+	if name != Start {
+		p.Table.GrantReadWriteData(role)
+	}
+	switch name {
+	case Start:
+		// states:StartExecution on the state machine: ConnectStateMachine.
+	case Intake:
+		// The case table only.
+	case CreateInstance:
+		grantCreateInstance(a, role, p)
+	case CheckInstance:
+		allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ssm:DescribeInstanceInformation",
+			"ssm:GetCommandInvocation"}, anyResource(), nil)
+		grantSendCommand(a, role, p.Documents.Probe)
+	case AttachEvidence:
+		grantAttachEvidence(a, role, p)
+	case StartForensics:
+		grantSendCommand(a, role, p.Documents.Disk, p.Documents.Memory)
+	case CheckCommand:
+		allow(role, []string{"ssm:GetCommandInvocation"}, anyResource(), nil)
+	case CollectResults:
+		grantReadResults(role, p)
+	case Release:
+		grantRelease(a, role)
+	case Notify:
+		p.Topic.GrantPublish(role)
+	}
+}
+
+// grantCreateInstance: read the AMI parameter, create the case security
+// group, launch the instance with the instance profile, tag what the launch
+// creates.
+func grantCreateInstance(a arns, role awsiam.Role, p Props) {
+	p.AMIParameter.GrantRead(role)
+	allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
+
+	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("vpc", p.Network.VPCID)}, nil)
+	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByRequest())
+	allow(role, []string{"ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupEgress"},
+		[]string{a.ec2("security-group", "*")}, managedByResource())
+
+	// RunInstances: what it creates must carry the managed-by tag, the
+	// security group must be a Casefile one, and only Casefile's subnets.
+	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("instance", "*"), a.ec2("volume", "*")}, managedByRequest())
+	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("security-group", "*")}, managedByResource())
+	launchOn := []string{a.ec2Public("image", "*"), a.ec2("network-interface", "*")}
+	for _, subnet := range p.Network.SubnetIDs {
+		launchOn = append(launchOn, a.ec2("subnet", subnet))
+	}
+	allow(role, []string{"ec2:RunInstances"}, launchOn, nil)
+	allow(role, []string{"ec2:CreateTags"},
+		[]string{a.ec2("instance", "*"), a.ec2("volume", "*"), a.ec2("network-interface", "*"), a.ec2("security-group", "*")},
+		map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": []string{"RunInstances", "CreateSecurityGroup"}}})
+
+	allow(role, []string{"iam:PassRole"}, []string{*p.InstanceRole.RoleArn()},
+		map[string]any{"StringEquals": map[string]any{"iam:PassedToService": "ec2.amazonaws.com"}})
+	grantVolumeKey(a, role, p)
+}
+
+// grantAttachEvidence: create encrypted volumes from the shared snapshots,
+// attach them to the case's instance, and wait for both.
+func grantAttachEvidence(a arns, role awsiam.Role, p Props) {
+	allow(role, []string{"ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeSnapshots"}, anyResource(), nil)
+	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2("volume", "*")}, managedByRequest())
+	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2Public("snapshot", "*")}, nil)
+	allow(role, []string{"ec2:CreateTags"}, []string{a.ec2("volume", "*")},
+		map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": "CreateVolume"}})
+	allow(role, []string{"ec2:AttachVolume"}, []string{a.ec2("volume", "*"), a.ec2("instance", "*")}, managedByResource())
+	grantVolumeKey(a, role, p)
+}
+
+// grantVolumeKey lets EC2 use the volume key on the function's behalf.
+// TODO: snapshots encrypted with an application account's key also need
+// that key's grants; the key policy there decides, so it is not granted here.
+func grantVolumeKey(a arns, role awsiam.Role, p Props) {
+	key := []string{*p.VolumeKey.KeyArn()}
+	allow(role, []string{"kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:DescribeKey",
+		"kms:ReEncryptFrom", "kms:ReEncryptTo"}, key,
+		map[string]any{"StringEquals": map[string]any{"kms:ViaService": a.ec2Endpoint()}})
+	allow(role, []string{"kms:CreateGrant"}, key,
+		map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}})
+}
+
+// grantSendCommand allows documents to be sent to Casefile's instances only.
+func grantSendCommand(a arns, role awsiam.Role, documents ...string) {
+	docs := make([]string, 0, len(documents))
+	for _, d := range documents {
+		docs = append(docs, a.document(d))
+	}
+	allow(role, []string{"ssm:SendCommand"}, docs, nil)
+	allow(role, []string{"ssm:SendCommand"}, []string{a.ec2("instance", "*")}, managedBySSMTarget())
+}
+
+// grantReadResults: list and read the case results to hash them.
+func grantReadResults(role awsiam.Role, p Props) {
+	bucket := p.ResultsBucket
+	allow(role, []string{"s3:ListBucket"}, []string{*bucket.BucketArn()},
+		map[string]any{"StringLike": map[string]any{"s3:prefix": investigation.CasesPrefix + "*"}})
+	allow(role, []string{"s3:GetObject", "s3:GetObjectAttributes"},
+		[]string{*bucket.ArnForObjects(jsii.String(investigation.CasesPrefix + "*"))}, nil)
+	if key := bucket.EncryptionKey(); key != nil {
+		key.GrantDecrypt(role)
+	}
+}
+
+// grantRelease: terminate the case's instance and delete its volumes and
+// security group, all only when tagged as Casefile's.
+func grantRelease(a arns, role awsiam.Role) {
+	allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
+	allow(role, []string{"ec2:TerminateInstances"}, []string{a.ec2("instance", "*")}, managedByResource())
+	allow(role, []string{"ec2:DetachVolume"}, []string{a.ec2("volume", "*"), a.ec2("instance", "*")}, managedByResource())
+	allow(role, []string{"ec2:DeleteVolume"}, []string{a.ec2("volume", "*")}, managedByResource())
+	allow(role, []string{"ec2:DeleteSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByResource())
+}

@@ -1,0 +1,143 @@
+package functions
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+)
+
+// Defaults used when the corresponding Props field is left unset.
+const (
+	DefaultInstanceType          = "m6i.large"
+	DefaultCommandTimeoutSeconds = 3600
+	DefaultLogRetention          = awslogs.RetentionDays_ONE_YEAR
+)
+
+// Documents names the SSM documents the functions send to the forensic
+// instance.
+type Documents struct {
+	// Probe checks that the forensic tools are installed.
+	Probe string
+	// Disk runs the disk forensics on the attached evidence volumes.
+	Disk string
+	// Memory runs the memory forensics on a dump in S3.
+	Memory string
+}
+
+// Network is where the forensic instances run.
+type Network struct {
+	// VPCID is the VPC of the forensic instances and their security groups.
+	VPCID string
+	// SubnetIDs are the (isolated) subnets the instances may be launched in.
+	SubnetIDs []string
+}
+
+// Props configures the Casefile Lambda functions. Fields without a default
+// are required; NewFunctions panics naming the first one missing.
+type Props struct {
+	// ModuleRoot is the folder holding go.mod, from which each handler is
+	// built (app.go passes "."). Required.
+	ModuleRoot string
+
+	// Table holds the case records. Required.
+	Table awsdynamodb.ITable
+	// Topic receives the success and failure notifications. Required.
+	Topic awssns.ITopic
+	// EvidenceBucket holds the memory dumps. Required.
+	EvidenceBucket awss3.IBucket
+	// ResultsBucket receives the forensics results under cases/. Required.
+	ResultsBucket awss3.IBucket
+	// AMIParameter holds the forensic AMI ID. Required.
+	AMIParameter awsssm.IStringParameter
+	// InstanceRole is the forensic instance's role, passed to EC2 through
+	// InstanceProfileARN. Required.
+	InstanceRole awsiam.IRole
+	// InstanceProfileARN is the forensic instance's profile. Required.
+	InstanceProfileARN string
+	// VolumeKey encrypts the forensic instance's volumes and the evidence
+	// volumes. Required.
+	VolumeKey awskms.IKey
+	// Network is where the forensic instances run. Required.
+	Network Network
+	// Documents are the SSM documents. Required.
+	Documents Documents
+
+	// InstanceType is the forensic instance type. Default DefaultInstanceType.
+	InstanceType *string
+	// SymbolsS3URI is where the Volatility symbol tables are, s3://bucket/prefix/.
+	// Default: none (memory forensics then uses the tables on the AMI).
+	SymbolsS3URI *string
+	// CommandTimeoutSeconds bounds each forensics SSM command. Default
+	// DefaultCommandTimeoutSeconds.
+	CommandTimeoutSeconds *int
+	// LogRetention is how long the functions' logs are kept. Default
+	// DefaultLogRetention.
+	LogRetention awslogs.RetentionDays
+	// LogRemovalPolicy says what happens to the log groups when the stack is
+	// deleted. Default: retain.
+	LogRemovalPolicy awscdk.RemovalPolicy
+}
+
+// withDefaults returns a copy of p with defaults filled in, or an error
+// naming the first required field that is missing.
+func (p Props) withDefaults() (Props, error) {
+	missing := []struct {
+		name  string
+		unset bool
+	}{
+		{"ModuleRoot", p.ModuleRoot == ""},
+		{"Table", p.Table == nil},
+		{"Topic", p.Topic == nil},
+		{"EvidenceBucket", p.EvidenceBucket == nil},
+		{"ResultsBucket", p.ResultsBucket == nil},
+		{"AMIParameter", p.AMIParameter == nil},
+		{"InstanceRole", p.InstanceRole == nil},
+		{"InstanceProfileARN", p.InstanceProfileARN == ""},
+		{"VolumeKey", p.VolumeKey == nil},
+		{"Network.VPCID", p.Network.VPCID == ""},
+		{"Network.SubnetIDs", len(p.Network.SubnetIDs) == 0},
+		{"Documents.Probe", p.Documents.Probe == ""},
+		{"Documents.Disk", p.Documents.Disk == ""},
+		{"Documents.Memory", p.Documents.Memory == ""},
+	}
+	for _, m := range missing {
+		if m.unset {
+			return Props{}, fmt.Errorf("functions: Props.%s is required", m.name)
+		}
+	}
+	root, err := filepath.Abs(p.ModuleRoot)
+	if err != nil {
+		return Props{}, fmt.Errorf("functions: resolve ModuleRoot %q: %w", p.ModuleRoot, err)
+	}
+	p.ModuleRoot = root
+	if p.InstanceType == nil {
+		p.InstanceType = ptr(DefaultInstanceType)
+	}
+	if p.CommandTimeoutSeconds == nil {
+		p.CommandTimeoutSeconds = ptr(DefaultCommandTimeoutSeconds)
+	}
+	if p.LogRetention == "" {
+		p.LogRetention = DefaultLogRetention
+	}
+	if p.LogRemovalPolicy == "" {
+		p.LogRemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	return p, nil
+}
+
+// subnetList is the value of investigation.EnvSubnetIDs.
+func (n Network) subnetList() string { return strings.Join(n.SubnetIDs, ",") }
+
+func (p Props) commandTimeout() string { return strconv.Itoa(*p.CommandTimeoutSeconds) }
+
+func ptr[T any](v T) *T { return &v }
