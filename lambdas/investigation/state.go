@@ -30,6 +30,9 @@ type State struct {
 	// Error is what a Catch put there: the failed state's error name (a
 	// Reason for Casefile's own failures) and its cause.
 	Error *StepError `json:"error,omitempty"`
+	// CleanupError is what the Cleanup state's Catch put there when the
+	// release on the failure path failed itself.
+	CleanupError *StepError `json:"cleanupError,omitempty"`
 }
 
 // Instance is the forensic instance a case launched.
