@@ -1,0 +1,46 @@
+package storage
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// The grants below list exact actions, never wildcards; each KMS action is
+// granted on the bucket's own key.
+
+// GrantReadEvidence lets grantee read every object in the evidence bucket
+// (s3:GetObject, and kms:Decrypt on the evidence key).
+func (s *Storage) GrantReadEvidence(grantee awsiam.IGrantable) {
+	awss3.BucketGrants_FromBucket(s.EvidenceBucket).
+		ActionsOnObjectKeys(grantee, jsii.String("*"), actions("s3:GetObject", "kms:Decrypt")...)
+}
+
+// GrantWriteResults lets grantee upload results under
+// investigation.CasesPrefix in the results bucket (s3:PutObject,
+// s3:AbortMultipartUpload, and kms:GenerateDataKey and kms:Decrypt on the
+// results key; multipart uploads need both).
+func (s *Storage) GrantWriteResults(grantee awsiam.IGrantable) {
+	awss3.BucketGrants_FromBucket(s.ResultsBucket).
+		ActionsOnObjectKeys(grantee, casesPattern(),
+			actions("s3:PutObject", "s3:AbortMultipartUpload", "kms:GenerateDataKey", "kms:Decrypt")...)
+}
+
+// GrantReadResults lets grantee list the results bucket and read the objects
+// under investigation.CasesPrefix (s3:ListBucket, s3:GetObject, and
+// kms:Decrypt on the results key).
+func (s *Storage) GrantReadResults(grantee awsiam.IGrantable) {
+	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      grantee,
+		Actions:      jsii.Strings("s3:ListBucket"),
+		ResourceArns: jsii.Strings(*s.ResultsBucket.BucketArn()),
+	})
+	awss3.BucketGrants_FromBucket(s.ResultsBucket).
+		ActionsOnObjectKeys(grantee, casesPattern(), actions("s3:GetObject", "kms:Decrypt")...)
+}
+
+func casesPattern() *string { return jsii.String(investigation.CasesPrefix + "*") }
+
+func actions(names ...string) []*string { return *jsii.Strings(names...) }
