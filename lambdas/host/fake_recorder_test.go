@@ -37,7 +37,7 @@ func (r *fakeRecorder) UpdateInvestigation(_ context.Context, u caserecords.Inve
 
 // actions lists the recorded event actions in order.
 func (r *fakeRecorder) actions() []string {
-	out := make([]string, 0, len(r.events))
+	var out []string
 	for _, e := range r.events {
 		out = append(out, e.Action)
 	}

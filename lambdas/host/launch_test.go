@@ -161,9 +161,11 @@ func TestLaunchFails(t *testing.T) {
 			wantInMsg:  "vpc-1",
 		},
 		{
-			name:       "egress cannot be restricted",
-			ami:        amiIs(testAMI),
-			setup:      func(f *fakeEC2) { f.fail("AuthorizeSecurityGroupEgress", "", apiErr("RulesPerSecurityGroupLimitExceeded"), 0) },
+			name: "egress cannot be restricted",
+			ami:  amiIs(testAMI),
+			setup: func(f *fakeEC2) {
+				f.fail("AuthorizeSecurityGroupEgress", "", apiErr("RulesPerSecurityGroupLimitExceeded"), 0)
+			},
 			wantReason: investigation.ReasonInstanceLaunch,
 			wantInMsg:  "allow HTTPS egress",
 		},

@@ -1,0 +1,60 @@
+package forensics
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseProbeReport(t *testing.T) {
+	tests := []struct {
+		name        string
+		stdout      string
+		wantErr     bool
+		wantMissing []string
+		wantReady   bool
+		wantVers    string
+	}{
+		{
+			name:      "all present",
+			stdout:    `{"tools":[{"name":"fls","version":"4.12.1","present":true},{"name":"vol","version":"2.7.0","present":true}],"ready":true}`,
+			wantReady: true,
+			wantVers:  "fls 4.12.1, vol 2.7.0",
+		},
+		{
+			name:        "one missing, after shell noise",
+			stdout:      "checking tools...\n{not json}\n" + `{"tools":[{"name":"fls","version":"4.12.1","present":true},{"name":"vol","present":false}],"ready":false}` + "\n",
+			wantMissing: []string{"vol"},
+			wantVers:    "fls 4.12.1",
+		},
+		{name: "empty output", stdout: "", wantErr: true},
+		{name: "no JSON", stdout: "tools ok\n", wantErr: true},
+		{name: "truncated JSON", stdout: `{"tools":[{"name":"fls"`, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseProbeReport(tt.stdout)
+			if tt.wantErr {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantMissing, got.Missing(), "missing tools")
+			assert.Equal(t, tt.wantReady, got.Ready, "ready")
+			assert.Equal(t, tt.wantVers, got.Versions(), "versions")
+		})
+	}
+}
+
+func TestJoinNamesIsBounded(t *testing.T) {
+	names := make([]string, 30)
+	for i := range names {
+		names[i] = "t"
+	}
+	got := joinNames(names)
+	assert.Equal(t, maxToolsInMessage, strings.Count(got, "t"), "names in %q", got)
+	assert.True(t, strings.HasSuffix(got, ", ..."), "%q should end with an ellipsis", got)
+	assert.Equal(t, "a, b", joinNames([]string{"a", "b"}))
+}
