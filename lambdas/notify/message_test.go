@@ -1,0 +1,81 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+func TestSubject(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  Message
+		want string
+	}{
+		{
+			name: "success",
+			msg:  Message{ForensicID: "cf-1", ForensicType: investigation.ForensicTypeMemory, Status: investigation.StatusSucceeded},
+			want: "Casefile SUCCEEDED: cf-1 MEMORY",
+		},
+		{
+			name: "longest ID is cut to 100",
+			msg: Message{ForensicID: strings.Repeat("a", 64), ForensicType: investigation.ForensicTypeMemory,
+				Status: investigation.StatusFailed, Reason: investigation.ReasonCommandNotComplete},
+			want: ("Casefile FAILED: " + strings.Repeat("a", 64) + " MEMORY (COMMAND_NOT_COMPLETE)")[:100],
+		},
+		{
+			name: "non-ASCII and control characters are replaced",
+			msg:  Message{ForensicID: "caf\u00e9\n", ForensicType: "DISK", Status: investigation.StatusFailed},
+			want: "Casefile FAILED: caf??? DISK",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.msg.Subject()
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, len(got), 100)
+		})
+	}
+}
+
+// TestMessageStaysSmall publishes the largest notification a state can
+// produce and checks it stays far below SNS's 256 KB.
+func TestMessageStaysSmall(t *testing.T) {
+	ids := func(prefix string, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("%s-%017x", prefix, i)
+		}
+		return out
+	}
+	st := investigation.State{
+		Request:       fixture(t, "disk-eks.json"),
+		ExecutionName: strings.Repeat("e", 80),
+		Results:       &investigation.Results{S3URI: "s3://" + strings.Repeat("b", 63) + "/cases/" + strings.Repeat("c", 64) + "/disk/", ArtifactCount: 100000},
+		Cleanup: &investigation.Cleanup{
+			TerminatedInstances: ids("i", 500), DeletedVolumes: ids("vol", 500), DeletedGroups: ids("sg", 500),
+		},
+		Error:        &investigation.StepError{Error: "COMMAND_FAILED", Cause: strings.Repeat("x", 200000)},
+		CleanupError: &investigation.StepError{Error: "CLEANUP_FAILED", Cause: strings.Repeat("y", 200000)},
+	}
+	records, publisher := &fakeRecords{}, &fakeSNS{}
+	h := New(records, publisher, Config{TopicARN: testTopic, TableName: testTable})
+	_, err := h.Handle(context.Background(), st)
+	require.NoError(t, err)
+	require.Len(t, publisher.inputs, 1)
+
+	size := len(aws.ToString(publisher.inputs[0].Message)) + len(aws.ToString(publisher.inputs[0].Subject))
+	assert.Less(t, size, 64*1024, "published bytes")
+	_, msg := published(t, publisher.inputs[0])
+	require.NotNil(t, msg.Cleanup)
+	assert.Len(t, msg.Cleanup.DeletedVolumes, maxListed+1)
+	assert.Equal(t, "... 450 more", msg.Cleanup.DeletedVolumes[maxListed])
+	assert.Len(t, st.Cleanup.DeletedVolumes, 500, "the state itself is not changed")
+}

@@ -1,0 +1,211 @@
+// Package notify is the NotifySuccess and NotifyFailure steps: it records
+// the investigation's final status and publishes one SNS message that says
+// what happened and where the results and records are.
+//
+// The message is published with MessageStructure "json": the "default" and
+// "email" entries are the text for people (Message.Text), while "email-json",
+// "sqs", "lambda", "http" and "https" carry the JSON form (Message) for
+// machines, so that each subscriber gets the form it can use from one
+// Publish. The message attributes forensicId, forensicType, status and
+// reason (when failed) let subscriptions filter without parsing the body.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// Steps and the action of the custody event.
+const (
+	StepNotifySuccess      = "NotifySuccess"
+	StepNotifyFailure      = "NotifyFailure"
+	ActionNotificationSent = "notification-sent"
+)
+
+// Records is the part of the case store that notify uses.
+type Records interface {
+	UpdateInvestigation(ctx context.Context, u caserecords.InvestigationUpdate) error
+	AppendEvent(ctx context.Context, e caserecords.Event) error
+}
+
+// Publisher is the part of the SNS client that notify uses.
+type Publisher interface {
+	Publish(ctx context.Context, params *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+// Config names the topic and the case table.
+type Config struct {
+	TopicARN  string
+	TableName string
+}
+
+// Handler handles both notify steps.
+type Handler struct {
+	records Records
+	sns     Publisher
+	cfg     Config
+	now     func() time.Time
+}
+
+// New returns a Handler.
+func New(records Records, publisher Publisher, cfg Config) *Handler {
+	return &Handler{records: records, sns: publisher, cfg: cfg, now: time.Now}
+}
+
+// Handle records the outcome in st (SUCCEEDED when st.Error is nil, else
+// FAILED with the reason and detail of st.Error), publishes the
+// notification and returns st unchanged. An investigation already recorded
+// as final (a rejected request, a retry) keeps its record and is notified
+// all the same.
+func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
+	now := h.now()
+	msg := h.message(st, now)
+
+	update := caserecords.InvestigationUpdate{
+		ForensicID:   msg.ForensicID,
+		ForensicType: msg.ForensicType,
+		Status:       msg.Status,
+		Reason:       msg.Reason,
+		ReasonDetail: msg.Detail,
+		Time:         now,
+	}
+	if st.Results != nil {
+		update.ResultsS3URI = st.Results.S3URI
+	}
+	alreadyFinal := false
+	if err := h.records.UpdateInvestigation(ctx, update); err != nil {
+		if !errors.Is(err, caserecords.ErrAlreadyFinal) {
+			return st, err
+		}
+		alreadyFinal = true
+		slog.InfoContext(ctx, "investigation already final; record kept", "forensicId", msg.ForensicID,
+			"forensicType", msg.ForensicType, "error", err)
+	}
+
+	messageID, err := h.publish(ctx, msg)
+	if err != nil {
+		return st, err
+	}
+
+	step := StepNotifySuccess
+	if msg.Status == investigation.StatusFailed {
+		step = StepNotifyFailure
+	}
+	detail := fmt.Sprintf("notified %s", msg.Status)
+	if alreadyFinal {
+		detail += "; the investigation record was already final and was kept"
+	}
+	if err := h.records.AppendEvent(ctx, caserecords.Event{
+		ForensicID:   msg.ForensicID,
+		ForensicType: msg.ForensicType,
+		Step:         step,
+		Action:       ActionNotificationSent,
+		Resources:    map[string]string{"topicArn": h.cfg.TopicARN, "messageId": messageID},
+		Detail:       detail,
+		Time:         now,
+	}); err != nil {
+		return st, err
+	}
+	slog.InfoContext(ctx, "notification sent", "forensicId", msg.ForensicID, "forensicType", msg.ForensicType,
+		"status", msg.Status, "reason", msg.Reason, "messageId", messageID)
+	return st, nil
+}
+
+// message builds the notification of st.
+func (h *Handler) message(st investigation.State, now time.Time) Message {
+	m := Message{
+		SchemaVersion: SchemaVersion,
+		Status:        investigation.StatusSucceeded,
+		ExecutionName: st.ExecutionName,
+		Results:       st.Results,
+		Cleanup:       boundedCleanup(st.Cleanup),
+		Time:          now.UTC().Format(time.RFC3339),
+	}
+	if st.Error != nil {
+		m.Status = investigation.StatusFailed
+		m.Reason = investigation.ReasonOf(st.Error.Error)
+		m.Detail = Detail(st.Error)
+	}
+	if st.CleanupError != nil {
+		m.CleanupError = truncate(st.CleanupError.Error+": "+Detail(st.CleanupError), MaxDetailBytes)
+	}
+
+	if req, err := investigation.ParseRequest(st.Request); err == nil {
+		m.ForensicID, m.ForensicType = req.ForensicID, req.ForensicType
+		m.Resource = &req.Resource
+		if req.Finding != nil {
+			m.FindingID = req.Finding.ID
+		}
+	} else if st.ForensicID != "" {
+		m.ForensicID, m.ForensicType = st.ForensicID, st.ForensicType
+	} else {
+		// The request was rejected: it is recorded under this key.
+		m.ForensicID = investigation.CaseID(st.Request, st.ExecutionName)
+		m.ForensicType = caserecords.RejectedType(st.Request)
+	}
+
+	pk := investigation.CasePartition(m.ForensicID)
+	m.Records = RecordKeys{
+		TableName:     h.cfg.TableName,
+		Investigation: ItemKey{PK: pk, SK: investigation.InvestigationSortKey(m.ForensicType)},
+	}
+	if m.Resource != nil {
+		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
+	}
+	return m
+}
+
+// publish sends msg to the topic and returns the message ID.
+func (h *Handler) publish(ctx context.Context, msg Message) (string, error) {
+	machine, err := json.Marshal(msg)
+	if err != nil {
+		return "", fmt.Errorf("encode notification of %s: %w", msg.ForensicID, err)
+	}
+	text := msg.Text()
+	body, err := json.Marshal(map[string]string{
+		"default":    text,
+		"email":      text,
+		"email-json": string(machine),
+		"sqs":        string(machine),
+		"lambda":     string(machine),
+		"http":       string(machine),
+		"https":      string(machine),
+	})
+	if err != nil {
+		return "", fmt.Errorf("encode notification of %s: %w", msg.ForensicID, err)
+	}
+	attrs := map[string]types.MessageAttributeValue{
+		"forensicId":   stringAttr(msg.ForensicID),
+		"forensicType": stringAttr(string(msg.ForensicType)),
+		"status":       stringAttr(string(msg.Status)),
+	}
+	if msg.Reason != "" {
+		attrs["reason"] = stringAttr(string(msg.Reason))
+	}
+	out, err := h.sns.Publish(ctx, &sns.PublishInput{
+		TopicArn:          aws.String(h.cfg.TopicARN),
+		Subject:           aws.String(msg.Subject()),
+		Message:           aws.String(string(body)),
+		MessageStructure:  aws.String("json"),
+		MessageAttributes: attrs,
+	})
+	if err != nil {
+		return "", fmt.Errorf("publish notification of %s %s: %w", msg.ForensicID, msg.ForensicType, err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+func stringAttr(v string) types.MessageAttributeValue {
+	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
+}
