@@ -1,0 +1,565 @@
+#!/usr/bin/env bash
+# disk-forensics.sh: forensic analysis of EBS evidence volumes attached to
+# the forensic instance (or, with --local, of a disk image or block device).
+#
+# For each evidence device it: finds the device by volume ID (NVMe serial),
+# refuses the root disk and devices in use, sets the device and its
+# partitions read-only before anything reads them, hashes the device, lists
+# partitions and LVM, mounts each file system read-only with options that
+# cannot write (or falls back to the Sleuth Kit on the raw partition), and
+# writes a bodyfile, a CSV timeline, a file inventory with SHA-256, targeted
+# artifacts and findings. results.json and manifest.json describe the run;
+# in SSM mode everything is uploaded to S3 with SSE-KMS and SHA-256 checksums.
+#
+# Usage (SSM):   disk-forensics.sh --forensic-id ID --volume-ids vol-a,vol-b
+#                  --results-bucket B --results-prefix P --kms-key-arn ARN
+# Usage (local): disk-forensics.sh --local --device IMAGE_OR_BLOCK_DEVICE
+#                  --evidence-id vol-... --output-dir DIR [--forensic-id ID]
+# Options:       --device-wait-seconds N (300)  --recent-days N (7)
+#                --max-hash-mib N (256)  --max-artifact-mib N (64)
+# Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
+set -u -o pipefail
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
+umask 077
+
+readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}
+readonly SCRIPT_NAME=casefile-disk-forensics
+readonly SCRIPT_VERSION=1.0.0
+# shellcheck source=common.sh
+. "$SCRIPT_DIR/common.sh"
+
+readonly RE_LOCAL_PATH='^/[A-Za-z0-9._/@+-]{0,4095}$'
+readonly RE_INODE='^[0-9]+(-[0-9]+){0,2}$'
+readonly RE_SAFE_REL='^[A-Za-z0-9._@+-][A-Za-z0-9._/@+-]{0,4095}$'
+
+mode=ssm
+forensic_id="" volume_ids="" results_bucket="" results_prefix="" kms_key_arn=""
+device_arg="" evidence_id="" output_dir=""
+wait_seconds=300 recent_days=7 max_hash_mib=256 max_artifact_mib=64
+
+need_value() {
+	[[ $# -ge 2 ]] || cf_usage_error "$1 needs a value"
+}
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--local) mode=local; shift ;;
+	--forensic-id) need_value "$@"; forensic_id=$2; shift 2 ;;
+	--volume-ids) need_value "$@"; volume_ids=$2; shift 2 ;;
+	--results-bucket) need_value "$@"; results_bucket=$2; shift 2 ;;
+	--results-prefix) need_value "$@"; results_prefix=$2; shift 2 ;;
+	--kms-key-arn) need_value "$@"; kms_key_arn=$2; shift 2 ;;
+	--device) need_value "$@"; device_arg=$2; shift 2 ;;
+	--evidence-id) need_value "$@"; evidence_id=$2; shift 2 ;;
+	--output-dir) need_value "$@"; output_dir=$2; shift 2 ;;
+	--device-wait-seconds) need_value "$@"; wait_seconds=$2; shift 2 ;;
+	--recent-days) need_value "$@"; recent_days=$2; shift 2 ;;
+	--max-hash-mib) need_value "$@"; max_hash_mib=$2; shift 2 ;;
+	--max-artifact-mib) need_value "$@"; max_artifact_mib=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -u/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) cf_usage_error "unknown argument (see --help)" ;;
+	esac
+done
+
+# Validate every value before it is used anywhere.
+cf_require_match device-wait-seconds "$wait_seconds" "$CF_RE_UINT"
+cf_require_match recent-days "$recent_days" "$CF_RE_UINT"
+cf_require_match max-hash-mib "$max_hash_mib" "$CF_RE_UINT"
+cf_require_match max-artifact-mib "$max_artifact_mib" "$CF_RE_UINT"
+if [[ $mode == ssm ]]; then
+	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match volumeIds "$volume_ids" "$CF_RE_VOLUME_IDS"
+	cf_require_match resultsBucket "$results_bucket" "$CF_RE_BUCKET"
+	cf_require_match resultsPrefix "$results_prefix" "$CF_RE_PREFIX"
+	cf_require_match kmsKeyArn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	[[ -z $device_arg$evidence_id$output_dir ]] || cf_usage_error "--device, --evidence-id and --output-dir need --local"
+	results_prefix=${results_prefix%/}
+	IFS=, read -r -a evidence_ids <<<"$volume_ids"
+else
+	forensic_id=${forensic_id:-local-investigation}
+	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match device "$device_arg" "$RE_LOCAL_PATH"
+	cf_require_match evidence-id "$evidence_id" "$CF_RE_VOLUME_ID"
+	cf_require_match output-dir "$output_dir" "$RE_LOCAL_PATH"
+	[[ -z $volume_ids$results_bucket$results_prefix$kms_key_arn ]] || cf_usage_error "S3 parameters are not used with --local"
+	[[ -f $device_arg || -b $device_arg ]] || cf_usage_error "--device must be an image file or a block device"
+	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
+		cf_usage_error "--output-dir must be empty or absent"
+	fi
+	evidence_ids=("$evidence_id")
+fi
+[[ $(id -u) -eq 0 ]] || cf_usage_error "must run as root (block devices, mounts)"
+
+readonly max_hash_bytes=$((max_hash_mib * 1024 * 1024))
+readonly max_artifact_bytes=$((max_artifact_mib * 1024 * 1024))
+
+# ---------------------------------------------------------------- run state
+started_at=$(cf_now)
+run_dir=$(mktemp -d /var/tmp/casefile-disk.XXXXXX) || { echo "cannot create a run folder" >&2; exit 1; }
+if [[ $mode == ssm ]]; then
+	out_dir=$run_dir/out
+else
+	out_dir=$output_dir
+fi
+mkdir -p "$out_dir" "$run_dir/mnt" "$run_dir/facts" || exit 1
+export CF_ERRORS=$run_dir/errors.jsonl CF_NOTES=$run_dir/notes.jsonl CF_ARTIFACTS=$run_dir/artifacts.jsonl
+FINDINGS=$run_dir/findings.jsonl
+: >"$CF_ERRORS"
+: >"$CF_NOTES"
+: >"$CF_ARTIFACTS"
+: >"$FINDINGS"
+
+status=SUCCEEDED
+mounts=()     # mount points to unmount, in mount order
+loops=()      # loop devices this run attached
+active_vgs=() # volume groups this run activated
+lvm_pvs=()    # LVM physical volumes found on the current device
+lvm_devices=""
+mount_opts=""
+
+# fail REASON STEP EVIDENCE MESSAGE: record an error; the first reason is the status.
+fail() {
+	[[ $status == SUCCEEDED ]] && status=$1
+	cf_error "$2" "$3" "$4"
+}
+
+cleanup() {
+	local rc=$? i clean=1
+	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+		if ! umount "${mounts[i]}" 2>/dev/null; then
+			umount -l "${mounts[i]}" 2>/dev/null || { clean=0; cf_log "cannot unmount ${mounts[i]}"; }
+		fi
+	done
+	for i in "${active_vgs[@]}"; do
+		lvm vgchange --devices "$lvm_devices" --config "$(lvm_config "$i")" -an "$i" >/dev/null 2>&1 ||
+			cf_log "cannot deactivate volume group $i"
+	done
+	for ((i = ${#loops[@]} - 1; i >= 0; i--)); do
+		losetup -d "${loops[i]}" 2>/dev/null || cf_log "cannot detach ${loops[i]}"
+	done
+	if [[ $clean -eq 1 ]]; then
+		rm -rf -- "$run_dir"
+	else
+		cf_log "left $run_dir in place: something under it is still mounted"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------ device checks
+
+# find_device VOLUME_ID: the block device of an attached EBS volume, found by
+# its NVMe serial (vol0123...), waiting up to wait_seconds.
+find_device() {
+	local serial="vol${1#vol-}" deadline=$((SECONDS + wait_seconds)) dev
+	while :; do
+		dev=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$serial
+		if [[ -b $dev ]]; then
+			readlink -f "$dev"
+			return 0
+		fi
+		dev=$(lsblk -dnpo NAME,SERIAL | awk -v a="$serial" -v b="$1" '$2 == a || $2 == b { print $1; exit }')
+		if [[ -n $dev && -b $dev ]]; then
+			printf '%s\n' "$dev"
+			return 0
+		fi
+		((SECONDS < deadline)) || return 1
+		sleep 5
+	done
+}
+
+# root_disks: the disks under / (and its LVM or partition layers).
+root_disks() {
+	local src
+	src=$(findmnt -nvo SOURCE / 2>/dev/null) || return 0
+	[[ -b $src ]] || return 0
+	lsblk -nrspo NAME,TYPE "$src" | awk '$2 == "disk" || $2 == "loop" { print $1 }'
+}
+
+# in_use DEVICE: true when the device or a partition of it is mounted, used
+# as swap, or held by another device (device-mapper).
+in_use() {
+	local dev=$1 name
+	if lsblk -nrpo MOUNTPOINT "$dev" | grep -q .; then
+		return 0
+	fi
+	if awk 'NR > 1 { print $1 }' /proc/swaps | grep -qxF -- "$dev"; then
+		return 0
+	fi
+	for name in $(lsblk -nrpo NAME "$dev"); do
+		if [[ -n $(ls -A "/sys/class/block/${name##*/}/holders" 2>/dev/null) ]]; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+# set_readonly DEVICE: set the block device read-only and check that it is.
+set_readonly() {
+	blockdev --setro "$1" && [[ $(blockdev --getro "$1") == 1 ]]
+}
+
+# ------------------------------------------------------------ file systems
+
+# mount_options FSTYPE: how to mount a file system without any write.
+mount_options() {
+	case $1 in
+	ext2 | ext3 | ext4) echo "ext4 ro,noload,noexec,nodev,nosuid" ;;
+	xfs) echo "xfs ro,norecovery,nouuid,noexec,nodev,nosuid" ;;
+	ntfs) echo "ntfs-3g ro,noexec,nodev,nosuid" ;;
+	vfat | msdos) echo "vfat ro,noexec,nodev,nosuid" ;;
+	btrfs) echo "btrfs ro,rescue=nologreplay,noexec,nodev,nosuid" ;;
+	*) return 1 ;;
+	esac
+}
+
+# try_mount NODE FSTYPE MOUNTPOINT: mount read-only and set mount_opts to the
+# options used. Runs in the main shell so that cleanup knows the mount.
+try_mount() {
+	local node=$1 fstype=$2 mnt=$3 spec type opts
+	mount_opts=""
+	spec=$(mount_options "$fstype") || return 1
+	read -r type opts <<<"$spec"
+	mkdir -p "$mnt" || return 1
+	if [[ $type == ntfs-3g ]]; then
+		ntfs-3g -o "$opts" "$node" "$mnt" 2>>"$run_dir/mount.log" || return 1
+	else
+		mount -t "$type" -o "$opts" "$node" "$mnt" 2>>"$run_dir/mount.log" || return 1
+	fi
+	mounts+=("$mnt")
+	if ! findmnt -no OPTIONS --mountpoint "$mnt" | tr , '\n' | grep -qx ro; then
+		umount "$mnt"
+		return 1
+	fi
+	mount_opts=$opts
+}
+
+# analyze_fs EVIDENCE NAME NODE START_BYTES: timeline, inventory, artifacts
+# and findings for one file system (a partition, the whole device or an LV).
+analyze_fs() {
+	local ev=$1 name=$2 node=$3 start=$4
+	local rel="$ev/$name" dir="$out_dir/$ev/$name" mnt="$run_dir/mnt/$ev/$name" probe size
+	local fstype="" uuid="" label="" mounted=false timeline="" analysis=complete entries=0 inventory=0 copied=0
+	mount_opts=""
+	mkdir -p "$dir" || return 1
+	size=$(blockdev --getsize64 "$node" 2>/dev/null || echo 0)
+	probe=$(blkid -p -o export "$node" 2>/dev/null)
+	fstype=$(sed -n 's/^TYPE=//p' <<<"$probe")
+	uuid=$(sed -n 's/^UUID=//p' <<<"$probe")
+	label=$(sed -n 's/^LABEL=//p' <<<"$probe")
+
+	case $fstype in
+	LVM2_member)
+		lvm_pvs+=("$node")
+		analysis=lvm-physical-volume
+		;;
+	swap | crypto_LUKS | BitLocker)
+		analysis=skipped
+		cf_note analyze "$ev" "$name: $fstype is not analysed"
+		;;
+	*)
+		if [[ -n $fstype ]]; then
+			if try_mount "$node" "$fstype" "$mnt"; then
+				mounted=true
+			else
+				cf_note mount "$ev" "$name ($fstype) not mounted; Sleuth Kit fallback on the raw partition"
+			fi
+		fi
+		# The timeline: the Sleuth Kit on the raw partition (it also sees
+		# deleted entries); a walk of the read-only mount when it cannot.
+		if fls -r -m / "$node" >"$dir/bodyfile.txt" 2>"$run_dir/fls.err"; then
+			timeline=sleuthkit
+			cf_artifact "$rel/bodyfile.txt" fls "$(cf_tool_version fls)" "$ev"
+		elif [[ $mounted == true ]] && python3 "$SCRIPT_DIR/disk_triage.py" bodyfile "$mnt" >"$dir/bodyfile.txt"; then
+			timeline="mounted-walk"
+			cf_artifact "$rel/bodyfile.txt" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
+			cf_note bodyfile "$ev" "$name ($fstype): fls cannot read it ($(head -n 1 "$run_dir/fls.err")); bodyfile from the read-only mount"
+		elif [[ -n $fstype ]]; then
+			fail ANALYSIS_FAILED bodyfile "$ev" "$name ($fstype): not mounted and fls failed: $(head -c 300 "$run_dir/fls.err")"
+		else
+			cf_note analyze "$ev" "$name: no file system recognised"
+			analysis=skipped
+		fi
+		if [[ -z $timeline ]]; then
+			rm -f "$dir/bodyfile.txt"
+		else
+			entries=$(wc -l <"$dir/bodyfile.txt")
+			if mactime -b "$dir/bodyfile.txt" -d -y -z UTC >"$dir/timeline.csv" 2>"$run_dir/mactime.err"; then
+				cf_artifact "$rel/timeline.csv" mactime "$(cf_tool_version mactime)" "$ev"
+			else
+				fail ANALYSIS_FAILED timeline "$ev" "$name: mactime failed: $(head -c 300 "$run_dir/mactime.err")"
+			fi
+		fi
+		if [[ $mounted == true ]]; then
+			python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" \
+				>"$dir/inventory.jsonl" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
+			cf_artifact "$rel/inventory.jsonl" sha256 "$SCRIPT_VERSION" "$ev"
+		elif [[ -n $timeline ]]; then
+			python3 "$SCRIPT_DIR/disk_triage.py" bodyfile-inventory "$dir/bodyfile.txt" >"$dir/inventory.jsonl" ||
+				fail ANALYSIS_FAILED inventory "$ev" "$name: inventory from the bodyfile failed"
+			cf_artifact "$rel/inventory.jsonl" fls "$(cf_tool_version fls)" "$ev"
+			cf_note inventory "$ev" "$name: not mounted, so the inventory has no per-file SHA-256"
+			analysis=sleuthkit-only
+		fi
+		[[ -f $dir/inventory.jsonl ]] && inventory=$(wc -l <"$dir/inventory.jsonl")
+		if [[ -n $timeline ]]; then
+			copy_artifacts "$ev" "$name" "$node" "$dir" "$timeline" "$mnt" ||
+				fail ANALYSIS_FAILED artifacts "$ev" "$name: triage failed"
+			copied=$(find "$dir/artifacts" -type f 2>/dev/null | wc -l)
+			python3 "$SCRIPT_DIR/disk_triage.py" findings --dir "$dir" --evidence "$ev" --partition "$name" \
+				>>"$FINDINGS" || fail ANALYSIS_FAILED findings "$ev" "$name: findings failed"
+		fi
+		;;
+	esac
+
+	jq -cn --arg name "$name" --arg device "$node" --argjson start "$start" --argjson size "$size" \
+		--arg fstype "$fstype" --arg uuid "$uuid" --arg fslabel "$label" --argjson mounted "$mounted" \
+		--arg options "$mount_opts" --arg timeline "$timeline" --arg analysis "$analysis" --argjson entries "$entries" \
+		--argjson inventory "$inventory" --argjson copied "$copied" --arg ro "$(blockdev --getro "$node" 2>/dev/null)" \
+		'def nullable: if . == "" then null else . end;
+		{name: $name, device: $device, startBytes: $start, sizeBytes: $size, readOnly: ($ro == "1"),
+		  filesystem: ($fstype | nullable), uuid: ($uuid | nullable), label: ($fslabel | nullable),
+		  mounted: $mounted, mountOptions: ($options | nullable), timelineSource: ($timeline | nullable),
+		  analysis: $analysis, bodyfileEntries: $entries, inventoryFiles: $inventory, artifactsCopied: $copied}' \
+		>>"$run_dir/facts/$ev.partitions.jsonl" || fail RESULTS_FAILED facts "$ev" "$name: cannot record the facts"
+}
+
+# copy_artifacts EVIDENCE NAME NODE DIR TIMELINE MOUNTPOINT: copy the targeted
+# artifacts, size-bounded: with icat from the raw file system (by inode from
+# the Sleuth Kit bodyfile), or from the read-only mount without following
+# any symbolic link when the Sleuth Kit cannot read the file system.
+copy_artifacts() {
+	local ev=$1 name=$2 node=$3 dir=$4 timeline=$5 mnt=$6 plan inode bytes dest kind source tool version
+	local copy_from=()
+	if [[ $timeline == sleuthkit ]]; then
+		tool=icat version=$(cf_tool_version icat)
+	else
+		tool=$SCRIPT_NAME version=$SCRIPT_VERSION copy_from=(--copy-from "$mnt")
+	fi
+	plan=$(python3 "$SCRIPT_DIR/disk_triage.py" triage "$dir/bodyfile.txt" --out "$dir" "${copy_from[@]}" \
+		--recent-days "$recent_days" --max-artifact-bytes "$max_artifact_bytes") || return 1
+	cf_artifact "$ev/$name/suid-sgid.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
+	cf_artifact "$ev/$name/recent-executables.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
+	while IFS=$'\t' read -r inode bytes dest kind source; do
+		[[ -n $inode ]] || continue
+		if [[ $inode == failed ]]; then
+			fail ANALYSIS_FAILED artifacts "$ev" "$name: cannot copy $source ($kind) from the mount"
+			continue
+		fi
+		if [[ ! $dest =~ $RE_SAFE_REL || $dest == *..* ]]; then
+			cf_note artifacts "$ev" "$name: skipped an artifact with an unusable name"
+			continue
+		fi
+		if [[ $inode != copied ]]; then
+			if [[ ! $inode =~ $RE_INODE || ! $bytes =~ ^[0-9]+$ ]]; then
+				cf_note artifacts "$ev" "$name: skipped $source: unusable inode"
+				continue
+			fi
+			mkdir -p "$dir/artifacts/$(dirname "$dest")"
+			icat "$node" "$inode" 2>/dev/null | head -c "$bytes" >"$dir/artifacts/$dest"
+			if [[ ${PIPESTATUS[1]} -ne 0 ]]; then
+				fail ANALYSIS_FAILED artifacts "$ev" "$name: cannot copy $source ($kind)"
+				continue
+			fi
+		fi
+		cf_artifact "$ev/$name/artifacts/$dest" "$tool" "$version" "$ev" "$source"
+	done <<<"$plan"
+}
+
+# analyze_lvm EVIDENCE: list the LVM physical volumes found on the evidence;
+# activate their volume groups read-only only when that is safe.
+analyze_lvm() {
+	local ev=$1 vg lv reason
+	[[ ${#lvm_pvs[@]} -gt 0 ]] || return 0
+	lvm_devices=$(
+		IFS=,
+		echo "${lvm_pvs[*]}"
+	)
+	local report="$out_dir/$ev/lvm.json"
+	if ! lvm fullreport --readonly --devices "$lvm_devices" --reportformat json >"$report" 2>"$run_dir/lvm.err"; then
+		fail ANALYSIS_FAILED lvm "$ev" "LVM report failed: $(head -c 300 "$run_dir/lvm.err")"
+		return 0
+	fi
+	cf_artifact "$ev/lvm.json" lvm "$(cf_tool_version lvm)" "$ev"
+	for vg in $(lvm vgs --readonly --devices "$lvm_devices" --noheadings -o vg_name 2>/dev/null); do
+		reason=""
+		if ! dmsetup version >/dev/null 2>&1; then
+			reason="device-mapper is not available"
+		elif dmsetup ls 2>/dev/null | awk '{ print $1 }' | grep -q "^${vg//-/--}-"; then
+			reason="a volume group of the same name is active on this host"
+		elif [[ $(lvm vgs --readonly --devices "$lvm_devices" --noheadings -o vg_missing_pv_count "$vg" 2>/dev/null | tr -d ' ') != 0 ]]; then
+			reason="physical volumes are missing"
+		fi
+		if [[ -n $reason ]]; then
+			cf_note lvm "$ev" "volume group $vg not activated: $reason"
+			continue
+		fi
+		if ! lvm vgchange --devices "$lvm_devices" --config "$(lvm_config "$vg")" -ay "$vg" >/dev/null 2>"$run_dir/lvm.err"; then
+			fail ANALYSIS_FAILED lvm "$ev" "read-only activation of $vg failed: $(head -c 300 "$run_dir/lvm.err")"
+			continue
+		fi
+		active_vgs+=("$vg")
+		dmsetup mknodes >/dev/null 2>&1
+		for lv in $(lvm lvs --readonly --devices "$lvm_devices" --noheadings -o lv_name "$vg" 2>/dev/null); do
+			local node="/dev/mapper/${vg//-/--}-${lv//-/--}"
+			if [[ -b $node ]] && set_readonly "$node"; then
+				analyze_fs "$ev" "lvm-$vg-$lv" "$node" 0
+			else
+				fail ANALYSIS_FAILED lvm "$ev" "logical volume $vg/$lv is not a read-only block device"
+			fi
+		done
+	done
+}
+
+# lvm_config VG: LVM settings that forbid metadata writes and activate VG's
+# logical volumes read-only, without udev.
+lvm_config() {
+	printf 'global { metadata_read_only = 1 } activation { read_only_volume_list = [ "%s" ] udev_sync = 0 udev_rules = 0 monitoring = 0 } devices { use_devicesfile = 0 }' "$1"
+}
+
+# ------------------------------------------------------------ one device
+
+# analyze_device EVIDENCE DEVICE
+analyze_device() {
+	local ev=$1 dev=$2 part sha hash_start hash_end size table="none" label
+	dev=$(readlink -f "$dev")
+	local facts="$run_dir/facts/$ev.json"
+	: >"$run_dir/facts/$ev.partitions.jsonl"
+	mkdir -p "$out_dir/$ev" || return 1
+	if root_disks | grep -qxF -- "$dev"; then
+		fail ROOT_DEVICE_REFUSED device "$ev" "$dev holds the root file system"
+		return 1
+	fi
+	if in_use "$dev"; then
+		fail DEVICE_IN_USE device "$ev" "$dev or one of its partitions is mounted, swap or held"
+		return 1
+	fi
+	# Read-only first: the device and every partition the kernel knows.
+	for part in $(lsblk -nrpo NAME "$dev"); do
+		if ! set_readonly "$part"; then
+			fail READONLY_FAILED device "$ev" "cannot set $part read-only; nothing was read"
+			return 1
+		fi
+	done
+	size=$(blockdev --getsize64 "$dev")
+	hash_start=$(cf_now)
+	cf_log "hashing $ev ($dev, $size bytes)"
+	if ! sha=$(sha256sum -b "$dev" | cut -c1-64) || [[ ! $sha =~ $CF_RE_SHA256 ]]; then
+		fail HASH_FAILED hash "$ev" "cannot read $dev"
+		return 1
+	fi
+	hash_end=$(cf_now)
+
+	lvm_pvs=()
+	if sfdisk -J "$dev" >"$out_dir/$ev/partition-table.json" 2>/dev/null; then
+		cf_artifact "$ev/partition-table.json" sfdisk "$(cf_tool_version sfdisk)" "$ev"
+		table=$(jq -r '.partitiontable.label' "$out_dir/$ev/partition-table.json")
+		analyze_partitions "$ev" "$dev"
+	else
+		rm -f "$out_dir/$ev/partition-table.json"
+		analyze_fs "$ev" disk "$dev" 0
+	fi
+	analyze_lvm "$ev"
+
+	label=$(lsblk -dno SERIAL "$dev" 2>/dev/null | head -n 1)
+	jq -n --arg ev "$ev" --arg dev "$dev" --argjson size "$size" --arg sha "$sha" --arg hs "$hash_start" \
+		--arg he "$hash_end" --arg table "$table" --arg serial "$label" \
+		--slurpfile parts "$run_dir/facts/$ev.partitions.jsonl" --arg ro "$(blockdev --getro "$dev")" \
+		'{evidence: $ev, device: $dev, serial: (if $serial == "" then null else $serial end), sizeBytes: $size,
+		  sha256: $sha, hashStartedAt: $hs, hashEndedAt: $he, readOnly: ($ro == "1"), partitionTable: $table,
+		  partitions: $parts}' >"$facts" || fail RESULTS_FAILED facts "$ev" "cannot record the device facts"
+}
+
+# analyze_partitions EVIDENCE DEVICE: each partition of the table, through
+# the kernel's partition device or, when the kernel has none, a read-only
+# loop device over the partition's byte range.
+analyze_partitions() {
+	local ev=$1 dev=$2 node start sectors type ss offset kname kstart pnode name
+	while IFS=$'\t' read -r node start sectors type ss; do
+		[[ -n $node ]] || continue
+		case ${type,,} in 5 | f | 85) continue ;; esac # extended partition containers
+		offset=$((start * ss))
+		name="p${node##*[!0-9]}"
+		pnode=""
+		for kname in $(lsblk -nrpo NAME,TYPE "$dev" | awk '$2 == "part" { print $1 }'); do
+			kstart=$(cat "/sys/class/block/${kname##*/}/start" 2>/dev/null) || continue
+			if [[ $((kstart * 512)) -eq $offset ]]; then
+				pnode=$kname
+				break
+			fi
+		done
+		if [[ -z $pnode ]]; then
+			if ! pnode=$(losetup --find --show --read-only --offset "$offset" --sizelimit "$((sectors * ss))" "$dev"); then
+				fail ANALYSIS_FAILED partitions "$ev" "$name: cannot map the partition read-only"
+				continue
+			fi
+			loops+=("$pnode")
+			cf_note partitions "$ev" "$name: no kernel partition device; read through read-only loop $pnode"
+		fi
+		if ! set_readonly "$pnode"; then
+			fail READONLY_FAILED partitions "$ev" "cannot set $pnode read-only; $name not read"
+			continue
+		fi
+		analyze_fs "$ev" "$name" "$pnode" "$offset"
+	done < <(jq -r '.partitiontable as $t | ($t.sectorsize // 512) as $ss
+		| ($t.partitions // [])[] | [.node, .start, .size, .type, $ss] | @tsv' "$out_dir/$ev/partition-table.json")
+}
+
+# ------------------------------------------------------------ main
+
+for ev in "${evidence_ids[@]}"; do
+	if [[ $mode == local ]]; then
+		if [[ -f $device_arg ]]; then
+			if ! dev=$(losetup --find --show --read-only --partscan "$device_arg"); then
+				fail DEVICE_NOT_FOUND device "$ev" "cannot attach $device_arg read-only"
+				continue
+			fi
+			loops+=("$dev")
+		else
+			dev=$device_arg
+		fi
+	elif ! dev=$(find_device "$ev"); then
+		fail DEVICE_NOT_FOUND device "$ev" "no NVMe device with serial vol${ev#vol-} after ${wait_seconds}s"
+		continue
+	fi
+	cf_log "analysing $ev on $dev"
+	analyze_device "$ev" "$dev"
+done
+
+ended_at=$(cf_now)
+tools=$(cf_tool_versions_json sha256sum blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm jq python3 aws)
+for ev in "${evidence_ids[@]}"; do
+	[[ -f $run_dir/facts/$ev.json ]] || jq -n --arg ev "$ev" '{evidence: $ev, analysed: false}' >"$run_dir/facts/$ev.json"
+done
+jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg started "$started_at" \
+	--arg ended "$ended_at" --arg script "$SCRIPT_NAME" --arg version "$SCRIPT_VERSION" --argjson tools "$tools" \
+	--slurpfile devices <(cat "$run_dir"/facts/vol-*.json 2>/dev/null | jq -s 'map(select(type == "object"))[]') \
+	--slurpfile findings "$FINDINGS" --slurpfile errors "$CF_ERRORS" --slurpfile notes "$CF_NOTES" \
+	'{schema: "casefile.disk-results/v1", status: $status, forensicId: $id, mode: $mode,
+	  script: {name: $script, version: $version}, startedAt: $started, endedAt: $ended,
+	  devices: $devices, findings: $findings, tools: $tools, errors: $errors, notes: $notes}' \
+	>"$out_dir/results.json" || { status=RESULTS_FAILED; cf_log "cannot write results.json"; }
+
+manifest_evidence=""
+[[ ${#evidence_ids[@]} -eq 1 ]] && manifest_evidence=${evidence_ids[0]}
+cf_write_manifest "$out_dir" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$manifest_evidence" || {
+	status=RESULTS_FAILED
+	cf_log "cannot write manifest.json"
+}
+
+if [[ $mode == ssm ]]; then
+	location="s3://$results_bucket/$results_prefix/"
+	if ! cf_upload "$out_dir" "$results_bucket" "$results_prefix" "$kms_key_arn"; then
+		status=UPLOAD_FAILED
+	fi
+else
+	location=$out_dir/
+fi
+
+# The one line SSM keeps: short, and never the evidence itself.
+jq -cn --arg status "$status" --arg id "$forensic_id" --arg location "$location" \
+	--argjson errors "$(wc -l <"$CF_ERRORS")" --argjson findings "$(wc -l <"$FINDINGS")" \
+	'{status: $status, forensicId: $id, results: $location, errors: $errors, findings: $findings}'
+[[ $status == SUCCEEDED ]]

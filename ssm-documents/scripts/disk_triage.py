@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""disk_triage.py: the data side of disk-forensics.sh.
+
+It never opens an evidence device: it reads a Sleuth Kit bodyfile, walks a
+file system that disk-forensics.sh mounted read-only, and reads artifacts
+that were already copied out. Output is JSON Lines (or TSV for the shell).
+
+Subcommands:
+  walk ROOT --max-hash-bytes N        inventory of regular files, with SHA-256
+  bodyfile ROOT                       a TSK-style bodyfile of a mounted file system
+  bodyfile-inventory BODYFILE         inventory from the bodyfile (no hashes)
+  triage BODYFILE --out DIR ...       SUID/SGID and recent executables lists;
+                                      prints the artifacts to copy as TSV (or,
+                                      with --copy-from ROOT, copies them)
+  findings --dir DIR ...              findings from the lists and artifacts
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+import time
+
+STANDARD_EXEC_DIRS = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/",
+                      "/usr/lib64/", "/usr/libexec/", "/lib/", "/lib64/")
+SYSTEM_EXEC_DIRS = STANDARD_EXEC_DIRS + ("/usr/local/bin/", "/usr/local/sbin/", "/etc/")
+SHELLS = re.compile(r"^(sh|bash|dash|zsh|ksh|mksh|csh|tcsh|fish|ash|busybox|"
+                    r"python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|lua[0-9.]*|env|"
+                    r"find|vim?|less|more|nmap|awk|gawk|mawk|socat|nc|ncat|netcat)$")
+
+# Targeted artifacts: allocated regular files whose path matches.
+ARTIFACT_PATTERNS = [
+    ("logs", r"^/var/log/(auth\.log|secure|syslog|messages|kern\.log|cloud-init\.log|"
+             r"cloud-init-output\.log|audit/audit\.log)(\.[0-9]+)?(\.gz)?$"),
+    ("logs", r"^/var/log/(wtmp|btmp|lastlog)$"),
+    ("shell-history", r"^/(root|home/[^/]+)/\.(bash_history|zsh_history|sh_history|"
+                      r"ash_history|python_history|mysql_history|psql_history)$"),
+    ("cron", r"^/etc/(crontab|anacrontab)$"),
+    ("cron", r"^/etc/cron\.(d|hourly|daily|weekly|monthly)/[^/]+$"),
+    ("cron", r"^/var/spool/cron/(crontabs/)?[^/]+$"),
+    ("cron", r"^/var/spool/at/[^/]+$"),
+    ("systemd", r"^/etc/systemd/(system|user)/([^/]+/)?[^/]+\.(service|timer|socket|path)$"),
+    ("systemd", r"^/(root|home/[^/]+)/\.config/systemd/user/[^/]+\.(service|timer)$"),
+    ("persistence", r"^/etc/(rc\.local|ld\.so\.preload)$"),
+    ("ssh", r"^/(root|home/[^/]+)/\.ssh/authorized_keys2?$"),
+    ("ssh", r"^/etc/ssh/sshd_config$"),
+    ("accounts", r"^/etc/(passwd|group|sudoers)$"),
+    ("accounts", r"^/etc/sudoers\.d/[^/]+$"),
+]
+ARTIFACT_RES = [(kind, re.compile(p)) for kind, p in ARTIFACT_PATTERNS]
+
+SUSPICIOUS = re.compile(
+    r"(curl|wget)\s[^|;]*\|\s*(ba|z|da)?sh\b|/dev/(tcp|udp)/|\bnc(at)?\b[^\n]*\s-[a-z]*e\b|\bsocat\b|"
+    r"base64\s+(-d|--decode)|python[0-9.]*\s+-c\s|perl\s+-e\s|chmod\s+(u?\+s|[0-7]?[4-7][0-7]{3})\s|"
+    r"\bmkfifo\b|\bbash\s+-i\b|xmrig|minerd|stratum\+tcp|/tmp/\.|/dev/shm/|LD_PRELOAD=|"
+    r"history\s+-c|unset\s+HISTFILE|HISTFILE=/dev/null|rm\s+-rf\s+/var/log")
+
+SAFE_CHAR = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+def iso(ts):
+    """RFC 3339 UTC time of a Unix timestamp, or None for 0/absent."""
+    try:
+        ts = float(ts)
+    except (TypeError, ValueError):
+        return None
+    if ts <= 0:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def emit(obj, out=sys.stdout):
+    out.write(json.dumps(obj, sort_keys=True) + "\n")
+
+
+def safe_relpath(path):
+    """A storage-safe relative path for an evidence path: every character
+    outside [A-Za-z0-9._@+-] becomes '_', and '.'/'..' components become '_'."""
+    parts = []
+    for comp in path.split("/"):
+        if comp == "":
+            continue
+        comp = SAFE_CHAR.sub("_", comp)
+        if comp in (".", ".."):
+            comp = "_"
+        parts.append(comp[:200])
+    return "/".join(parts) or "_"
+
+
+def printable(s):
+    return "".join(c if c.isprintable() and c != "\t" else "?" for c in s)
+
+
+class Entry:
+    """One bodyfile line."""
+
+    __slots__ = ("name", "inode", "mode", "uid", "gid", "size", "atime", "mtime", "ctime", "crtime",
+                 "deleted")
+
+    @classmethod
+    def parse(cls, line):
+        fields = line.rstrip("\n").split("|")
+        if len(fields) < 11:
+            return None
+        e = cls()
+        e.name = "|".join(fields[1:-9])
+        e.inode, e.mode = fields[-9], fields[-8]
+        try:
+            e.uid, e.gid, e.size = int(fields[-7]), int(fields[-6]), int(fields[-5])
+            e.atime, e.mtime, e.ctime, e.crtime = (int(x) for x in fields[-4:])
+        except ValueError:
+            return None
+        e.deleted = False
+        if e.name.endswith(" (deleted)"):
+            e.name, e.deleted = e.name[: -len(" (deleted)")], True
+        elif e.name.endswith(" (deleted-realloc)"):
+            e.name, e.deleted = e.name[: -len(" (deleted-realloc)")], True
+        return e
+
+    def is_regular(self):
+        # mode_as_string is like "r/rrwxr-xr-x": name type, '/', meta type, permissions.
+        return len(self.mode) >= 12 and self.mode[2] == "r" and not self.name.endswith(" ($FILE_NAME)")
+
+    def perms(self):
+        return self.mode[3:12] if len(self.mode) >= 12 else "---------"
+
+    def suid(self):
+        return self.perms()[2] in "sS"
+
+    def sgid(self):
+        return self.perms()[5] in "sS"
+
+    def executable(self):
+        p = self.perms()
+        return p[2] in "xs" or p[5] in "xs" or p[8] in "xt"
+
+    def record(self):
+        return {"path": self.name, "inode": self.inode, "mode": self.mode, "uid": self.uid,
+                "gid": self.gid, "size": self.size, "atime": iso(self.atime), "mtime": iso(self.mtime),
+                "ctime": iso(self.ctime), "crtime": iso(self.crtime), "deleted": self.deleted}
+
+
+def read_bodyfile(path):
+    with open(path, "r", encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            e = Entry.parse(line)
+            if e is not None and not e.name.endswith(("/.", "/..")):
+                yield e
+
+
+def cmd_walk(args):
+    root = os.path.abspath(args.root)
+    root_dev = os.lstat(root).st_dev
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            entries = list(os.scandir(d))
+        except OSError as err:
+            emit({"path": "/" + os.path.relpath(d, root), "error": str(err)})
+            continue
+        for de in sorted(entries, key=lambda x: x.name):
+            try:
+                st = de.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if st.st_dev != root_dev:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                stack.append(de.path)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            rec = {"path": "/" + os.path.relpath(de.path, root), "size": st.st_size,
+                   "mode": "%o" % st.st_mode, "uid": st.st_uid, "gid": st.st_gid,
+                   "mtime": iso(st.st_mtime), "ctime": iso(st.st_ctime), "sha256": None}
+            if st.st_size > args.max_hash_bytes:
+                rec["hashSkipped"] = "larger than %d bytes" % args.max_hash_bytes
+            else:
+                try:
+                    h = hashlib.sha256()
+                    fd = os.open(de.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOATIME", 0))
+                    with os.fdopen(fd, "rb") as f:
+                        for chunk in iter(lambda: f.read(1 << 20), b""):
+                            h.update(chunk)
+                    rec["sha256"] = h.hexdigest()
+                except OSError as err:
+                    rec["hashSkipped"] = "unreadable: %s" % err.strerror
+            emit(rec)
+
+
+def mode_string(st):
+    """TSK's mode_as_string for a stat result, like r/rrwxr-xr-x."""
+    kinds = ((stat.S_ISREG, "r"), (stat.S_ISDIR, "d"), (stat.S_ISLNK, "l"), (stat.S_ISCHR, "c"),
+             (stat.S_ISBLK, "b"), (stat.S_ISFIFO, "p"), (stat.S_ISSOCK, "h"))
+    kind = next((k for test, k in kinds if test(st.st_mode)), "-")
+    perms = stat.filemode(st.st_mode)[1:]
+    return "%s/%s%s" % (kind, kind, perms)
+
+
+def cmd_bodyfile(args):
+    """A bodyfile of a mounted file system, for when the Sleuth Kit cannot
+    read it (for example XFS before TSK 4.12)."""
+    root = os.path.abspath(args.root)
+    root_dev = os.lstat(root).st_dev
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            entries = sorted(os.scandir(d), key=lambda x: x.name)
+        except OSError:
+            continue
+        for de in entries:
+            try:
+                st = de.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if st.st_dev != root_dev:
+                continue
+            name = ("/" + os.path.relpath(de.path, root)).replace("\n", "?")
+            sys.stdout.write("0|%s|%d|%s|%d|%d|%d|%d|%d|%d|0\n" % (
+                name, st.st_ino, mode_string(st), st.st_uid, st.st_gid, st.st_size,
+                int(st.st_atime), int(st.st_mtime), int(st.st_ctime)))
+            if stat.S_ISDIR(st.st_mode):
+                stack.append(de.path)
+
+
+def open_beneath(root, path):
+    """Open path (absolute within the file system) under root for reading,
+    refusing symbolic links in every component so nothing outside root is
+    ever read."""
+    comps = [c for c in path.split("/") if c]
+    if not comps or any(c in (".", "..") for c in comps):
+        raise OSError("unusable path")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for comp in comps[:-1]:
+            nfd = os.open(comp, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        ffd = os.open(comps[-1], os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NOATIME", 0), dir_fd=fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(os.fstat(ffd).st_mode):
+        os.close(ffd)
+        raise OSError("not a regular file")
+    return os.fdopen(ffd, "rb")
+
+
+def copy_from_mount(root, name, dest, limit):
+    with open_beneath(root, name) as src, open(dest, "wb") as out:
+        left = limit
+        while left > 0:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            out.write(chunk)
+            left -= len(chunk)
+
+
+def cmd_bodyfile_inventory(args):
+    for e in read_bodyfile(args.bodyfile):
+        if e.is_regular():
+            rec = e.record()
+            rec["sha256"] = None
+            rec["hashSkipped"] = "file system not mounted"
+            emit(rec)
+
+
+def cmd_triage(args):
+    entries = [e for e in read_bodyfile(args.bodyfile) if e.is_regular()]
+    now = time.time()
+    times = [max(e.mtime, e.ctime) for e in entries if not e.deleted and 0 < max(e.mtime, e.ctime) <= now + 86400]
+    reference = max(times) if times else now
+    since = reference - args.recent_days * 86400
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "suid-sgid.jsonl"), "w") as f:
+        for e in entries:
+            if e.suid() or e.sgid():
+                rec = e.record()
+                rec.update({"suid": e.suid(), "sgid": e.sgid()})
+                emit(rec, f)
+    with open(os.path.join(args.out, "recent-executables.jsonl"), "w") as f:
+        for e in entries:
+            if not e.deleted and e.executable() and max(e.mtime, e.ctime) >= since:
+                rec = e.record()
+                rec["windowStart"] = iso(since)
+                emit(rec, f)
+    # The artifacts to copy. Without --copy-from, the shell copies them with
+    # icat: print inode, bytes, destination, kind, source. With it, copy them
+    # here from the mounted file system and print "copied" for the inode.
+    for e in entries:
+        if e.deleted:
+            continue
+        for kind, rx in ARTIFACT_RES:
+            if rx.match(e.name):
+                n = min(e.size, args.max_artifact_bytes)
+                dest = safe_relpath(e.name)
+                inode = e.inode
+                if args.copy_from:
+                    target = os.path.join(args.out, "artifacts", dest)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    try:
+                        copy_from_mount(args.copy_from, e.name, target, n)
+                        inode = "copied"
+                    except OSError as err:
+                        inode = "failed"
+                        sys.stderr.write("cannot copy %s: %s\n" % (printable(e.name), err))
+                sys.stdout.write("%s\t%d\t%s\t%s\t%s\n" % (inode, n, dest, kind, printable(e.name)))
+                break
+
+
+def read_jsonl(path):
+    try:
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def read_text(path, limit=4 << 20):
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def cmd_findings(args):
+    base = {"evidence": args.evidence, "partition": args.partition}
+
+    def finding(fid, severity, path, detail, samples=None):
+        rec = dict(base, id=fid, severity=severity, path=path, detail=detail)
+        if samples:
+            rec["samples"] = [printable(s)[:300] for s in samples[:5]]
+        emit(rec)
+
+    # Shells and interpreters by content, so that a renamed SUID copy is found.
+    inventory = read_jsonl(os.path.join(args.dir, "inventory.jsonl"))
+    hashes = {r["path"]: r.get("sha256") for r in inventory}
+    shells = {}
+    for r in inventory:
+        if r.get("sha256") and r["path"].startswith(STANDARD_EXEC_DIRS) and SHELLS.match(os.path.basename(r["path"])):
+            shells.setdefault(r["sha256"], r["path"])
+    for rec in read_jsonl(os.path.join(args.dir, "suid-sgid.jsonl")):
+        if rec.get("deleted"):
+            continue
+        path = rec["path"]
+        bits = "+".join(b for b in ("SUID" if rec.get("suid") else "", "SGID" if rec.get("sgid") else "") if b)
+        copy_of = shells.get(hashes.get(path) or "")
+        if copy_of and copy_of != path:
+            finding("SUID_SHELL", "high", path, "%s copy of %s owned by uid %d" % (bits, copy_of, rec["uid"]))
+        elif SHELLS.match(os.path.basename(path)):
+            finding("SUID_SHELL", "high", path, "%s interpreter or shell owned by uid %d" % (bits, rec["uid"]))
+        elif not path.startswith(STANDARD_EXEC_DIRS):
+            finding("SUID_UNUSUAL_LOCATION", "medium", path, "%s file outside the standard binary folders" % bits)
+
+    recent = [r for r in read_jsonl(os.path.join(args.dir, "recent-executables.jsonl"))
+              if r["path"].startswith(SYSTEM_EXEC_DIRS)]
+    if recent:
+        finding("RECENT_SYSTEM_EXECUTABLES", "medium", None,
+                "%d executables in system folders changed since %s" % (len(recent), recent[0].get("windowStart")),
+                [r["path"] for r in recent])
+
+    art = os.path.join(args.dir, "artifacts")
+    for dirpath, _, files in os.walk(art):
+        for name in sorted(files):
+            full = os.path.join(dirpath, name)
+            path = "/" + os.path.relpath(full, art)
+            text = read_text(full)
+            lines = [ln.strip() for ln in text.splitlines()]
+            active = [ln for ln in lines if ln and not ln.startswith("#")]
+            bad = [ln for ln in lines if SUSPICIOUS.search(ln)]
+            if re.search(r"/\.ssh/authorized_keys2?$", path):
+                keys = [ln for ln in active if re.search(r"(ssh-|ecdsa-|sk-)", ln)]
+                forced = [ln for ln in keys if not re.match(r"^(ssh-|ecdsa-|sk-)", ln)]
+                sev = "medium" if path.startswith("/root/") else "low"
+                finding("AUTHORIZED_KEYS", sev, path, "%d key(s), %d with options" % (len(keys), len(forced)),
+                        [k[:80] for k in keys])
+            elif re.search(r"(^/etc/cron|^/var/spool/(cron|at)/|^/etc/anacrontab)", path):
+                if bad:
+                    finding("CRON_SUSPICIOUS", "high", path, "cron entry that downloads, opens a shell or hides", bad)
+                elif active and (path.startswith("/var/spool/") or "/cron.d/" in path):
+                    finding("CRON_ENTRY", "low", path, "%d active line(s)" % len(active), active)
+            elif re.search(r"_history$", path):
+                if bad:
+                    finding("HISTORY_SUSPICIOUS", "medium", path, "%d suspicious command(s)" % len(bad), bad)
+            elif "/systemd/" in path:
+                execs = [ln for ln in active if ln.startswith("Exec")]
+                if any(SUSPICIOUS.search(ln) for ln in execs):
+                    finding("SYSTEMD_SUSPICIOUS", "high", path, "unit runs a suspicious command",
+                            [ln for ln in execs if SUSPICIOUS.search(ln)])
+                else:
+                    finding("SYSTEMD_LOCAL_UNIT", "info", path, "locally installed unit", execs)
+            elif path == "/etc/ld.so.preload" and active:
+                finding("LD_SO_PRELOAD", "high", path, "libraries preloaded into every process", active)
+            elif path == "/etc/rc.local" and bad:
+                finding("RC_LOCAL_SUSPICIOUS", "high", path, "rc.local runs a suspicious command", bad)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd")
+    s = sub.add_parser("walk")
+    s.add_argument("root")
+    s.add_argument("--max-hash-bytes", type=int, default=256 << 20)
+    s = sub.add_parser("bodyfile-inventory")
+    s.add_argument("bodyfile")
+    s = sub.add_parser("triage")
+    s.add_argument("bodyfile")
+    s.add_argument("--out", required=True)
+    s.add_argument("--recent-days", type=int, default=7)
+    s.add_argument("--max-artifact-bytes", type=int, default=64 << 20)
+    s.add_argument("--copy-from", help="mounted file system to copy the artifacts from")
+    s = sub.add_parser("bodyfile")
+    s.add_argument("root")
+    s = sub.add_parser("findings")
+    s.add_argument("--dir", required=True)
+    s.add_argument("--evidence", required=True)
+    s.add_argument("--partition", required=True)
+    args = p.parse_args()
+    handlers = {"walk": cmd_walk, "bodyfile": cmd_bodyfile, "bodyfile-inventory": cmd_bodyfile_inventory,
+                "triage": cmd_triage, "findings": cmd_findings}
+    if args.cmd not in handlers:
+        p.print_usage(sys.stderr)
+        return 2
+    handlers[args.cmd](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
