@@ -25,6 +25,8 @@ type fakeEC2 struct {
 	// newVolumeState is the state CreateVolume leaves a volume in; the
 	// next DescribeVolumes moves a "creating" volume to "available".
 	newVolumeState types.VolumeState
+	// stuckCreating keeps "creating" volumes creating.
+	stuckCreating bool
 	// terminateTo is the state TerminateInstances leaves an instance in;
 	// the next DescribeInstances moves "shutting-down" to "terminated".
 	terminateTo types.InstanceStateName
@@ -401,7 +403,7 @@ func (f *fakeEC2) DescribeVolumes(_ context.Context, in *ec2.DescribeVolumesInpu
 		if matches(in.Filters, vol.Tags, map[string]string{"snapshot-id": aws.ToString(vol.SnapshotId), "status": string(vol.State)}) {
 			out.Volumes = append(out.Volumes, *vol)
 		}
-		if vol.State == types.VolumeStateCreating {
+		if vol.State == types.VolumeStateCreating && !f.stuckCreating {
 			vol.State = types.VolumeStateAvailable
 		}
 	}
