@@ -1,0 +1,151 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	sfn "github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctionstasks"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// definition builds the states of docs/workflow.md and returns the first.
+func definition(scope constructs.Construct, s settings) sfn.IChainable {
+	failed := sfn.NewFail(scope, id(StateFailed), &sfn.FailProps{
+		StateName: jsii.String(StateFailed),
+		Comment:   jsii.String("The investigation failed; the case records the reason"),
+		ErrorPath: jsii.String(PathErrorName),
+		CausePath: jsii.String(PathErrorCause),
+	})
+	succeeded := sfn.NewSucceed(scope, id(StateSucceeded), &sfn.SucceedProps{StateName: jsii.String(StateSucceeded)})
+
+	// The failure path: release everything, then say so. Each step's own
+	// error is kept apart from $.error, which holds the reason.
+	notifyFailure := invoke(scope, StateNotifyFailure, s.tasks.Notify)
+	notifyFailure.AddCatch(failed, catchTo(PathNotifyError))
+	notifyFailure.Next(failed)
+	cleanup := invoke(scope, StateCleanup, s.tasks.Release)
+	cleanup.AddCatch(notifyFailure, catchTo(PathCleanupError))
+	cleanup.Next(notifyFailure)
+
+	// task builds a task state whose every error goes to Cleanup.
+	task := func(name string, fn awslambda.IFunction) awsstepfunctionstasks.LambdaInvoke {
+		t := invoke(scope, name, fn)
+		t.AddCatch(cleanup, catchTo(PathError))
+		return t
+	}
+
+	notifySuccess := task(StateNotifySuccess, s.tasks.Notify)
+	notifySuccess.Next(succeeded)
+	release := task(StateReleaseResources, s.tasks.Release)
+	release.Next(notifySuccess)
+	collect := task(StateCollectResults, s.tasks.CollectResults)
+	collect.Next(release)
+
+	checkCommand := task(StateCheckCommand, s.tasks.CheckCommand)
+	waitForCommand := wait(scope, StateWaitForCommand, s.waitCommand)
+	waitForCommand.Next(checkCommand)
+	checkCommand.Next(sfn.NewChoice(scope, id(StateCommandDone), &sfn.ChoiceProps{StateName: jsii.String(StateCommandDone)}).
+		When(sfn.Condition_StringEquals(jsii.String(PathCommandStatus), jsii.String(string(investigation.PollReady))), collect, nil).
+		When(sfn.Condition_NumberGreaterThanEquals(jsii.String(PathCommandTries), jsii.Number(float64(s.maxCommandChecks))),
+			giveUp(scope, StateCommandNotComplete, investigation.ReasonCommandNotComplete,
+				fmt.Sprintf("the forensics command was not complete after %d checks", s.maxCommandChecks), cleanup), nil).
+		Otherwise(waitForCommand))
+
+	startDisk := task(StateStartDiskForensics, s.tasks.StartForensics)
+	startDisk.Next(waitForCommand)
+	startMemory := task(StateStartMemoryForensics, s.tasks.StartForensics)
+	startMemory.Next(waitForCommand)
+	attach := task(StateAttachEvidence, s.tasks.AttachEvidence)
+	attach.Next(startDisk)
+	forensicType := sfn.NewChoice(scope, id(StateForensicType), &sfn.ChoiceProps{StateName: jsii.String(StateForensicType)}).
+		When(sfn.Condition_StringEquals(jsii.String(PathForensicType), jsii.String(string(investigation.ForensicTypeDisk))), attach, nil).
+		When(sfn.Condition_StringEquals(jsii.String(PathForensicType), jsii.String(string(investigation.ForensicTypeMemory))), startMemory, nil).
+		// Intake accepts only DISK and MEMORY; this keeps the Choice total.
+		Otherwise(giveUp(scope, StateUnknownForensicType, investigation.ReasonInvalidRequest,
+			"forensicType is neither DISK nor MEMORY", cleanup))
+
+	checkInstance := task(StateCheckInstance, s.tasks.CheckInstance)
+	waitForInstance := wait(scope, StateWaitForInstance, s.waitInstance)
+	waitForInstance.Next(checkInstance)
+	checkInstance.Next(sfn.NewChoice(scope, id(StateInstanceReady), &sfn.ChoiceProps{StateName: jsii.String(StateInstanceReady)}).
+		When(sfn.Condition_StringEquals(jsii.String(PathReadinessStatus), jsii.String(string(investigation.PollReady))), forensicType, nil).
+		When(sfn.Condition_NumberGreaterThanEquals(jsii.String(PathReadinessTries), jsii.Number(float64(s.maxInstanceChecks))),
+			giveUp(scope, StateInstanceNotReady, investigation.ReasonInstanceNotReady,
+				fmt.Sprintf("the forensic instance was not ready after %d checks", s.maxInstanceChecks), cleanup), nil).
+		Otherwise(waitForInstance))
+
+	createInstance := task(StateCreateInstance, s.tasks.CreateInstance)
+	createInstance.Next(checkInstance)
+	recordCase := task(StateRecordCase, s.tasks.Intake)
+	recordCase.Next(createInstance)
+
+	prepare := sfn.NewPass(scope, id(StatePrepare), &sfn.PassProps{
+		StateName: jsii.String(StatePrepare),
+		Comment:   jsii.String("Wraps the request and names the execution: the input of every task"),
+		Parameters: &map[string]any{
+			strings.TrimPrefix(PathRequest, "$."):       sfn.JsonPath_EntirePayload(),
+			strings.TrimPrefix(PathExecutionName, "$."): sfn.JsonPath_ExecutionName(),
+		},
+	})
+	prepare.Next(recordCase)
+	return prepare
+}
+
+// invoke is a task state that passes the whole state to fn and replaces the
+// state with fn's result.
+func invoke(scope constructs.Construct, name string, fn awslambda.IFunction) awsstepfunctionstasks.LambdaInvoke {
+	return awsstepfunctionstasks.NewLambdaInvoke(scope, id(name), &awsstepfunctionstasks.LambdaInvokeProps{
+		StateName:           jsii.String(name),
+		LambdaFunction:      fn,
+		PayloadResponseOnly: jsii.Bool(true),
+		ResultPath:          jsii.String("$"),
+	})
+}
+
+// catchTo catches every error and puts it at resultPath.
+func catchTo(resultPath string) *sfn.CatchProps {
+	return &sfn.CatchProps{Errors: jsii.Strings(ErrorsAll), ResultPath: jsii.String(resultPath)}
+}
+
+// wait pauses for seconds.
+func wait(scope constructs.Construct, name string, seconds int) sfn.Wait {
+	return sfn.NewWait(scope, id(name), &sfn.WaitProps{
+		StateName: jsii.String(name),
+		Time:      sfn.WaitTime_Duration(awscdk.Duration_Seconds(jsii.Number(float64(seconds)))),
+	})
+}
+
+// giveUp puts a named error at $.error, as a Catch would, and goes to next.
+func giveUp(scope constructs.Construct, name string, reason investigation.Reason, cause string, next sfn.IChainable) sfn.Pass {
+	p := sfn.NewPass(scope, id(name), &sfn.PassProps{
+		StateName:  jsii.String(name),
+		Result:     sfn.Result_FromObject(stepError(reason, cause)),
+		ResultPath: jsii.String(PathError),
+	})
+	p.Next(next)
+	return p
+}
+
+// stepError is the investigation.StepError for reason, as the map a Pass
+// state's Result takes.
+func stepError(reason investigation.Reason, cause string) *map[string]any {
+	b, err := json.Marshal(investigation.StepError{Error: string(reason), Cause: cause})
+	if err != nil {
+		panic(fmt.Sprintf("workflow: encode step error: %v", err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Sprintf("workflow: decode step error: %v", err))
+	}
+	return &m
+}
+
+// id is the construct ID of a state: its name without the '?' of choices.
+func id(stateName string) *string { return jsii.String(strings.TrimSuffix(stateName, "?")) }

@@ -1,0 +1,88 @@
+// Package workflow builds Casefile's investigation state machine (the
+// states of docs/workflow.md, with the typed Step Functions API) and the
+// EventBridge rule that starts investigations from acquisition events.
+package workflow
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	sfn "github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Workflow is the investigation state machine and what starts it.
+type Workflow struct {
+	// StateMachine runs one investigation per execution.
+	StateMachine sfn.IStateMachine
+	// Rule sends acquisition events to the start function.
+	Rule awsevents.IRule
+	// DeadLetterQueue keeps the acquisition events the rule could not
+	// deliver to the start function.
+	DeadLetterQueue awssqs.IQueue
+	// LogGroup receives the execution history.
+	LogGroup awslogs.ILogGroup
+
+	scope constructs.Construct
+}
+
+// NewWorkflow builds the workflow under a construct named id. It panics
+// when props are invalid: CDK treats them as a synthesis error.
+func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
+	s, err := props.resolve()
+	if err != nil {
+		panic(err)
+	}
+	w := &Workflow{scope: constructs.NewConstruct(scope, jsii.String(id))}
+	w.LogGroup = awslogs.NewLogGroup(w.scope, jsii.String("Logs"), &awslogs.LogGroupProps{
+		Retention:     s.logRetention,
+		RemovalPolicy: s.logRemovalPolicy,
+	})
+	w.StateMachine = sfn.NewStateMachine(w.scope, jsii.String("StateMachine"), &sfn.StateMachineProps{
+		Comment:          jsii.String("Casefile investigation: one case and one evidence type per execution"),
+		DefinitionBody:   sfn.DefinitionBody_FromChainable(definition(w.scope, s)),
+		StateMachineType: sfn.StateMachineType_STANDARD,
+		Timeout:          awscdk.Duration_Seconds(jsii.Number(s.timeout.Seconds())),
+		TracingEnabled:   jsii.Bool(true),
+		Logs: &sfn.LogOptions{
+			Destination:          w.LogGroup,
+			Level:                sfn.LogLevel_ALL,
+			IncludeExecutionData: jsii.Bool(false),
+		},
+	})
+	w.DeadLetterQueue, w.Rule = trigger(w.scope, s)
+	return w
+}
+
+// Scope returns the construct that holds the workflow, for aspects and
+// cdk-nag suppressions.
+func (w *Workflow) Scope() constructs.Construct { return w.scope }
+
+// trigger builds the rule that sends acquisition events to the start
+// function, with a dead-letter queue for events it cannot deliver.
+func trigger(scope constructs.Construct, s settings) (awssqs.IQueue, awsevents.IRule) {
+	dlq := awssqs.NewQueue(scope, jsii.String("StartDeadLetters"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	rule := awsevents.NewRule(scope, jsii.String("AcquisitionCompleted"), &awsevents.RuleProps{
+		Description: jsii.String("Starts a Casefile investigation when evidence acquisition completes"),
+		EventBus:    s.eventBus,
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings(AcquisitionEventSource),
+			DetailType: jsii.Strings(AcquisitionEventDetailType),
+		},
+		Targets: &[]awsevents.IRuleTarget{
+			awseventstargets.NewLambdaFunction(s.start, &awseventstargets.LambdaFunctionProps{
+				DeadLetterQueue: dlq,
+				RetryAttempts:   jsii.Number(8),
+				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(24)),
+			}),
+		},
+	})
+	return dlq, rule
+}
