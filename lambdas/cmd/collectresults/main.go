@@ -1,0 +1,29 @@
+// Command collectresults is the Lambda function of the CollectResults step.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+	"github.com/casefile-forensics/casefile/lambdas/results"
+)
+
+func main() {
+	logger := lambdamain.Logger()
+	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvResultsBucket)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	cfg, err := lambdamain.AWSConfig(context.Background())
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
+	h := results.New(s3.NewFromConfig(cfg), store, env[investigation.EnvResultsBucket])
+	lambdamain.Start(logger, h.Handle)
+}
