@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# memory-forensics.sh: forensic analysis of a Linux memory dump with
+# Volatility 3, after the checks that make its output trustworthy.
+#
+# It copies the dump to a scratch folder, verifies its SHA-256, detects its
+# format by magic (LiME, AVML, raw), refuses empty or zero-filled dumps,
+# fetches the kernel's symbol table into a fresh per-run folder, and matches
+# the dump's "Linux version" banner to the table's banner before any plugin
+# runs. Then it runs a small set of Linux plugins in parallel, writes
+# results.json and manifest.json, and (in SSM mode) uploads them to S3 with
+# SSE-KMS and SHA-256 checksums.
+#
+# Usage (SSM):   memory-forensics.sh --forensic-id ID --dump-s3-uri s3://b/k
+#                  --dump-sha256 HEX --dump-format lime|avml|raw
+#                  --kernel-release REL --symbols-s3-uri s3://b/prefix
+#                  --results-bucket B --results-prefix P --kms-key-arn ARN
+# Usage (local): memory-forensics.sh --local --dump FILE --symbols-dir DIR
+#                  --output-dir DIR [--dump-sha256 HEX] [--dump-format F]
+#                  [--kernel-release REL] [--forensic-id ID]
+# Options:       --scratch-dir DIR (/mnt/casefile-scratch if present, else /var/tmp)
+# Statuses: SUCCEEDED, DUMP_COPY_FAILED, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
+#   FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
+#   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
+# Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
+set -u -o pipefail
+export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
+umask 077
+
+readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}
+readonly SCRIPT_NAME=casefile-memory-forensics
+readonly SCRIPT_VERSION=1.0.0
+# shellcheck source=common.sh
+. "$SCRIPT_DIR/common.sh"
+
+readonly RE_LOCAL_PATH='^/[A-Za-z0-9._/@+-]{0,4095}$'
+# The Linux plugins to run; each writes volatility/<plugin>.json.
+readonly PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_modules linux.bash linux.sockstat linux.malfind)
+readonly LIME_MAGIC=1281969477 # 0x4C694D45, "EMiL" on disk (little-endian)
+
+mode=ssm
+forensic_id="" dump_s3_uri="" dump_sha256="" dump_format="" kernel_release="" symbols_s3_uri=""
+results_bucket="" results_prefix="" kms_key_arn="" dump_arg="" symbols_dir="" output_dir="" scratch_arg=""
+
+need_value() {
+	[[ $# -ge 2 ]] || cf_usage_error "$1 needs a value"
+}
+
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--local) mode=local; shift ;;
+	--forensic-id) need_value "$@"; forensic_id=$2; shift 2 ;;
+	--dump-s3-uri) need_value "$@"; dump_s3_uri=$2; shift 2 ;;
+	--dump-sha256) need_value "$@"; dump_sha256=$2; shift 2 ;;
+	--dump-format) need_value "$@"; dump_format=$2; shift 2 ;;
+	--kernel-release) need_value "$@"; kernel_release=$2; shift 2 ;;
+	--symbols-s3-uri) need_value "$@"; symbols_s3_uri=$2; shift 2 ;;
+	--results-bucket) need_value "$@"; results_bucket=$2; shift 2 ;;
+	--results-prefix) need_value "$@"; results_prefix=$2; shift 2 ;;
+	--kms-key-arn) need_value "$@"; kms_key_arn=$2; shift 2 ;;
+	--dump) need_value "$@"; dump_arg=$2; shift 2 ;;
+	--symbols-dir) need_value "$@"; symbols_dir=$2; shift 2 ;;
+	--output-dir) need_value "$@"; output_dir=$2; shift 2 ;;
+	--scratch-dir) need_value "$@"; scratch_arg=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -u/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) cf_usage_error "unknown argument (see --help)" ;;
+	esac
+done
+
+# Validate every value before it is used anywhere.
+if [[ $mode == ssm ]]; then
+	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match dumpS3Uri "$dump_s3_uri" "$CF_RE_S3_URI"
+	cf_require_match dumpSha256 "$dump_sha256" "$CF_RE_SHA256"
+	cf_require_match dumpFormat "$dump_format" "$CF_RE_DUMP_FORMAT"
+	cf_require_match kernelRelease "$kernel_release" "$CF_RE_KERNEL_RELEASE"
+	cf_require_match symbolsS3Uri "$symbols_s3_uri" "$CF_RE_S3_FOLDER"
+	cf_require_match resultsBucket "$results_bucket" "$CF_RE_BUCKET"
+	cf_require_match resultsPrefix "$results_prefix" "$CF_RE_PREFIX"
+	cf_require_match kmsKeyArn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	[[ -z $dump_arg$symbols_dir$output_dir ]] || cf_usage_error "--dump, --symbols-dir and --output-dir need --local"
+	results_prefix=${results_prefix%/}
+	symbols_s3_uri=${symbols_s3_uri%/}
+	evidence=$dump_s3_uri
+else
+	forensic_id=${forensic_id:-local-investigation}
+	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match dump "$dump_arg" "$RE_LOCAL_PATH"
+	cf_require_match symbols-dir "$symbols_dir" "$RE_LOCAL_PATH"
+	cf_require_match output-dir "$output_dir" "$RE_LOCAL_PATH"
+	[[ -z $dump_sha256 ]] || cf_require_match dumpSha256 "$dump_sha256" "$CF_RE_SHA256"
+	[[ -z $dump_format ]] || cf_require_match dumpFormat "$dump_format" "$CF_RE_DUMP_FORMAT"
+	[[ -z $kernel_release ]] || cf_require_match kernelRelease "$kernel_release" "$CF_RE_KERNEL_RELEASE"
+	[[ -z $dump_s3_uri$symbols_s3_uri$results_bucket$results_prefix$kms_key_arn ]] ||
+		cf_usage_error "S3 parameters are not used with --local"
+	[[ -f $dump_arg ]] || cf_usage_error "--dump must be a file"
+	[[ -d $symbols_dir ]] || cf_usage_error "--symbols-dir must be a folder"
+	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
+		cf_usage_error "--output-dir must be empty or absent"
+	fi
+	evidence="file://$dump_arg"
+fi
+if [[ -n $scratch_arg ]]; then
+	cf_require_match scratch-dir "$scratch_arg" "$RE_LOCAL_PATH"
+	[[ -d $scratch_arg ]] || cf_usage_error "--scratch-dir must be a folder"
+	scratch_root=$scratch_arg
+elif [[ -d /mnt/casefile-scratch ]]; then
+	scratch_root=/mnt/casefile-scratch
+else
+	scratch_root=/var/tmp
+fi
+
+# ---------------------------------------------------------------- run state
+started_at=$(cf_now)
+run_dir=$(mktemp -d "$scratch_root/casefile-memory.XXXXXX") || { echo "cannot create a run folder" >&2; exit 1; }
+if [[ $mode == ssm ]]; then
+	out_dir=$run_dir/out
+else
+	out_dir=$output_dir
+fi
+mkdir -p "$out_dir" "$run_dir/symbols/linux" "$run_dir/volcache" || exit 1
+export CF_ERRORS=$run_dir/errors.jsonl CF_NOTES=$run_dir/notes.jsonl CF_ARTIFACTS=$run_dir/artifacts.jsonl
+: >"$CF_ERRORS"
+: >"$CF_NOTES"
+: >"$CF_ARTIFACTS"
+dump=$run_dir/dump.bin
+status=SUCCEEDED
+
+cleanup() {
+	local rc=$?
+	rm -rf -- "$run_dir"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# fail REASON STEP MESSAGE: record an error; the first reason is the status.
+fail() {
+	[[ $status == SUCCEEDED ]] && status=$1
+	cf_error "$2" "$evidence" "$3"
+}
+
+# Facts gathered on the way, for results.json.
+size=0 sha="" hash_verified=false detected="" lime_version="" ranges=0 payload=0
+symbols_file="" symbols_sha="" table_banner="" banner_checked=false banner_match=false
+: >"$run_dir/dump-banners.txt"
+: >"$run_dir/plugins.jsonl"
+
+# lime_walk FILE SIZE: walk the LiME range headers. Sets lime_version,
+# ranges and payload; fails when the file is truncated or a header is bad,
+# with the reason in lime_error.
+lime_error=""
+lime_walk() {
+	lime_error=$(lime_walk_ranges "$@" 3>"$run_dir/lime.facts")
+	local rc=$?
+	# shellcheck disable=SC1091 # written just above by lime_walk_ranges
+	. "$run_dir/lime.facts"
+	return "$rc"
+}
+
+# lime_walk_ranges FILE SIZE: the walk itself, in a subshell: prints the
+# problem on stdout and the facts as shell assignments on descriptor 3.
+lime_walk_ranges() {
+	local file=$1 total=$2 off=0 magic version start end len nonzero=0
+	local -a w
+	while ((off < total)); do
+		if ((ranges >= 65536)); then
+			echo "more than 65536 ranges"
+			return 1
+		fi
+		if ((off + 32 > total)); then
+			echo "truncated header at byte $off"
+			return 1
+		fi
+		read -r -a w <<<"$(od -An -v -t u4 -j "$off" -N 8 "$file")"
+		magic=${w[0]:-0} version=${w[1]:-0}
+		if [[ $magic != "$LIME_MAGIC" ]]; then
+			echo "no LiME header at byte $off"
+			return 1
+		fi
+		read -r -a w <<<"$(od -An -v -t u8 -j "$((off + 8))" -N 16 "$file")"
+		start=${w[0]:-0} end=${w[1]:-0}
+		[[ -z $lime_version ]] && lime_version=$version
+		printf 'lime_version=%d\n' "$lime_version" >&3
+		if [[ $version != 1 ]]; then
+			return 0 # compressed (AVML) ranges cannot be walked forward
+		fi
+		if ((end < start)); then
+			echo "range at byte $off ends before it starts"
+			return 1
+		fi
+		len=$((end - start + 1))
+		if ((off + 32 + len > total)); then
+			echo "range at byte $off is truncated ($len bytes announced)"
+			return 1
+		fi
+		if ((nonzero == 0)) && ! cmp -s -i "$((off + 32)):0" -n "$len" "$file" /dev/zero; then
+			nonzero=1
+		fi
+		ranges=$((ranges + 1)) payload=$((payload + len)) off=$((off + 32 + len))
+		printf 'lime_version=%d ranges=%d payload=%d\n' "$lime_version" "$ranges" "$payload" >&3
+	done
+	if ((nonzero == 0)); then
+		echo "every range is zero-filled"
+		return 1
+	fi
+}
+
+# detect_format FILE: lime (LiME v1), avml (LiME v2, compressed), elf or raw.
+detect_format() {
+	local head
+	head=$(od -An -v -t x1 -N 8 "$1" | tr -d ' \n')
+	case $head in
+	454d694c01000000*) echo lime ;;
+	454d694c02000000*) echo avml ;;
+	454d694c*) echo lime-unknown-version ;;
+	7f454c46*) echo elf ;;
+	*) echo raw ;;
+	esac
+}
+
+# table_banner_of FILE: the linux_banner string of a Volatility ISF table.
+table_banner_of() {
+	xz -dc -- "$1" | jq -r '.symbols.linux_banner.constant_data // empty' | base64 -d 2>/dev/null |
+		tr -d '\000' | sed -e '/^$/d' | head -n 1
+}
+
+# analyze: the checks, then the plugins. Returns at the first failure.
+analyze() {
+	local release
+	# 1. Copy the dump to scratch.
+	if [[ $mode == ssm ]]; then
+		cf_log "copying $dump_s3_uri"
+		aws s3 cp --only-show-errors --no-progress "$dump_s3_uri" "$dump" ||
+			{ fail DUMP_COPY_FAILED copy "cannot copy the dump from S3"; return 1; }
+	else
+		cp -- "$dump_arg" "$dump" || { fail DUMP_COPY_FAILED copy "cannot copy the dump"; return 1; }
+	fi
+	chmod 0400 "$dump"
+
+	# 2. Hash.
+	size=$(stat -c %s "$dump")
+	sha=$(sha256sum -b "$dump" | cut -c1-64)
+	if [[ -n $dump_sha256 ]]; then
+		if [[ $sha != "$dump_sha256" ]]; then
+			fail HASH_MISMATCH hash "SHA-256 is $sha, expected $dump_sha256"
+			return 1
+		fi
+		hash_verified=true
+	else
+		cf_note hash "" "no expected SHA-256 was given; the dump's hash is recorded, not verified"
+	fi
+
+	# 3. Not empty, not zero-filled; format by magic.
+	if ((size == 0)); then
+		fail EVIDENCE_INCOMPLETE content "the dump is empty"
+		return 1
+	fi
+	if cmp -s -n "$size" "$dump" /dev/zero; then
+		fail EVIDENCE_INCOMPLETE content "the dump is zero-filled"
+		return 1
+	fi
+	detected=$(detect_format "$dump")
+	if [[ $detected == lime || $detected == avml ]]; then
+		if ! lime_walk "$dump" "$size"; then
+			fail EVIDENCE_INCOMPLETE format "LiME structure: $lime_error"
+			return 1
+		fi
+	fi
+	if [[ -n $dump_format && $dump_format != "$detected" ]] && ! [[ $dump_format == avml && $detected == lime ]]; then
+		fail FORMAT_MISMATCH format "declared $dump_format, found $detected"
+		return 1
+	fi
+
+	# 4. Banners in the dump (compressed AVML hides them: Volatility checks).
+	if [[ $detected == avml ]]; then
+		cf_note banner "" "compressed AVML: the banner is checked by Volatility, not before it"
+	else
+		grep -a -o -E 'Linux version [0-9][[:print:]]{8,400}' "$dump" | head -n 64 | sort -u >"$run_dir/dump-banners.txt"
+	fi
+
+	# 5. The symbol table, into a fresh folder that holds nothing else.
+	release=$kernel_release
+	if [[ -z $release ]]; then
+		release=$(sed -n '1s/^Linux version \([^ ]*\).*/\1/p' "$run_dir/dump-banners.txt")
+		if [[ ! $release =~ $CF_RE_KERNEL_RELEASE ]]; then
+			fail SYMBOLS_MISSING symbols "no kernel release given and none found in the dump"
+			return 1
+		fi
+		kernel_release=$release
+		cf_note symbols "" "kernel release $release taken from the dump's banner"
+	fi
+	symbols_file=$run_dir/symbols/linux/$release.json.xz
+	if [[ $mode == ssm ]]; then
+		aws s3 cp --only-show-errors --no-progress "$symbols_s3_uri/$release.json.xz" "$symbols_file" 2>"$run_dir/symbols.err" ||
+			{ fail SYMBOLS_MISSING symbols "no symbol table $symbols_s3_uri/$release.json.xz"; return 1; }
+	elif [[ -f $symbols_dir/$release.json.xz ]]; then
+		cp -- "$symbols_dir/$release.json.xz" "$symbols_file"
+	elif [[ -f $symbols_dir/linux/$release.json.xz ]]; then
+		cp -- "$symbols_dir/linux/$release.json.xz" "$symbols_file"
+	else
+		fail SYMBOLS_MISSING symbols "no symbol table $release.json.xz in $symbols_dir"
+		return 1
+	fi
+	symbols_sha=$(sha256sum -b "$symbols_file" | cut -c1-64)
+	if ! xz -t -- "$symbols_file" 2>/dev/null; then
+		fail SYMBOLS_INVALID symbols "$release.json.xz is not a valid xz file"
+		return 1
+	fi
+	table_banner=$(table_banner_of "$symbols_file")
+
+	# 6. Banner match, before any plugin.
+	if [[ $detected != avml ]]; then
+		banner_checked=true
+		if [[ -z $table_banner ]]; then
+			fail SYMBOLS_MISMATCH banner "the symbol table has no linux_banner"
+			return 1
+		fi
+		if [[ ! -s $run_dir/dump-banners.txt ]]; then
+			fail SYMBOLS_MISMATCH banner "no Linux banner found in the dump"
+			return 1
+		fi
+		if ! grep -qxF -- "$table_banner" "$run_dir/dump-banners.txt"; then
+			fail SYMBOLS_MISMATCH banner "the dump's banner does not match the symbol table's"
+			return 1
+		fi
+		banner_match=true
+	fi
+
+	# 7. Volatility 3.
+	if ! command -v vol >/dev/null 2>&1; then
+		fail VOLATILITY_UNAVAILABLE volatility "vol (Volatility 3) is not installed"
+		return 1
+	fi
+	run_plugins
+}
+
+# run_plugins: the plugins in parallel, at most nproc at once.
+run_plugins() {
+	local help plugin jobs max flags=(-q -r json -s "$run_dir/symbols" -f "$dump")
+	help=$(vol -h 2>&1)
+	grep -q -- '--offline' <<<"$help" && flags+=(--offline)
+	grep -q -- '--cache-path' <<<"$help" && flags+=(--cache-path "$run_dir/volcache")
+	mkdir -p "$out_dir/volatility" "$run_dir/vol"
+	max=$(nproc 2>/dev/null || echo 1)
+	jobs=0
+	for plugin in "${PLUGINS[@]}"; do
+		if ((jobs >= max)); then
+			wait -n
+			jobs=$((jobs - 1))
+		fi
+		(
+			vol "${flags[@]}" "$plugin" >"$out_dir/volatility/$plugin.json" 2>"$run_dir/vol/$plugin.err"
+			echo $? >"$run_dir/vol/$plugin.rc"
+		) &
+		jobs=$((jobs + 1))
+	done
+	wait
+	local version rc rows
+	version=$(cf_tool_version vol)
+	for plugin in "${PLUGINS[@]}"; do
+		rc=$(cat "$run_dir/vol/$plugin.rc" 2>/dev/null || echo 1)
+		rows=$(jq 'if type == "array" then length else null end' "$out_dir/volatility/$plugin.json" 2>/dev/null || echo null)
+		jq -cn --arg name "$plugin" --argjson rc "$rc" --argjson rows "${rows:-null}" --arg err "$(tail -c 500 "$run_dir/vol/$plugin.err")" \
+			'{name: $name, exitCode: $rc, status: (if $rc == 0 then "SUCCEEDED" else "FAILED" end),
+			  output: ("volatility/" + $name + ".json"), rows: $rows}
+			 + (if $rc == 0 then {} else {stderr: $err} end)' >>"$run_dir/plugins.jsonl"
+		if [[ $rc == 0 ]]; then
+			cf_artifact "volatility/$plugin.json" vol "$version" "$evidence"
+		elif grep -q 'Unsatisfied requirement' "$run_dir/vol/$plugin.err"; then
+			fail SYMBOLS_MISMATCH "$plugin" "Volatility found no symbol table for this dump"
+		else
+			fail VOLATILITY_FAILED "$plugin" "exit $rc: $(tail -n 1 "$run_dir/vol/$plugin.err")"
+		fi
+	done
+}
+
+analyze
+
+# ------------------------------------------------------------ results
+ended_at=$(cf_now)
+tools=$(cf_tool_versions_json sha256sum xz jq aws python3 vol)
+cp "$run_dir/dump-banners.txt" "$out_dir/dump-banners.txt"
+jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg started "$started_at" \
+	--arg ended "$ended_at" --arg script "$SCRIPT_NAME" --arg version "$SCRIPT_VERSION" --argjson tools "$tools" \
+	--arg evidence "$evidence" --argjson size "$size" --arg sha "$sha" --arg expected "$dump_sha256" \
+	--argjson verified "$hash_verified" --arg declared "$dump_format" --arg detected "$detected" \
+	--arg limeVersion "$lime_version" --argjson ranges "$ranges" --argjson payload "$payload" \
+	--arg release "$kernel_release" --arg symFile "${symbols_file##*/}" --arg symSha "$symbols_sha" \
+	--arg symSource "$([[ $mode == ssm ]] && echo "$symbols_s3_uri" || echo "$symbols_dir")" \
+	--arg tableBanner "$table_banner" --rawfile dumpBanners "$run_dir/dump-banners.txt" \
+	--argjson checked "$banner_checked" --argjson match "$banner_match" \
+	--slurpfile plugins "$run_dir/plugins.jsonl" --slurpfile errors "$CF_ERRORS" --slurpfile notes "$CF_NOTES" \
+	'def nullable: if . == "" then null else . end;
+	{schema: "casefile.memory-results/v1", status: $status, forensicId: $id, mode: $mode,
+	 script: {name: $script, version: $version}, startedAt: $started, endedAt: $ended,
+	 dump: {source: $evidence, sizeBytes: $size, sha256: ($sha | nullable), expectedSha256: ($expected | nullable),
+	        hashVerified: $verified, declaredFormat: ($declared | nullable), detectedFormat: ($detected | nullable),
+	        limeVersion: ($limeVersion | nullable | if . then tonumber else . end), ranges: $ranges, payloadBytes: $payload},
+	 kernelRelease: ($release | nullable),
+	 symbols: {source: $symSource, file: ($symFile | nullable), sha256: ($symSha | nullable), banner: ($tableBanner | nullable)},
+	 banner: {checked: $checked, match: $match, dump: ($dumpBanners | split("\n") | map(select(. != ""))),
+	          table: ($tableBanner | nullable)},
+	 plugins: $plugins, tools: $tools, errors: $errors, notes: $notes}' \
+	>"$out_dir/results.json" || { status=RESULTS_FAILED; cf_log "cannot write results.json"; }
+cf_write_manifest "$out_dir" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$evidence" || {
+	status=RESULTS_FAILED
+	cf_log "cannot write manifest.json"
+}
+
+if [[ $mode == ssm ]]; then
+	location="s3://$results_bucket/$results_prefix/"
+	cf_upload "$out_dir" "$results_bucket" "$results_prefix" "$kms_key_arn" || status=UPLOAD_FAILED
+else
+	location=$out_dir/
+fi
+
+jq -cn --arg status "$status" --arg id "$forensic_id" --arg location "$location" \
+	--argjson errors "$(wc -l <"$CF_ERRORS")" \
+	'{status: $status, forensicId: $id, results: $location, errors: $errors}'
+[[ $status == SUCCEEDED ]]
