@@ -34,7 +34,12 @@ type fakeSSM struct {
 	invocation    *ssm.GetCommandInvocationOutput
 	invocationErr error
 
+	// commands answers ListCommands.
+	commands []types.Command
+	listErr  error
+
 	described []*ssm.DescribeInstanceInformationInput
+	listed    []*ssm.ListCommandsInput
 	sent      []*ssm.SendCommandInput
 	got       []*ssm.GetCommandInvocationInput
 }
@@ -49,6 +54,14 @@ func (f *fakeSSM) DescribeInstanceInformation(_ context.Context, in *ssm.Describ
 		out.InstanceInformationList = []types.InstanceInformation{{InstanceId: aws.String(in.Filters[0].Values[0]), PingStatus: f.ping}}
 	}
 	return out, nil
+}
+
+func (f *fakeSSM) ListCommands(_ context.Context, in *ssm.ListCommandsInput, _ ...func(*ssm.Options)) (*ssm.ListCommandsOutput, error) {
+	f.listed = append(f.listed, in)
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	return &ssm.ListCommandsOutput{Commands: f.commands}, nil
 }
 
 func (f *fakeSSM) SendCommand(_ context.Context, in *ssm.SendCommandInput, _ ...func(*ssm.Options)) (*ssm.SendCommandOutput, error) {

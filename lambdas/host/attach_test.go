@@ -175,8 +175,11 @@ func TestAttachEvidenceFails(t *testing.T) {
 			wantInMsg: "no forensic instance",
 		},
 		{
-			name:      "request unreadable",
-			state:     func(st investigation.State) investigation.State { st.Request = json.RawMessage(`{"forensicId":1}`); return st },
+			name: "request unreadable",
+			state: func(st investigation.State) investigation.State {
+				st.Request = json.RawMessage(`{"forensicId":1}`)
+				return st
+			},
 			wantInMsg: "read the request",
 		},
 		{

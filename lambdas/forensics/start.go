@@ -1,0 +1,190 @@
+package forensics
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+// Custody-log names of the two start steps.
+const (
+	StepStartDiskForensics   = "StartDiskForensics"
+	StepStartMemoryForensics = "StartMemoryForensics"
+)
+
+// SendCommand accepts 30 seconds to 30 days as its delivery timeout.
+const (
+	minCommandTimeout = 30 * time.Second
+	maxCommandTimeout = 30 * 24 * time.Hour
+)
+
+// CommandSender is the part of the SSM API that Starter calls.
+type CommandSender interface {
+	ListCommands(ctx context.Context, in *ssm.ListCommandsInput, optFns ...func(*ssm.Options)) (*ssm.ListCommandsOutput, error)
+	SendCommand(ctx context.Context, in *ssm.SendCommandInput, optFns ...func(*ssm.Options)) (*ssm.SendCommandOutput, error)
+}
+
+// StartConfig names the documents and where their results go.
+type StartConfig struct {
+	DiskDocument   string
+	MemoryDocument string
+	// ResultsBucket receives the results and the command output.
+	ResultsBucket string
+	// ResultsKMSKeyARN encrypts what the documents upload.
+	ResultsKMSKeyARN string
+	// SymbolsS3URI is where the Volatility symbol tables are.
+	SymbolsS3URI string
+	// CommandTimeout bounds both the delivery and the run of a command.
+	CommandTimeout time.Duration
+}
+
+// Starter is the StartDiskForensics and StartMemoryForensics step: it sends
+// the document of the case's forensic type to the forensic instance.
+type Starter struct {
+	SSM      CommandSender
+	Recorder Recorder
+	Config   StartConfig
+	// Now is the clock of the custody log; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handle starts the forensics command and sets st.Command (PENDING, no
+// attempts yet). Any failure is COMMAND_START_FAILED.
+func (s *Starter) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
+	if st.Instance == nil || st.Instance.InstanceID == "" {
+		return st, investigation.Fail(investigation.ReasonCommandStart, "state names no forensic instance")
+	}
+	doc, step, params, err := s.command(st)
+	if err != nil {
+		return st, err
+	}
+	instance := st.Instance.InstanceID
+
+	id, err := s.running(ctx, instance, doc)
+	if err != nil {
+		return st, err
+	}
+	reused := id != ""
+	if !reused {
+		if id, err = s.send(ctx, st, doc, params); err != nil {
+			return st, err
+		}
+	}
+	st.Command = &investigation.Command{CommandID: id, DocumentName: doc, Status: investigation.PollPending}
+	slog.InfoContext(ctx, "forensics command started", "forensicId", st.ForensicID,
+		"instanceId", instance, "documentName", doc, "commandId", id, "reused", reused)
+
+	action, detail := "command-sent", strings.ToLower(string(st.ForensicType))+" forensics started; output under "+investigation.CommandOutputPrefix(st.ForensicID)
+	if reused {
+		action, detail = "command-reused", "a retry found the command an earlier attempt sent"
+	}
+	trail := newCustody(s.Recorder, s.Now, st, step)
+	if err := trail.record(ctx, action, map[string]string{
+		"instanceId": instance, "commandId": id, "documentName": doc,
+	}, detail); err != nil {
+		return st, err
+	}
+	return st, trail.update(ctx, caserecords.InvestigationUpdate{CommandID: id})
+}
+
+// command picks the document, custody step and parameters for st's type.
+func (s *Starter) command(st investigation.State) (doc, step string, params map[string][]string, err error) {
+	timeout := s.timeout()
+	params = map[string][]string{
+		ParamForensicID:       {st.ForensicID},
+		ParamResultsBucket:    {s.Config.ResultsBucket},
+		ParamResultsPrefix:    {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
+		ParamKMSKeyARN:        {s.Config.ResultsKMSKeyARN},
+		ParamExecutionTimeout: {strconv.Itoa(int(timeout.Seconds()))},
+	}
+	switch st.ForensicType {
+	case investigation.ForensicTypeDisk:
+		if len(st.Volumes) == 0 {
+			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "state lists no evidence volume for case %s", st.ForensicID)
+		}
+		ids := make([]string, 0, len(st.Volumes))
+		for _, v := range st.Volumes {
+			ids = append(ids, v.VolumeID)
+		}
+		params[ParamVolumeIDs] = []string{strings.Join(ids, ",")}
+		return s.Config.DiskDocument, StepStartDiskForensics, params, nil
+	case investigation.ForensicTypeMemory:
+		req, err := investigation.ParseRequest(st.Request)
+		if err != nil {
+			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "read the request of case %s: %w", st.ForensicID, err)
+		}
+		if req.Memory == nil {
+			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "request of case %s has no memory evidence", st.ForensicID)
+		}
+		params[ParamDumpS3URI] = []string{req.Memory.S3URI}
+		params[ParamDumpSHA256] = []string{req.Memory.SHA256}
+		params[ParamDumpFormat] = []string{req.Memory.Format}
+		params[ParamKernelRelease] = []string{req.Memory.KernelRelease}
+		params[ParamSymbolsS3URI] = []string{s.Config.SymbolsS3URI}
+		return s.Config.MemoryDocument, StepStartMemoryForensics, params, nil
+	default:
+		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "case %s has forensic type %q", st.ForensicID, st.ForensicType)
+	}
+}
+
+// timeout is the configured command timeout within SendCommand's range.
+func (s *Starter) timeout() time.Duration {
+	return min(max(s.Config.CommandTimeout, minCommandTimeout), maxCommandTimeout)
+}
+
+// running returns the ID of a command of doc that an earlier attempt of
+// this step already sent to the instance and that has not failed, or "".
+// The instance belongs to one case and type, so such a command is ours;
+// SendCommand has no idempotency token to do this for us.
+func (s *Starter) running(ctx context.Context, instance, doc string) (string, error) {
+	pages := ssm.NewListCommandsPaginator(s.SSM, &ssm.ListCommandsInput{InstanceId: aws.String(instance)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", investigation.Fail(investigation.ReasonCommandStart, "list the commands of instance %s: %w", instance, err)
+		}
+		for _, c := range out.Commands {
+			if aws.ToString(c.DocumentName) != doc {
+				continue
+			}
+			switch c.Status {
+			case types.CommandStatusPending, types.CommandStatusInProgress, types.CommandStatusSuccess:
+				return aws.ToString(c.CommandId), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// send sends doc to the instance with its output in the results bucket.
+func (s *Starter) send(ctx context.Context, st investigation.State, doc string, params map[string][]string) (string, error) {
+	instance := st.Instance.InstanceID
+	out, err := s.SSM.SendCommand(ctx, &ssm.SendCommandInput{
+		DocumentName:           aws.String(doc),
+		InstanceIds:            []string{instance},
+		Parameters:             params,
+		OutputS3BucketName:     aws.String(s.Config.ResultsBucket),
+		OutputS3KeyPrefix:      aws.String(investigation.CommandOutputPrefix(st.ForensicID)),
+		TimeoutSeconds:         aws.Int32(int32(s.timeout().Seconds())),
+		CloudWatchOutputConfig: &types.CloudWatchOutputConfig{CloudWatchOutputEnabled: false},
+		Comment:                aws.String(comment("forensics", st)),
+	})
+	if err != nil {
+		// InvalidInstanceId is not "not yet" here: the readiness check
+		// saw the agent Online and ran the probe through it.
+		return "", investigation.Fail(investigation.ReasonCommandStart, "send %s to instance %s: %w", doc, instance, err)
+	}
+	if out.Command == nil || aws.ToString(out.Command.CommandId) == "" {
+		return "", investigation.Fail(investigation.ReasonCommandStart, "send %s to instance %s: SSM returned no command ID", doc, instance)
+	}
+	return aws.ToString(out.Command.CommandId), nil
+}

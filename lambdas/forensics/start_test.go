@@ -1,0 +1,272 @@
+package forensics
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+)
+
+const (
+	dumpSHA = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	symbols = "s3://casefile-symbols/linux/"
+)
+
+func testStartConfig() StartConfig {
+	return StartConfig{
+		DiskDocument:     "casefile-disk",
+		MemoryDocument:   "casefile-memory",
+		ResultsBucket:    "casefile-results",
+		ResultsKMSKeyARN: "arn:aws:kms:eu-west-1:111122223333:key/results",
+		SymbolsS3URI:     symbols,
+		CommandTimeout:   2 * time.Hour,
+	}
+}
+
+func diskReady() investigation.State {
+	st := runningState()
+	st.Volumes = []investigation.Volume{
+		{VolumeID: "vol-000000000000000e1", SnapshotID: "snap-0000000000000000a", Device: "/dev/sdf"},
+		{VolumeID: "vol-000000000000000e2", SnapshotID: "snap-0000000000000000b", Device: "/dev/sdg"},
+	}
+	return st
+}
+
+func memoryReady(t *testing.T) investigation.State {
+	t.Helper()
+	raw, err := json.Marshal(investigation.Request{
+		ForensicID:   "case-42",
+		ForensicType: investigation.ForensicTypeMemory,
+		Resource:     investigation.Resource{AccountID: "444455556666", Region: "eu-west-1", InstanceID: "i-0123456789abcdef0"},
+		Memory: &investigation.MemoryEvidence{
+			S3URI: "s3://casefile-evidence/case-42/mem.lime", SHA256: dumpSHA, SizeBytes: 4 << 30,
+			Format: "lime", KernelRelease: "6.1.0-28-cloud-amd64",
+		},
+	})
+	require.NoError(t, err)
+	st := runningState()
+	st.ForensicType = investigation.ForensicTypeMemory
+	st.Request = raw
+	return st
+}
+
+func TestStartForensics(t *testing.T) {
+	common := map[string][]string{
+		ParamForensicID:       {"case-42"},
+		ParamResultsBucket:    {"casefile-results"},
+		ParamKMSKeyARN:        {"arn:aws:kms:eu-west-1:111122223333:key/results"},
+		ParamExecutionTimeout: {"7200"},
+	}
+	with := func(extra map[string][]string) map[string][]string {
+		out := map[string][]string{}
+		for k, v := range common {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	tests := []struct {
+		name       string
+		state      func(t *testing.T) investigation.State
+		wantDoc    string
+		wantStep   string
+		wantParams map[string][]string
+	}{
+		{
+			name:     "disk",
+			state:    func(*testing.T) investigation.State { return diskReady() },
+			wantDoc:  "casefile-disk",
+			wantStep: StepStartDiskForensics,
+			wantParams: with(map[string][]string{
+				ParamResultsPrefix: {"cases/case-42/disk/"},
+				ParamVolumeIDs:     {"vol-000000000000000e1,vol-000000000000000e2"},
+			}),
+		},
+		{
+			name:     "memory",
+			state:    memoryReady,
+			wantDoc:  "casefile-memory",
+			wantStep: StepStartMemoryForensics,
+			wantParams: with(map[string][]string{
+				ParamResultsPrefix: {"cases/case-42/memory/"},
+				ParamDumpS3URI:     {"s3://casefile-evidence/case-42/mem.lime"},
+				ParamDumpSHA256:    {dumpSHA},
+				ParamDumpFormat:    {"lime"},
+				ParamKernelRelease: {"6.1.0-28-cloud-amd64"},
+				ParamSymbolsS3URI:  {symbols},
+			}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, rec := &fakeSSM{commandID: "cmd-forensics"}, &fakeRecorder{}
+			s := &Starter{SSM: fake, Recorder: rec, Config: testStartConfig(), Now: testClock}
+
+			got, err := s.Handle(context.Background(), tt.state(t))
+			require.NoError(t, err)
+
+			assert.Equal(t, &investigation.Command{CommandID: "cmd-forensics", DocumentName: tt.wantDoc, Status: investigation.PollPending}, got.Command)
+			require.Len(t, fake.sent, 1)
+			in := fake.sent[0]
+			assert.Equal(t, tt.wantDoc, aws.ToString(in.DocumentName))
+			assert.Equal(t, []string{testInstance}, in.InstanceIds)
+			assert.Equal(t, tt.wantParams, in.Parameters)
+			assert.Equal(t, "casefile-results", aws.ToString(in.OutputS3BucketName))
+			assert.Equal(t, "cases/case-42/ssm/", aws.ToString(in.OutputS3KeyPrefix))
+			assert.Equal(t, int32(7200), aws.ToInt32(in.TimeoutSeconds))
+			require.NotNil(t, in.CloudWatchOutputConfig)
+			assert.False(t, in.CloudWatchOutputConfig.CloudWatchOutputEnabled, "CloudWatch output")
+
+			assert.Equal(t, []string{"command-sent"}, rec.actions())
+			assert.Equal(t, tt.wantStep, rec.events[0].Step)
+			assert.Equal(t, "cmd-forensics", rec.events[0].Resources["commandId"])
+			require.Len(t, rec.updates, 1)
+			assert.Equal(t, "cmd-forensics", rec.updates[0].CommandID)
+			assert.Empty(t, rec.updates[0].Status, "status is left as it is")
+		})
+	}
+}
+
+func TestStartForensicsRetryReusesTheCommand(t *testing.T) {
+	tests := []struct {
+		name     string
+		commands []types.Command
+		wantID   string
+		wantSent int
+	}{
+		{
+			name:     "earlier command in progress",
+			commands: []types.Command{{CommandId: aws.String("cmd-probe"), DocumentName: aws.String(probeDoc), Status: types.CommandStatusSuccess}, {CommandId: aws.String("cmd-first"), DocumentName: aws.String("casefile-disk"), Status: types.CommandStatusInProgress}},
+			wantID:   "cmd-first",
+		},
+		{
+			name:     "earlier command failed",
+			commands: []types.Command{{CommandId: aws.String("cmd-first"), DocumentName: aws.String("casefile-disk"), Status: types.CommandStatusFailed}},
+			wantID:   "cmd-new",
+			wantSent: 1,
+		},
+		{
+			name:     "only the probe ran",
+			commands: []types.Command{{CommandId: aws.String("cmd-probe"), DocumentName: aws.String(probeDoc), Status: types.CommandStatusSuccess}},
+			wantID:   "cmd-new",
+			wantSent: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, rec := &fakeSSM{commandID: "cmd-new", commands: tt.commands}, &fakeRecorder{}
+			s := &Starter{SSM: fake, Recorder: rec, Config: testStartConfig(), Now: testClock}
+
+			got, err := s.Handle(context.Background(), diskReady())
+			require.NoError(t, err)
+
+			assert.Equal(t, tt.wantID, got.Command.CommandID, "command of the case")
+			assert.Len(t, fake.sent, tt.wantSent, "commands sent")
+			require.Len(t, fake.listed, 1)
+			assert.Equal(t, testInstance, aws.ToString(fake.listed[0].InstanceId), "commands listed for")
+		})
+	}
+}
+
+func TestStartForensicsFails(t *testing.T) {
+	tests := []struct {
+		name      string
+		ssm       *fakeSSM
+		state     func(t *testing.T) investigation.State
+		wantInMsg string
+	}{
+		{
+			name:      "agent lost the instance",
+			ssm:       &fakeSSM{sendErr: apiErr("InvalidInstanceId")},
+			state:     func(*testing.T) investigation.State { return diskReady() },
+			wantInMsg: "send casefile-disk to instance " + testInstance,
+		},
+		{
+			name:      "document parameters refused",
+			ssm:       &fakeSSM{sendErr: apiErr("InvalidParameters")},
+			state:     memoryReady,
+			wantInMsg: "InvalidParameters",
+		},
+		{
+			name:      "listing fails",
+			ssm:       &fakeSSM{listErr: apiErr("AccessDeniedException")},
+			state:     func(*testing.T) investigation.State { return diskReady() },
+			wantInMsg: "list the commands of instance " + testInstance,
+		},
+		{
+			name:      "disk without volumes",
+			ssm:       &fakeSSM{commandID: "cmd-1"},
+			state:     func(*testing.T) investigation.State { return runningState() },
+			wantInMsg: "no evidence volume",
+		},
+		{
+			name: "memory request unreadable",
+			ssm:  &fakeSSM{commandID: "cmd-1"},
+			state: func(t *testing.T) investigation.State {
+				st := memoryReady(t)
+				st.Request = json.RawMessage(`{}`)
+				return st
+			},
+			wantInMsg: "read the request",
+		},
+		{
+			name: "no instance",
+			ssm:  &fakeSSM{commandID: "cmd-1"},
+			state: func(*testing.T) investigation.State {
+				st := diskReady()
+				st.Instance = nil
+				return st
+			},
+			wantInMsg: "no forensic instance",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &fakeRecorder{}
+			s := &Starter{SSM: tt.ssm, Recorder: rec, Config: testStartConfig(), Now: testClock}
+
+			got, err := s.Handle(context.Background(), tt.state(t))
+
+			require.Error(t, err)
+			assert.Equal(t, investigation.ReasonCommandStart, reasonOf(err), "reason of %v", err)
+			assert.ErrorContains(t, err, tt.wantInMsg)
+			assert.Nil(t, got.Command, "command in the state")
+			assert.Empty(t, rec.events, "events")
+		})
+	}
+}
+
+func TestStartForensicsTimeoutIsClamped(t *testing.T) {
+	tests := []struct {
+		configured time.Duration
+		want       int32
+	}{
+		{configured: 0, want: 30},
+		{configured: 10 * time.Second, want: 30},
+		{configured: time.Hour, want: 3600},
+		{configured: 90 * 24 * time.Hour, want: 30 * 24 * 3600},
+	}
+	for _, tt := range tests {
+		t.Run(tt.configured.String(), func(t *testing.T) {
+			fake := &fakeSSM{commandID: "cmd-1"}
+			cfg := testStartConfig()
+			cfg.CommandTimeout = tt.configured
+			s := &Starter{SSM: fake, Recorder: &fakeRecorder{}, Config: cfg, Now: testClock}
+
+			_, err := s.Handle(context.Background(), diskReady())
+			require.NoError(t, err)
+
+			require.Len(t, fake.sent, 1)
+			assert.Equal(t, tt.want, aws.ToInt32(fake.sent[0].TimeoutSeconds), "TimeoutSeconds")
+		})
+	}
+}
