@@ -26,13 +26,12 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvDiskDocument] = p.Documents.Disk
 		env[investigation.EnvMemoryDocument] = p.Documents.Memory
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
-		env[investigation.EnvEvidenceBucket] = *p.EvidenceBucket.BucketName()
 		env[investigation.EnvCommandTimeout] = p.commandTimeout()
 		if p.SymbolsS3URI != nil {
 			env[investigation.EnvSymbolsS3URI] = *p.SymbolsS3URI
 		}
-		if key := p.ResultsBucket.EncryptionKey(); key != nil {
-			env[investigation.EnvResultsKMSKeyARN] = *key.KeyArn()
+		if p.ResultsKey != nil {
+			env[investigation.EnvResultsKMSKeyARN] = *p.ResultsKey.KeyArn()
 		}
 	case CollectResults:
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()

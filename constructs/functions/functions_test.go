@@ -99,7 +99,6 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 			PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING},
 		}),
 		Topic:          awssns.NewTopic(stack, jsii.String("Topic"), nil),
-		EvidenceBucket: awss3.NewBucket(stack, jsii.String("Evidence"), nil),
 		ResultsBucket: awss3.NewBucket(stack, jsii.String("Results"), &awss3.BucketProps{
 			Encryption: awss3.BucketEncryption_KMS, EncryptionKey: resultsKey,
 		}),
@@ -169,7 +168,7 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		functions.CheckInstance:  {table, investigation.EnvProbeDocument},
 		functions.AttachEvidence: {table, investigation.EnvVolumeKMSKeyARN},
 		functions.StartForensics: {table, investigation.EnvDiskDocument, investigation.EnvMemoryDocument,
-			investigation.EnvResultsBucket, investigation.EnvEvidenceBucket, investigation.EnvCommandTimeout,
+			investigation.EnvResultsBucket, investigation.EnvCommandTimeout,
 			investigation.EnvResultsKMSKeyARN},
 		functions.CheckCommand:   {table},
 		functions.CollectResults: {table, investigation.EnvResultsBucket},
@@ -206,18 +205,18 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Start:  {"states:StartExecution"},
 		functions.Intake: nil,
 		functions.CreateInstance: {"ec2:AuthorizeSecurityGroupEgress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
-			"ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:RevokeSecurityGroupEgress",
+			"ec2:DeleteSecurityGroup", "ec2:DescribeImages", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress",
 			"ec2:RunInstances", "iam:PassRole", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
 			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
 			"ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters"},
-		functions.CheckInstance: {"ec2:DescribeInstanceStatus", "ec2:DescribeInstances", "ssm:DescribeInstanceInformation",
+		functions.CheckInstance: {"ec2:DescribeInstances", "ssm:DescribeInstanceInformation",
 			"ssm:GetCommandInvocation", "ssm:SendCommand"},
 		functions.AttachEvidence: {"ec2:AttachVolume", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSnapshots", "ec2:DescribeVolumes", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
 			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
-		functions.StartForensics: {"ssm:SendCommand"},
+		functions.StartForensics: {"ssm:ListCommands", "ssm:SendCommand"},
 		functions.CheckCommand:   {"ssm:GetCommandInvocation"},
-		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:GetObjectAttributes", "s3:ListBucket"},
+		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:ListBucket"},
 		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances"},
 		functions.Notify: {"sns:Publish"},
@@ -282,6 +281,7 @@ func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
 		{"launch into group", functions.CreateInstance, "ec2:RunInstances", []string{":security-group/*"}, onResourceTag},
 		{"create group", functions.CreateInstance, "ec2:CreateSecurityGroup", []string{":security-group/*"}, onRequestTag},
 		{"egress", functions.CreateInstance, "ec2:RevokeSecurityGroupEgress", []string{":security-group/*"}, onResourceTag},
+		{"delete group on failed launch", functions.CreateInstance, "ec2:DeleteSecurityGroup", []string{":security-group/*"}, onResourceTag},
 		{"tag on launch", functions.CreateInstance, "ec2:CreateTags", []string{":instance/*", ":volume/*"},
 			map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": []any{"RunInstances", "CreateSecurityGroup"}}}},
 		{"tag on create volume", functions.AttachEvidence, "ec2:CreateTags", []string{":volume/*"},
@@ -364,4 +364,24 @@ func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
 			assert.PanicsWithError(t, "functions: "+tt.want, func() { functions.NewFunctions(stack, "Functions", p) })
 		})
 	}
+}
+
+func TestGrantsOfTheOwningConstructsReplaceTheDefaults(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+	p := validProps(stack, stubModule(t))
+	granted := map[string][]string{}
+	record := func(grant string) func(awsiam.IGrantable) {
+		return func(g awsiam.IGrantable) {
+			granted[grant] = append(granted[grant], *g.(awsiam.IRole).Node().Id())
+		}
+	}
+	p.Grants = functions.Grants{Record: record("record"), ReadResults: record("read"), Publish: record("publish")}
+
+	functions.NewFunctions(stack, "Functions", p)
+
+	assert.ElementsMatch(t, []string{"intakeRole", "createinstanceRole", "checkinstanceRole", "attachevidenceRole",
+		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "notifyRole"}, granted["record"])
+	assert.Equal(t, []string{"collectresultsRole"}, granted["read"])
+	assert.Equal(t, []string{"notifyRole"}, granted["publish"])
 }

@@ -50,7 +50,7 @@ func anyResource() []string { return []string{"*"} }
 func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	a := arnsOf(scope)
 	if name != Start {
-		p.Table.GrantReadWriteData(role)
+		p.Grants.Record(role)
 	}
 	switch name {
 	case Start:
@@ -60,34 +60,36 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	case CreateInstance:
 		grantCreateInstance(a, role, p)
 	case CheckInstance:
-		allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ssm:DescribeInstanceInformation",
-			"ssm:GetCommandInvocation"}, anyResource(), nil)
+		allow(role, []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"},
+			anyResource(), nil)
 		grantSendCommand(a, role, p.Documents.Probe)
 	case AttachEvidence:
 		grantAttachEvidence(a, role, p)
 	case StartForensics:
+		// ListCommands finds a command a retried step already sent.
+		allow(role, []string{"ssm:ListCommands"}, anyResource(), nil)
 		grantSendCommand(a, role, p.Documents.Disk, p.Documents.Memory)
 	case CheckCommand:
 		allow(role, []string{"ssm:GetCommandInvocation"}, anyResource(), nil)
 	case CollectResults:
-		grantReadResults(role, p)
+		p.Grants.ReadResults(role)
 	case Release:
 		grantRelease(a, role)
 	case Notify:
-		p.Topic.GrantPublish(role)
+		p.Grants.Publish(role)
 	}
 }
 
 // grantCreateInstance: read the AMI parameter, create the case security
-// group, launch the instance with the instance profile, tag what the launch
-// creates.
+// group (and delete it again when the launch fails), launch the instance
+// with the instance profile, tag what the launch creates.
 func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 	p.AMIParameter.GrantRead(role)
-	allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
+	allow(role, []string{"ec2:DescribeImages", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
 
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("vpc", p.Network.VPCID)}, nil)
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByRequest())
-	allow(role, []string{"ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupEgress"},
+	allow(role, []string{"ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupEgress", "ec2:DeleteSecurityGroup"},
 		[]string{a.ec2("security-group", "*")}, managedByResource())
 
 	// RunInstances: what it creates must carry the managed-by tag, the
@@ -140,18 +142,6 @@ func grantSendCommand(a arns, role awsiam.Role, documents ...string) {
 	}
 	allow(role, []string{"ssm:SendCommand"}, docs, nil)
 	allow(role, []string{"ssm:SendCommand"}, []string{a.ec2("instance", "*")}, managedBySSMTarget())
-}
-
-// grantReadResults: list and read the case results to hash them.
-func grantReadResults(role awsiam.Role, p Props) {
-	bucket := p.ResultsBucket
-	allow(role, []string{"s3:ListBucket"}, []string{*bucket.BucketArn()},
-		map[string]any{"StringLike": map[string]any{"s3:prefix": investigation.CasesPrefix + "*"}})
-	allow(role, []string{"s3:GetObject", "s3:GetObjectAttributes"},
-		[]string{*bucket.ArnForObjects(jsii.String(investigation.CasesPrefix + "*"))}, nil)
-	if key := bucket.EncryptionKey(); key != nil {
-		key.GrantDecrypt(role)
-	}
 }
 
 // grantRelease: terminate the case's instance and delete its volumes and

@@ -53,10 +53,14 @@ type Props struct {
 	Table awsdynamodb.ITable
 	// Topic receives the success and failure notifications. Required.
 	Topic awssns.ITopic
-	// EvidenceBucket holds the memory dumps. Required.
-	EvidenceBucket awss3.IBucket
 	// ResultsBucket receives the forensics results under cases/. Required.
 	ResultsBucket awss3.IBucket
+	// ResultsKey encrypts what the forensics upload to ResultsBucket.
+	// Default: ResultsBucket's encryption key, if it has one.
+	ResultsKey awskms.IKey
+	// Grants give the roles access to Table, ResultsBucket and Topic.
+	// Default: grants built from those resources (see Grants).
+	Grants Grants
 	// AMIParameter holds the forensic AMI ID. Required.
 	AMIParameter awsssm.IStringParameter
 	// InstanceRole is the forensic instance's role, passed to EC2 through
@@ -98,7 +102,6 @@ func (p Props) withDefaults() (Props, error) {
 		{"ModuleRoot", p.ModuleRoot == ""},
 		{"Table", p.Table == nil},
 		{"Topic", p.Topic == nil},
-		{"EvidenceBucket", p.EvidenceBucket == nil},
 		{"ResultsBucket", p.ResultsBucket == nil},
 		{"AMIParameter", p.AMIParameter == nil},
 		{"InstanceRole", p.InstanceRole == nil},
@@ -120,6 +123,10 @@ func (p Props) withDefaults() (Props, error) {
 		return Props{}, fmt.Errorf("functions: resolve ModuleRoot %q: %w", p.ModuleRoot, err)
 	}
 	p.ModuleRoot = root
+	if p.ResultsKey == nil {
+		p.ResultsKey = p.ResultsBucket.EncryptionKey()
+	}
+	p.Grants = p.Grants.withDefaults(p)
 	if p.InstanceType == nil {
 		p.InstanceType = ptr(DefaultInstanceType)
 	}
