@@ -98,7 +98,7 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 		Table: awsdynamodb.NewTableV2(stack, jsii.String("Table"), &awsdynamodb.TablePropsV2{
 			PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("pk"), Type: awsdynamodb.AttributeType_STRING},
 		}),
-		Topic:          awssns.NewTopic(stack, jsii.String("Topic"), nil),
+		Topic: awssns.NewTopic(stack, jsii.String("Topic"), nil),
 		ResultsBucket: awss3.NewBucket(stack, jsii.String("Results"), &awss3.BucketProps{
 			Encryption: awss3.BucketEncryption_KMS, EncryptionKey: resultsKey,
 		}),
