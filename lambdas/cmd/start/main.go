@@ -1,0 +1,28 @@
+// Command start is the Lambda function that EventBridge invokes with
+// "Evidence Acquisition Completed" events; it starts the investigation
+// workflow.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+	"github.com/casefile-forensics/casefile/lambdas/starter"
+)
+
+func main() {
+	logger := lambdamain.Logger()
+	env, err := lambdamain.Env(investigation.EnvStateMachineARN)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	cfg, err := lambdamain.AWSConfig(context.Background())
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	h := starter.New(sfn.NewFromConfig(cfg), env[investigation.EnvStateMachineARN])
+	lambdamain.Start(logger, h.Handle)
+}
