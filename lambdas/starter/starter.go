@@ -59,8 +59,10 @@ type Started struct {
 // detail is passed on unchanged, even when it is invalid: the workflow then
 // records the rejected request and notifies it, under the name
 // "invalid-<event id>" when it has no usable forensicId or forensicType.
-// An execution that already exists is a duplicate delivery and not an
-// error.
+// An execution of that name that already exists is a duplicate delivery
+// and not an error: Step Functions refuses it with ExecutionAlreadyExists
+// (Duplicate is set), or, for a running execution with the very same input,
+// answers with that execution, so that nothing new starts either way.
 func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Started, error) {
 	name, usable := ExecutionName(ev)
 	if !usable {
