@@ -1,0 +1,68 @@
+// Package config is Casefile's deployment configuration: one typed,
+// validated value read from the CDK context by app.go.
+package config
+
+// ObjectLockMode is the evidence bucket's default retention mode.
+type ObjectLockMode string
+
+// The Object Lock modes.
+const (
+	ObjectLockGovernance ObjectLockMode = "GOVERNANCE"
+	ObjectLockCompliance ObjectLockMode = "COMPLIANCE"
+)
+
+// RemovalPolicy says what happens to stateful resources when the stack is
+// deleted.
+type RemovalPolicy string
+
+// The removal policies. Destroy is for demonstrations only.
+const (
+	RemovalRetain  RemovalPolicy = "retain"
+	RemovalDestroy RemovalPolicy = "destroy"
+)
+
+// Config is Casefile's deployment configuration.
+type Config struct {
+	// ForensicAMIID is the forensic AMI with the pinned tools. Required.
+	ForensicAMIID string
+	// Network is an existing VPC for the forensic instances; nil means a
+	// new, isolated VPC.
+	Network *Network
+	// WaitInstanceSeconds and WaitCommandSeconds are the pauses between
+	// checks of the instance and of the forensics command.
+	WaitInstanceSeconds int
+	WaitCommandSeconds  int
+	// MaxInstanceChecks and MaxCommandChecks bound those checks.
+	MaxInstanceChecks int
+	MaxCommandChecks  int
+	// ExecutionTimeoutMinutes bounds a whole investigation.
+	ExecutionTimeoutMinutes int
+	// CommandTimeoutSeconds bounds each forensics SSM command.
+	CommandTimeoutSeconds int
+	// InstanceType is the forensic instance type.
+	InstanceType string
+	// SymbolsS3URI is where the Volatility symbol tables are,
+	// s3://bucket/ or s3://bucket/prefix/; empty means the AMI's own.
+	SymbolsS3URI string
+	// NotificationEmail, when set, is subscribed to the notification topic.
+	NotificationEmail string
+	// ApplicationAccountIDs are the 12-digit accounts whose resources
+	// Casefile investigates, for the cross-account roles.
+	ApplicationAccountIDs []string
+	// EventBusName is the bus carrying the acquisition events; empty means
+	// the account's default bus.
+	EventBusName string
+	// ObjectLockMode and ObjectLockDays are the evidence bucket's default
+	// retention.
+	ObjectLockMode ObjectLockMode
+	ObjectLockDays int
+	// RemovalPolicy applies to the buckets, keys, table and log groups.
+	RemovalPolicy RemovalPolicy
+}
+
+// Network is an existing VPC for the forensic instances.
+type Network struct {
+	VPCID             string
+	SubnetIDs         []string
+	AvailabilityZones []string
+}

@@ -1,0 +1,48 @@
+package config
+
+// Context keys read by Load: the names used in cdk.json and with
+// `cdk synth -c key=value`.
+const (
+	KeyForensicAMIID           = "forensicAmiId"
+	KeyVPCID                   = "vpcId"
+	KeySubnetIDs               = "subnetIds"
+	KeyAvailabilityZones       = "availabilityZones"
+	KeyWaitInstanceSeconds     = "waitInstanceSeconds"
+	KeyWaitCommandSeconds      = "waitCommandSeconds"
+	KeyMaxInstanceChecks       = "maxInstanceChecks"
+	KeyMaxCommandChecks        = "maxCommandChecks"
+	KeyExecutionTimeoutMinutes = "executionTimeoutMinutes"
+	KeyCommandTimeoutSeconds   = "commandTimeoutSeconds"
+	KeyInstanceType            = "instanceType"
+	KeySymbolsS3URI            = "symbolsS3Uri"
+	KeyNotificationEmail       = "notificationEmail"
+	KeyApplicationAccountIDs   = "applicationAccountIds"
+	KeyEventBusName            = "eventBusName"
+	KeyObjectLockMode          = "objectLockMode"
+	KeyObjectLockDays          = "objectLockDays"
+	KeyRemovalPolicy           = "removalPolicy"
+)
+
+// Keys lists every context key Load reads.
+func Keys() []string {
+	return []string{
+		KeyForensicAMIID, KeyVPCID, KeySubnetIDs, KeyAvailabilityZones, KeyWaitInstanceSeconds,
+		KeyWaitCommandSeconds, KeyMaxInstanceChecks, KeyMaxCommandChecks, KeyExecutionTimeoutMinutes,
+		KeyCommandTimeoutSeconds, KeyInstanceType, KeySymbolsS3URI, KeyNotificationEmail,
+		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
+	}
+}
+
+// Defaults of the optional settings, the values cdk.json also holds.
+const (
+	DefaultWaitInstanceSeconds     = 120
+	DefaultWaitCommandSeconds      = 120
+	DefaultMaxInstanceChecks       = 15
+	DefaultMaxCommandChecks        = 90
+	DefaultExecutionTimeoutMinutes = 360
+	DefaultCommandTimeoutSeconds   = 3600
+	DefaultInstanceType            = "m6i.large"
+	DefaultObjectLockMode          = ObjectLockGovernance
+	DefaultObjectLockDays          = 30
+	DefaultRemovalPolicy           = RemovalRetain
+)

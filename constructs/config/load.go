@@ -1,0 +1,118 @@
+package config
+
+import (
+	"errors"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Formats of the settings.
+var (
+	amiIDPattern        = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	zonePattern         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
+	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
+	symbolsURIPattern   = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.*'()-]+/)*$`)
+	accountIDPattern    = regexp.MustCompile(`^[0-9]{12}$`)
+	eventBusPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,256}$`)
+	anyPattern          = regexp.MustCompile(`.`)
+)
+
+// Bounds of the numeric settings.
+const (
+	maxWaitSeconds      = 3600
+	maxInstanceChecks   = 1000
+	maxCommandChecks    = 10000
+	maxTimeoutMinutes   = 365 * 24 * 60 // a standard execution's limit
+	minCommandSeconds   = 30
+	maxCommandSeconds   = 30 * 24 * 3600
+	maxObjectLockDays   = 36500
+	defaultEventBusName = "default"
+)
+
+// Load reads the configuration through get, fills in the defaults, and
+// validates it. The error names every bad context key.
+func Load(get Getter) (Config, error) {
+	r := &reader{get: get}
+	c := Config{
+		ForensicAMIID:           r.required(KeyForensicAMIID, amiIDPattern, "an AMI ID such as ami-0123456789abcdef0"),
+		WaitInstanceSeconds:     r.integer(KeyWaitInstanceSeconds, DefaultWaitInstanceSeconds, 1, maxWaitSeconds),
+		WaitCommandSeconds:      r.integer(KeyWaitCommandSeconds, DefaultWaitCommandSeconds, 1, maxWaitSeconds),
+		MaxInstanceChecks:       r.integer(KeyMaxInstanceChecks, DefaultMaxInstanceChecks, 1, maxInstanceChecks),
+		MaxCommandChecks:        r.integer(KeyMaxCommandChecks, DefaultMaxCommandChecks, 1, maxCommandChecks),
+		ExecutionTimeoutMinutes: r.integer(KeyExecutionTimeoutMinutes, DefaultExecutionTimeoutMinutes, 1, maxTimeoutMinutes),
+		CommandTimeoutSeconds:   r.integer(KeyCommandTimeoutSeconds, DefaultCommandTimeoutSeconds, minCommandSeconds, maxCommandSeconds),
+		InstanceType:            r.optional(KeyInstanceType, DefaultInstanceType, instanceTypePattern, "an EC2 instance type such as m6i.large"),
+		SymbolsS3URI:            r.optional(KeySymbolsS3URI, "", symbolsURIPattern, "s3://bucket/ or s3://bucket/prefix/ (ending in /)"),
+		NotificationEmail:       r.str(KeyNotificationEmail),
+		ApplicationAccountIDs:   r.list(KeyApplicationAccountIDs, accountIDPattern, "a 12-digit account ID"),
+		EventBusName:            r.optional(KeyEventBusName, "", eventBusPattern, "an event bus name"),
+		ObjectLockMode:          ObjectLockMode(strings.ToUpper(r.optional(KeyObjectLockMode, string(DefaultObjectLockMode), anyPattern, ""))),
+		ObjectLockDays:          r.integer(KeyObjectLockDays, DefaultObjectLockDays, 1, maxObjectLockDays),
+		RemovalPolicy:           RemovalPolicy(strings.ToLower(r.optional(KeyRemovalPolicy, string(DefaultRemovalPolicy), anyPattern, ""))),
+	}
+	c.Network = r.network()
+	if c.EventBusName == defaultEventBusName {
+		c.EventBusName = ""
+	}
+	if c.NotificationEmail != "" {
+		if addr, err := mail.ParseAddress(c.NotificationEmail); err != nil || addr.Address != c.NotificationEmail {
+			r.fail(KeyNotificationEmail, "must be a bare e-mail address such as soc@example.com, got %q", c.NotificationEmail)
+		}
+	}
+	if c.ObjectLockMode != ObjectLockGovernance && c.ObjectLockMode != ObjectLockCompliance {
+		r.fail(KeyObjectLockMode, "must be %s or %s, got %q", ObjectLockGovernance, ObjectLockCompliance, c.ObjectLockMode)
+	}
+	if c.RemovalPolicy != RemovalRetain && c.RemovalPolicy != RemovalDestroy {
+		r.fail(KeyRemovalPolicy, "must be %s or %s, got %q", RemovalRetain, RemovalDestroy, c.RemovalPolicy)
+	}
+	if len(r.errs) == 0 && c.CommandTimeoutSeconds > c.WaitCommandSeconds*c.MaxCommandChecks {
+		r.fail(KeyCommandTimeoutSeconds, "is %d s, longer than the workflow waits for a command (%s × %s = %d s)",
+			c.CommandTimeoutSeconds, KeyWaitCommandSeconds, KeyMaxCommandChecks, c.WaitCommandSeconds*c.MaxCommandChecks)
+	}
+	if err := errors.Join(r.errs...); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// network reads the existing VPC settings: all three keys or none.
+func (r *reader) network() *Network {
+	n := Network{
+		VPCID:             r.optional(KeyVPCID, "", vpcIDPattern, "a VPC ID such as vpc-0123456789abcdef0"),
+		SubnetIDs:         r.list(KeySubnetIDs, subnetIDPattern, "a subnet ID such as subnet-0123456789abcdef0"),
+		AvailabilityZones: r.list(KeyAvailabilityZones, zonePattern, "an availability zone such as eu-west-1a"),
+	}
+	if n.VPCID == "" {
+		for _, key := range []string{KeySubnetIDs, KeyAvailabilityZones} {
+			if r.get(key) != nil && !isEmpty(r.get(key)) {
+				r.fail(key, "is set, so %s must be set too (or remove %s for a new VPC)", KeyVPCID, key)
+			}
+		}
+		return nil
+	}
+	if len(n.SubnetIDs) == 0 {
+		r.fail(KeySubnetIDs, "must list the subnets of %s", KeyVPCID)
+	}
+	if len(n.AvailabilityZones) == 0 || len(n.SubnetIDs)%len(n.AvailabilityZones) != 0 {
+		r.fail(KeyAvailabilityZones, "must list the zones of the %d subnets of %s (as many, or a divisor), got %d",
+			len(n.SubnetIDs), KeySubnetIDs, len(n.AvailabilityZones))
+	}
+	if len(slices.Compact(slices.Sorted(slices.Values(n.SubnetIDs)))) != len(n.SubnetIDs) {
+		r.fail(KeySubnetIDs, "lists a subnet twice")
+	}
+	return &n
+}
+
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v) == ""
+	case []any:
+		return len(v) == 0
+	}
+	return false
+}

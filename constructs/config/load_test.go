@@ -1,0 +1,216 @@
+package config_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/constructs/config"
+)
+
+const validAMI = "ami-0123456789abcdef0"
+
+// getter serves a map as the CDK context.
+func getter(values map[string]any) config.Getter {
+	return func(key string) any { return values[key] }
+}
+
+func TestLoadFillsTheDefaults(t *testing.T) {
+	got, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: validAMI}))
+
+	require.NoError(t, err)
+	assert.Equal(t, config.Config{
+		ForensicAMIID:           validAMI,
+		WaitInstanceSeconds:     120,
+		WaitCommandSeconds:      120,
+		MaxInstanceChecks:       15,
+		MaxCommandChecks:        90,
+		ExecutionTimeoutMinutes: 360,
+		CommandTimeoutSeconds:   3600,
+		InstanceType:            "m6i.large",
+		ObjectLockMode:          config.ObjectLockGovernance,
+		ObjectLockDays:          30,
+		RemovalPolicy:           config.RemovalRetain,
+	}, got)
+}
+
+func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
+	tests := []struct {
+		name   string
+		values map[string]any
+	}{
+		{"cdk.json", map[string]any{
+			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
+			config.KeySubnetIDs:           []any{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
+			config.KeyAvailabilityZones:   []any{"eu-west-1a", "eu-west-1b"},
+			config.KeyWaitInstanceSeconds: 30.0, config.KeyWaitCommandSeconds: 60.0,
+			config.KeyMaxInstanceChecks: 4.0, config.KeyMaxCommandChecks: 100.0,
+			config.KeyExecutionTimeoutMinutes: 120.0, config.KeyCommandTimeoutSeconds: 1800.0,
+			config.KeyInstanceType: "m7i.xlarge", config.KeySymbolsS3URI: "s3://symbols-bucket/linux/",
+			config.KeyNotificationEmail:     "soc@example.com",
+			config.KeyApplicationAccountIDs: []any{"111111111111", "222222222222"},
+			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "COMPLIANCE",
+			config.KeyObjectLockDays: 90.0, config.KeyRemovalPolicy: "destroy",
+		}},
+		{"-c strings", map[string]any{
+			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
+			config.KeySubnetIDs:           "subnet-0123456789abcdef0, subnet-0123456789abcdef1",
+			config.KeyAvailabilityZones:   "eu-west-1a,eu-west-1b",
+			config.KeyWaitInstanceSeconds: "30", config.KeyWaitCommandSeconds: "60",
+			config.KeyMaxInstanceChecks: "4", config.KeyMaxCommandChecks: "100",
+			config.KeyExecutionTimeoutMinutes: "120", config.KeyCommandTimeoutSeconds: "1800",
+			config.KeyInstanceType: "m7i.xlarge", config.KeySymbolsS3URI: "s3://symbols-bucket/linux/",
+			config.KeyNotificationEmail:     "soc@example.com",
+			config.KeyApplicationAccountIDs: "111111111111,222222222222",
+			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "compliance",
+			config.KeyObjectLockDays: "90", config.KeyRemovalPolicy: "DESTROY",
+		}},
+	}
+	want := config.Config{
+		ForensicAMIID: validAMI,
+		Network: &config.Network{
+			VPCID:             "vpc-0123456789abcdef0",
+			SubnetIDs:         []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
+			AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"},
+		},
+		WaitInstanceSeconds: 30, WaitCommandSeconds: 60, MaxInstanceChecks: 4, MaxCommandChecks: 100,
+		ExecutionTimeoutMinutes: 120, CommandTimeoutSeconds: 1800, InstanceType: "m7i.xlarge",
+		SymbolsS3URI: "s3://symbols-bucket/linux/", NotificationEmail: "soc@example.com",
+		ApplicationAccountIDs: []string{"111111111111", "222222222222"}, EventBusName: "security",
+		ObjectLockMode: config.ObjectLockCompliance, ObjectLockDays: 90, RemovalPolicy: config.RemovalDestroy,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := config.Load(getter(tt.values))
+
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
+	tests := []struct {
+		name  string
+		key   string
+		value any
+		want  string
+	}{
+		{"missing AMI", config.KeyForensicAMIID, nil, "is required"},
+		{"empty AMI", config.KeyForensicAMIID, "", "is required"},
+		{"AMI not an ID", config.KeyForensicAMIID, "ami-xyz", `must be an AMI ID such as ami-0123456789abcdef0, got "ami-xyz"`},
+		{"AMI a number", config.KeyForensicAMIID, 12.0, "must be a string"},
+		{"wait zero", config.KeyWaitInstanceSeconds, 0.0, "must be a whole number from 1 to 3600, got 0"},
+		{"wait fraction", config.KeyWaitInstanceSeconds, 1.5, "must be a whole number from 1 to 3600, got 1.5"},
+		{"wait text", config.KeyWaitCommandSeconds, "soon", `must be a whole number from 1 to 3600, got "soon"`},
+		{"wait too long", config.KeyWaitCommandSeconds, 3601.0, "must be a whole number from 1 to 3600, got 3601"},
+		{"checks negative", config.KeyMaxInstanceChecks, -1.0, "must be a whole number from 1 to 1000, got -1"},
+		{"checks boolean", config.KeyMaxCommandChecks, true, "must be a whole number from 1 to 10000, got true (bool)"},
+		{"timeout zero", config.KeyExecutionTimeoutMinutes, "0", "must be a whole number from 1 to 525600, got 0"},
+		{"command timeout too short", config.KeyCommandTimeoutSeconds, 10.0, "must be a whole number from 30 to 2592000, got 10"},
+		{"command outlasts the checks", config.KeyCommandTimeoutSeconds, 20000.0,
+			"is 20000 s, longer than the workflow waits for a command (waitCommandSeconds × maxCommandChecks = 10800 s)"},
+		{"instance type", config.KeyInstanceType, "large", `must be an EC2 instance type such as m6i.large, got "large"`},
+		{"symbols not s3", config.KeySymbolsS3URI, "https://bucket/x/", "must be s3://bucket/ or s3://bucket/prefix/"},
+		{"symbols without slash", config.KeySymbolsS3URI, "s3://bucket/linux", "must be s3://bucket/ or s3://bucket/prefix/"},
+		{"email", config.KeyNotificationEmail, "SOC <soc@example.com>", "must be a bare e-mail address"},
+		{"account short", config.KeyApplicationAccountIDs, []any{"12345"}, `item 0 must be a 12-digit account ID, got "12345"`},
+		{"account number", config.KeyApplicationAccountIDs, []any{111111111111.0}, "item 0 must be a string"},
+		{"account object", config.KeyApplicationAccountIDs, map[string]any{}, "must be a list of strings"},
+		{"event bus", config.KeyEventBusName, "bad bus!", `must be an event bus name, got "bad bus!"`},
+		{"lock mode", config.KeyObjectLockMode, "FOREVER", `must be GOVERNANCE or COMPLIANCE, got "FOREVER"`},
+		{"lock days", config.KeyObjectLockDays, 0.0, "must be a whole number from 1 to 36500, got 0"},
+		{"removal", config.KeyRemovalPolicy, "snapshot", `must be retain or destroy, got "snapshot"`},
+		{"vpc id", config.KeyVPCID, "my-vpc", `must be a VPC ID such as vpc-0123456789abcdef0, got "my-vpc"`},
+		{"subnets without vpc", config.KeySubnetIDs, []any{"subnet-0123456789abcdef0"}, "is set, so vpcId must be set too"},
+		{"zones without vpc", config.KeyAvailabilityZones, "eu-west-1a", "is set, so vpcId must be set too"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := map[string]any{config.KeyForensicAMIID: validAMI}
+			values[tt.key] = tt.value
+
+			_, err := config.Load(getter(values))
+
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `context key "`+tt.key+`": `+tt.want)
+		})
+	}
+}
+
+func TestLoadChecksTheExistingNetworkAsAWhole(t *testing.T) {
+	vpc := "vpc-0123456789abcdef0"
+	tests := []struct {
+		name   string
+		values map[string]any
+		key    string
+		want   string
+	}{
+		{"no subnets", map[string]any{config.KeyVPCID: vpc, config.KeyAvailabilityZones: "eu-west-1a"},
+			config.KeySubnetIDs, "must list the subnets of vpcId"},
+		{"no zones", map[string]any{config.KeyVPCID: vpc, config.KeySubnetIDs: "subnet-0123456789abcdef0"},
+			config.KeyAvailabilityZones, "must list the zones of the 1 subnets"},
+		{"zones do not divide subnets", map[string]any{config.KeyVPCID: vpc,
+			config.KeySubnetIDs:         "subnet-0123456789abcdef0,subnet-0123456789abcdef1,subnet-0123456789abcdef2",
+			config.KeyAvailabilityZones: "eu-west-1a,eu-west-1b"}, config.KeyAvailabilityZones, "must list the zones of the 3 subnets"},
+		{"bad subnet", map[string]any{config.KeyVPCID: vpc, config.KeySubnetIDs: "subnet-1,subnet-0123456789abcdef0",
+			config.KeyAvailabilityZones: "eu-west-1a"}, config.KeySubnetIDs, `item 0 must be a subnet ID`},
+		{"repeated subnet", map[string]any{config.KeyVPCID: vpc,
+			config.KeySubnetIDs:         "subnet-0123456789abcdef0,subnet-0123456789abcdef0",
+			config.KeyAvailabilityZones: "eu-west-1a"}, config.KeySubnetIDs, "lists a subnet twice"},
+		{"bad zone", map[string]any{config.KeyVPCID: vpc, config.KeySubnetIDs: "subnet-0123456789abcdef0",
+			config.KeyAvailabilityZones: "west"}, config.KeyAvailabilityZones, `item 0 must be an availability zone`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.values[config.KeyForensicAMIID] = validAMI
+
+			_, err := config.Load(getter(tt.values))
+
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `context key "`+tt.key+`": `+tt.want)
+		})
+	}
+}
+
+func TestLoadReportsEveryBadKeyAtOnce(t *testing.T) {
+	_, err := config.Load(getter(map[string]any{config.KeyWaitInstanceSeconds: "x", config.KeyRemovalPolicy: "keep"}))
+
+	require.Error(t, err)
+	for _, key := range []string{config.KeyForensicAMIID, config.KeyWaitInstanceSeconds, config.KeyRemovalPolicy} {
+		assert.Contains(t, err.Error(), `context key "`+key+`"`)
+	}
+}
+
+func TestTheDefaultEventBusNameMeansTheDefaultBus(t *testing.T) {
+	got, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: validAMI, config.KeyEventBusName: "default"}))
+
+	require.NoError(t, err)
+	assert.Empty(t, got.EventBusName)
+}
+
+// TestCDKJSONHoldsTheDefaults keeps cdk.json and the code's defaults in
+// step: cdk.json's context must load to exactly the defaults.
+func TestCDKJSONHoldsTheDefaults(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "cdk.json"))
+	require.NoError(t, err)
+	var cdk struct {
+		Context map[string]any `json:"context"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &cdk))
+	for _, key := range config.Keys() {
+		assert.Contains(t, cdk.Context, key, "cdk.json documents every setting")
+	}
+
+	got, err := config.Load(getter(cdk.Context))
+	require.NoError(t, err)
+	want, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: cdk.Context[config.KeyForensicAMIID]}))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.True(t, strings.HasPrefix(got.ForensicAMIID, "ami-"))
+}
