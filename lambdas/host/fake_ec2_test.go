@@ -400,7 +400,7 @@ func (f *fakeEC2) DescribeVolumes(_ context.Context, in *ec2.DescribeVolumesInpu
 		if len(in.VolumeIds) > 0 && !slices.Contains(in.VolumeIds, id) {
 			continue
 		}
-		if matches(in.Filters, vol.Tags, map[string]string{"snapshot-id": aws.ToString(vol.SnapshotId), "status": string(vol.State)}) {
+		if matches(in.Filters, vol.Tags, map[string]string{"snapshot-id": aws.ToString(vol.SnapshotId), "status": string(vol.State), "volume-id": id}) {
 			out.Volumes = append(out.Volumes, *vol)
 		}
 		if vol.State == types.VolumeStateCreating && !f.stuckCreating {
