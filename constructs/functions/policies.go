@@ -113,7 +113,7 @@ func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 // grantAttachEvidence: create encrypted volumes from the shared snapshots,
 // attach them to the case's instance, and wait for both.
 func grantAttachEvidence(a arns, role awsiam.Role, p Props) {
-	allow(role, []string{"ec2:DescribeVolumes", "ec2:DescribeInstances", "ec2:DescribeSnapshots"}, anyResource(), nil)
+	allow(role, []string{"ec2:DescribeVolumes"}, anyResource(), nil)
 	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2("volume", "*")}, managedByRequest())
 	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2Public("snapshot", "*")}, nil)
 	allow(role, []string{"ec2:CreateTags"}, []string{a.ec2("volume", "*")},
