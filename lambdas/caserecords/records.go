@@ -38,6 +38,11 @@ type InvestigationUpdate struct {
 	CommandID    string
 	ResultsS3URI string
 	Time         time.Time
+	// CreateOnly applies the update only when the investigation has no
+	// item yet; an existing one, whatever its status, is left as it is.
+	// Notify uses it for a rejected request, whose key may name another
+	// execution's investigation.
+	CreateOnly bool
 }
 
 // Artifact is one result file of an investigation.

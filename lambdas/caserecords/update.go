@@ -22,12 +22,17 @@ type TransitionError struct {
 	From investigation.Status
 	// To is the status the update asked for ("" for a field-only update).
 	To investigation.Status
+	// createOnly: the update was refused because the item existed.
+	createOnly bool
 }
 
 func (e *TransitionError) Error() string {
 	from := string(e.From)
 	if from == "" {
 		from = "unknown"
+	}
+	if e.createOnly {
+		return fmt.Sprintf("investigation %s %s: already recorded with status %s; left as it is", e.ForensicID, e.ForensicType, from)
 	}
 	to := string(e.To)
 	if to == "" {
@@ -43,7 +48,7 @@ func (e *TransitionError) Is(target error) bool {
 	if target != ErrAlreadyFinal {
 		return false
 	}
-	return isFinal(e.From) || (e.From == "" && e.To != investigation.StatusReceived)
+	return isFinal(e.From) || (e.From == "" && !e.createOnly && e.To != investigation.StatusReceived)
 }
 
 func isFinal(s investigation.Status) bool {
@@ -70,7 +75,7 @@ func allowedFrom(to investigation.Status) ([]investigation.Status, error) {
 // ErrAlreadyFinal). It sets updatedAt, and finishedAt when the new status is
 // final. An item that does not exist yet is created (createdAt is set
 // once), so that a failure before intake recorded the case still leaves a
-// record.
+// record; with CreateOnly, only such an item is written.
 func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) error {
 	from, err := allowedFrom(u.Status)
 	if err != nil {
@@ -109,12 +114,18 @@ func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) 
 		sets = append(sets, "#finishedAt = :now")
 	}
 
-	allowed := make([]string, len(from))
-	for i, st := range from {
-		allowed[i] = fmt.Sprintf(":from%d", i)
-		values[allowed[i]] = str(string(st))
+	var condition string
+	if u.CreateOnly {
+		condition = "attribute_not_exists(#pk)"
+		names["#pk"] = investigation.TableKeyPartition
+	} else {
+		allowed := make([]string, len(from))
+		for i, st := range from {
+			allowed[i] = fmt.Sprintf(":from%d", i)
+			values[allowed[i]] = str(string(st))
+		}
+		condition = fmt.Sprintf("attribute_not_exists(#status) OR #status IN (%s)", strings.Join(allowed, ", "))
 	}
-	condition := fmt.Sprintf("attribute_not_exists(#status) OR #status IN (%s)", strings.Join(allowed, ", "))
 
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(s.table),
@@ -126,7 +137,7 @@ func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) 
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if awserr.IsConditionalCheckFailed(err) {
-		terr := &TransitionError{ForensicID: u.ForensicID, ForensicType: u.ForensicType, To: u.Status}
+		terr := &TransitionError{ForensicID: u.ForensicID, ForensicType: u.ForensicType, To: u.Status, createOnly: u.CreateOnly}
 		var prev investigationItem
 		if old := conditionFailedItem(err); old != nil && unmarshalItem(old, &prev) == nil {
 			terr.From = prev.Status

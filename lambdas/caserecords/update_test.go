@@ -110,6 +110,32 @@ func TestUpdateInvestigation(t *testing.T) {
 			wantFrom:  investigation.StatusInProgress,
 		},
 		{
+			name: "create only",
+			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
+			wantCalls:  1,
+			wantExpr:   baseSet + ", #status = :status, #reason = :reason, #finishedAt = :now",
+			wantCond:   "attribute_not_exists(#pk)",
+			wantValues: map[string]string{":status": "FAILED", ":reason": "INVALID_REQUEST"},
+		},
+		{
+			name: "create only leaves a running investigation alone",
+			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
+			updateErr: func(t *testing.T) error { return conditionFailed(t, map[string]any{"status": "IN_PROGRESS"}) },
+			wantCalls: 1,
+			wantErr:   "investigation case-1 DISK: already recorded with status IN_PROGRESS; left as it is",
+			wantFrom:  investigation.StatusInProgress,
+		},
+		{
+			name: "create only refused without the old item is not known to be final",
+			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
+			updateErr: func(t *testing.T) error { return conditionFailed(t, nil) },
+			wantCalls: 1,
+			wantErr:   "investigation case-1 DISK: already recorded with status unknown; left as it is",
+		},
+		{
 			name:    "unknown status is refused before calling DynamoDB",
 			update:  InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: "DONE"},
 			wantErr: `update investigation case-1 DISK: unknown status "DONE"`,
@@ -150,6 +176,9 @@ func TestUpdateInvestigation(t *testing.T) {
 			values := plain(t, in.ExpressionAttributeValues)
 			for k, want := range tt.wantValues {
 				assert.Equal(t, want, values[k], "value %s", k)
+			}
+			if tt.update.CreateOnly {
+				assert.NotContains(t, values, ":from0", "a create-only update has no status guard")
 			}
 			for name, attr := range in.ExpressionAttributeNames {
 				assert.Equal(t, name, "#"+attr, "names are #<attribute>")

@@ -66,11 +66,12 @@ func New(records Records, publisher Publisher, cfg Config) *Handler {
 // Handle records the outcome in st (SUCCEEDED when st.Error is nil, else
 // FAILED with the reason and detail of st.Error), publishes the
 // notification and returns st unchanged. An investigation already recorded
-// as final (a rejected request, a retry) keeps its record and is notified
-// all the same.
+// as final (a retry) keeps its record and is notified all the same. A
+// rejected request's record is only created when intake could not write
+// it; an existing one is kept.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
-	msg := h.message(st, now)
+	msg, rejected := h.message(st, now)
 
 	update := caserecords.InvestigationUpdate{
 		ForensicID:   msg.ForensicID,
@@ -79,17 +80,21 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		Reason:       msg.Reason,
 		ReasonDetail: msg.Detail,
 		Time:         now,
+		// A rejected request was recorded by intake; its key may even name
+		// another execution's investigation, which must not change.
+		CreateOnly: rejected,
 	}
 	if st.Results != nil {
 		update.ResultsS3URI = st.Results.S3URI
 	}
-	alreadyFinal := false
+	kept := false
 	if err := h.records.UpdateInvestigation(ctx, update); err != nil {
-		if !errors.Is(err, caserecords.ErrAlreadyFinal) {
+		var terr *caserecords.TransitionError
+		if !errors.Is(err, caserecords.ErrAlreadyFinal) && !(rejected && errors.As(err, &terr)) {
 			return st, err
 		}
-		alreadyFinal = true
-		slog.InfoContext(ctx, "investigation already final; record kept", "forensicId", msg.ForensicID,
+		kept = true
+		slog.InfoContext(ctx, "investigation already recorded; record kept", "forensicId", msg.ForensicID,
 			"forensicType", msg.ForensicType, "error", err)
 	}
 
@@ -103,8 +108,8 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		step = StepNotifyFailure
 	}
 	detail := fmt.Sprintf("notified %s", msg.Status)
-	if alreadyFinal {
-		detail += "; the investigation record was already final and was kept"
+	if kept {
+		detail += "; the investigation record was already there and was kept"
 	}
 	if err := h.records.AppendEvent(ctx, caserecords.Event{
 		ForensicID:   msg.ForensicID,
@@ -122,9 +127,10 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	return st, nil
 }
 
-// message builds the notification of st.
-func (h *Handler) message(st investigation.State, now time.Time) Message {
-	m := Message{
+// message builds the notification of st; rejected is true when the
+// request is not valid and is known by investigation.CaseID only.
+func (h *Handler) message(st investigation.State, now time.Time) (m Message, rejected bool) {
+	m = Message{
 		SchemaVersion: SchemaVersion,
 		Status:        investigation.StatusSucceeded,
 		ExecutionName: st.ExecutionName,
@@ -153,6 +159,7 @@ func (h *Handler) message(st investigation.State, now time.Time) Message {
 		// The request was rejected: it is recorded under this key.
 		m.ForensicID = investigation.CaseID(st.Request, st.ExecutionName)
 		m.ForensicType = caserecords.RejectedType(st.Request)
+		rejected = true
 	}
 
 	pk := investigation.CasePartition(m.ForensicID)
@@ -163,7 +170,7 @@ func (h *Handler) message(st investigation.State, now time.Time) Message {
 	if m.Resource != nil {
 		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
 	}
-	return m
+	return m, rejected
 }
 
 // publish sends msg to the topic and returns the message ID.

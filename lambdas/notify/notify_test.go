@@ -115,6 +115,14 @@ func TestHandle(t *testing.T) {
 	}
 	finalErr := &caserecords.TransitionError{ForensicID: "invalid-invalid-1b2c", ForensicType: investigation.ForensicTypeDisk,
 		From: investigation.StatusFailed, To: investigation.StatusFailed}
+	// A rejected request that names a running case: its record must stay.
+	namingRunning := investigation.State{
+		Request: fixture(t, "invalid-duplicate-snapshot.json"), ExecutionName: "direct-start-1",
+		Error: &investigation.StepError{Error: "INVALID_REQUEST",
+			Cause: `{"errorType":"INVALID_REQUEST","errorMessage":"disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718"}`},
+	}
+	runningErr := &caserecords.TransitionError{ForensicID: "cf-2026-03-14-0005", ForensicType: investigation.ForensicTypeDisk,
+		From: investigation.StatusInProgress, To: investigation.StatusFailed}
 
 	tests := []struct {
 		name    string
@@ -215,6 +223,7 @@ func TestHandle(t *testing.T) {
 				ForensicID: "invalid-invalid-1b2c", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
 				Reason:       investigation.ReasonInvalidRequest,
 				ReasonDetail: "forensicId: must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", Time: testNow,
+				CreateOnly: true,
 			},
 			wantPublished: true,
 			wantSubject:   "Casefile FAILED: invalid-invalid-1b2c DISK (INVALID_REQUEST)",
@@ -229,7 +238,31 @@ func TestHandle(t *testing.T) {
 			},
 			wantText:  []string{"Detail:        forensicId: must be 3 to 64"},
 			wantAttrs: map[string]string{"forensicId": "invalid-invalid-1b2c", "reason": "INVALID_REQUEST"},
-			wantStep:  StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already final and was kept",
+			wantStep:  StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
+		},
+		{
+			name:    "rejected request naming a running case leaves its record alone",
+			state:   namingRunning,
+			records: fakeRecords{updateErr: runningErr},
+			wantUpdate: caserecords.InvestigationUpdate{
+				ForensicID: "cf-2026-03-14-0005", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason: investigation.ReasonInvalidRequest, ReasonDetail: "disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718",
+				Time: testNow, CreateOnly: true,
+			},
+			wantPublished: true,
+			wantSubject:   "Casefile FAILED: cf-2026-03-14-0005 DISK (INVALID_REQUEST)",
+			wantText:      []string{"Detail:        disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718"},
+			wantStep:      StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
+		},
+		{
+			name:    "a valid case's update refused for another reason is an error",
+			state:   diskState,
+			records: fakeRecords{updateErr: &caserecords.TransitionError{ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, From: investigation.StatusInProgress, To: investigation.StatusReceived}},
+			wantUpdate: caserecords.InvestigationUpdate{
+				ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusSucceeded,
+				ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/", Time: testNow,
+			},
+			wantErr: "investigation cf-2026-03-14-0001 DISK: status IN_PROGRESS cannot change to RECEIVED",
 		},
 		{
 			name:    "record update fails",
@@ -262,7 +295,7 @@ func TestHandle(t *testing.T) {
 			},
 			wantPublished: true,
 			wantStep:      StepNotifySuccess, wantEventDetail: "notified SUCCEEDED",
-			wantErr:       "append event: unavailable",
+			wantErr: "append event: unavailable",
 		},
 	}
 	for _, tt := range tests {
