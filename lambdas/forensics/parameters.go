@@ -12,9 +12,6 @@ const (
 	ParamResultsPrefix = "resultsPrefix"
 	// ParamKMSKeyARN is the KMS key the result uploads are encrypted with.
 	ParamKMSKeyARN = "kmsKeyArn"
-	// ParamExecutionTimeout is the longest the document's script may run,
-	// in seconds.
-	ParamExecutionTimeout = "executionTimeout"
 
 	// ParamVolumeIDs lists the evidence volumes, comma-separated (DISK).
 	ParamVolumeIDs = "volumeIds"

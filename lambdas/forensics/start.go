@@ -3,7 +3,6 @@ package forensics
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +42,9 @@ type StartConfig struct {
 	ResultsKMSKeyARN string
 	// SymbolsS3URI is where the Volatility symbol tables are.
 	SymbolsS3URI string
-	// CommandTimeout bounds both the delivery and the run of a command.
+	// CommandTimeout is how long SSM may take to deliver a command
+	// (SendCommand's TimeoutSeconds). The documents bound their own run
+	// with their steps' timeoutSeconds.
 	CommandTimeout time.Duration
 }
 
@@ -98,13 +99,14 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 
 // command picks the document, custody step and parameters for st's type.
 func (s *Starter) command(st investigation.State) (doc, step string, params map[string][]string, err error) {
-	timeout := s.timeout()
+	if s.Config.ResultsKMSKeyARN == "" {
+		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no results KMS key configured (%s)", investigation.EnvResultsKMSKeyARN)
+	}
 	params = map[string][]string{
-		ParamForensicID:       {st.ForensicID},
-		ParamResultsBucket:    {s.Config.ResultsBucket},
-		ParamResultsPrefix:    {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
-		ParamKMSKeyARN:        {s.Config.ResultsKMSKeyARN},
-		ParamExecutionTimeout: {strconv.Itoa(int(timeout.Seconds()))},
+		ParamForensicID:    {st.ForensicID},
+		ParamResultsBucket: {s.Config.ResultsBucket},
+		ParamResultsPrefix: {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
+		ParamKMSKeyARN:     {s.Config.ResultsKMSKeyARN},
 	}
 	switch st.ForensicType {
 	case investigation.ForensicTypeDisk:
@@ -124,6 +126,9 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 		}
 		if req.Memory == nil {
 			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "request of case %s has no memory evidence", st.ForensicID)
+		}
+		if s.Config.SymbolsS3URI == "" {
+			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no symbol table location configured (%s)", investigation.EnvSymbolsS3URI)
 		}
 		params[ParamDumpS3URI] = []string{req.Memory.S3URI}
 		params[ParamDumpSHA256] = []string{req.Memory.SHA256}

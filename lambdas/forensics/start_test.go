@@ -59,10 +59,9 @@ func memoryReady(t *testing.T) investigation.State {
 
 func TestStartForensics(t *testing.T) {
 	common := map[string][]string{
-		ParamForensicID:       {"case-42"},
-		ParamResultsBucket:    {"casefile-results"},
-		ParamKMSKeyARN:        {"arn:aws:kms:eu-west-1:111122223333:key/results"},
-		ParamExecutionTimeout: {"7200"},
+		ParamForensicID:    {"case-42"},
+		ParamResultsBucket: {"casefile-results"},
+		ParamKMSKeyARN:     {"arn:aws:kms:eu-west-1:111122223333:key/results"},
 	}
 	with := func(extra map[string][]string) map[string][]string {
 		out := map[string][]string{}
@@ -181,20 +180,39 @@ func TestStartForensicsFails(t *testing.T) {
 	tests := []struct {
 		name      string
 		ssm       *fakeSSM
+		config    func(c *StartConfig)
 		state     func(t *testing.T) investigation.State
 		wantInMsg string
+		// wantSent is how many SendCommand calls were tried.
+		wantSent int
 	}{
+		{
+			name:      "no results key configured",
+			ssm:       &fakeSSM{commandID: "cmd-1"},
+			config:    func(c *StartConfig) { c.ResultsKMSKeyARN = "" },
+			state:     func(*testing.T) investigation.State { return diskReady() },
+			wantInMsg: investigation.EnvResultsKMSKeyARN,
+		},
+		{
+			name:      "no symbols configured for a memory case",
+			ssm:       &fakeSSM{commandID: "cmd-1"},
+			config:    func(c *StartConfig) { c.SymbolsS3URI = "" },
+			state:     memoryReady,
+			wantInMsg: investigation.EnvSymbolsS3URI,
+		},
 		{
 			name:      "agent lost the instance",
 			ssm:       &fakeSSM{sendErr: apiErr("InvalidInstanceId")},
 			state:     func(*testing.T) investigation.State { return diskReady() },
 			wantInMsg: "send casefile-disk to instance " + testInstance,
+			wantSent:  1,
 		},
 		{
 			name:      "document parameters refused",
 			ssm:       &fakeSSM{sendErr: apiErr("InvalidParameters")},
 			state:     memoryReady,
 			wantInMsg: "InvalidParameters",
+			wantSent:  1,
 		},
 		{
 			name:      "listing fails",
@@ -232,11 +250,16 @@ func TestStartForensicsFails(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &fakeRecorder{}
-			s := &Starter{SSM: tt.ssm, Recorder: rec, Config: testStartConfig(), Now: testClock}
+			cfg := testStartConfig()
+			if tt.config != nil {
+				tt.config(&cfg)
+			}
+			s := &Starter{SSM: tt.ssm, Recorder: rec, Config: cfg, Now: testClock}
 
 			got, err := s.Handle(context.Background(), tt.state(t))
 
 			require.Error(t, err)
+			assert.Len(t, tt.ssm.sent, tt.wantSent, "commands sent")
 			assert.Equal(t, investigation.ReasonCommandStart, reasonOf(err), "reason of %v", err)
 			assert.ErrorContains(t, err, tt.wantInMsg)
 			assert.Nil(t, got.Command, "command in the state")

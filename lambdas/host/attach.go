@@ -15,8 +15,15 @@ import (
 const StepAttachEvidence = "AttachEvidence"
 
 // defaultVolumeWait bounds each of the attach step's two waits: all volumes
-// available, then all volumes attached.
-var defaultVolumeWait = WaitOptions{MinDelay: 3 * time.Second, MaxDelay: 15 * time.Second, Timeout: 4 * time.Minute}
+// available, then all volumes attached. Both are also cut short by the
+// Lambda's deadline, keeping attachReserve for attaching after the first.
+var defaultVolumeWait = WaitOptions{MinDelay: 3 * time.Second, MaxDelay: 15 * time.Second, Timeout: 3 * time.Minute}
+
+// Time the attach step keeps after each wait, before the Lambda deadline.
+const (
+	attachReserve = 60 * time.Second
+	reportReserve = 10 * time.Second
+)
 
 // AttachEC2 is the part of the EC2 API that Attacher calls.
 type AttachEC2 interface {
@@ -64,7 +71,7 @@ func (a *Attacher) Handle(ctx context.Context, st investigation.State) (investig
 		}
 		vols = append(vols, v)
 	}
-	if err := a.waitAvailable(ctx, wait, unattached(vols)); err != nil {
+	if err := a.waitAvailable(ctx, wait.within(ctx, attachReserve), unattached(vols)); err != nil {
 		return st, err
 	}
 	for i := range vols {
@@ -72,7 +79,7 @@ func (a *Attacher) Handle(ctx context.Context, st investigation.State) (investig
 			return st, err
 		}
 	}
-	if err := a.waitAttached(ctx, wait, st.Instance.InstanceID, ids(vols)); err != nil {
+	if err := a.waitAttached(ctx, wait.within(ctx, reportReserve), st.Instance.InstanceID, ids(vols)); err != nil {
 		return st, err
 	}
 

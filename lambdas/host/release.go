@@ -20,14 +20,23 @@ const (
 	StepCleanup          = "Cleanup"
 )
 
-// Defaults of the release step's waits.
+// Defaults of the release step's waits. Each wait is also cut short by the
+// Lambda's deadline, keeping the reserve below for the steps after it, so
+// that the step always gets to report what it could not remove.
 var (
-	defaultTerminateWait = WaitOptions{MinDelay: 5 * time.Second, MaxDelay: 15 * time.Second, Timeout: 5 * time.Minute}
-	defaultDetachWait    = WaitOptions{MinDelay: 2 * time.Second, MaxDelay: 10 * time.Second, Timeout: 2 * time.Minute}
+	defaultTerminateWait = WaitOptions{MinDelay: 5 * time.Second, MaxDelay: 15 * time.Second, Timeout: 4 * time.Minute}
+	defaultDetachWait    = WaitOptions{MinDelay: 2 * time.Second, MaxDelay: 10 * time.Second, Timeout: 90 * time.Second}
 	// defaultGroupWait spaces the retries of a security group deletion
 	// that EC2 refuses while the terminated instance's network interface
 	// is still going away (MinDelay apart, for at most Timeout).
-	defaultGroupWait = WaitOptions{MinDelay: 10 * time.Second, MaxDelay: 10 * time.Second, Timeout: 2 * time.Minute}
+	defaultGroupWait = WaitOptions{MinDelay: 10 * time.Second, MaxDelay: 10 * time.Second, Timeout: 90 * time.Second}
+)
+
+// Time the release keeps after each wait, before the Lambda deadline.
+const (
+	terminateReserve = 60 * time.Second
+	detachReserve    = 30 * time.Second
+	groupReserve     = 10 * time.Second
 )
 
 // ReleaseEC2 is the part of the EC2 API that Releaser calls.

@@ -54,7 +54,7 @@ func (run *releaseRun) terminateInstances(ctx context.Context, ids []string) {
 	if len(terminating) == 0 {
 		return
 	}
-	wait := run.terminateWait
+	wait := run.terminateWait.within(ctx, terminateReserve)
 	w := ec2.NewInstanceTerminatedWaiter(run.r.EC2, func(o *ec2.InstanceTerminatedWaiterOptions) {
 		o.MinDelay, o.MaxDelay = wait.MinDelay, wait.MaxDelay
 		o.Retryable = instancesTerminated
@@ -123,7 +123,7 @@ func (run *releaseRun) deleteVolumes(ctx context.Context, vols []types.Volume) {
 // so that a volume already gone does not fail the whole describe.
 func (run *releaseRun) waitVolumesFree(ctx context.Context, ids []string) (map[string]types.VolumeState, error) {
 	states := map[string]types.VolumeState{}
-	wait := run.detachWait
+	wait := run.detachWait.within(ctx, detachReserve)
 	w := ec2.NewVolumeAvailableWaiter(run.r.EC2, func(o *ec2.VolumeAvailableWaiterOptions) {
 		o.MinDelay, o.MaxDelay = wait.MinDelay, wait.MaxDelay
 		o.Retryable = func(_ context.Context, _ *ec2.DescribeVolumesInput, out *ec2.DescribeVolumesOutput, err error) (bool, error) {
@@ -165,16 +165,17 @@ func (run *releaseRun) deleteGroups(ctx context.Context, ids []string) {
 }
 
 func (run *releaseRun) deleteGroup(ctx context.Context, id string) error {
-	deadline := time.Now().Add(run.groupWait.Timeout)
+	wait := run.groupWait.within(ctx, groupReserve)
+	deadline := time.Now().Add(wait.Timeout)
 	for {
 		_, err := run.r.EC2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-		if !isCode(err, "DependencyViolation") || time.Now().Add(run.groupWait.MinDelay).After(deadline) {
+		if !isCode(err, "DependencyViolation") || time.Now().Add(wait.MinDelay).After(deadline) {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return errors.Join(err, ctx.Err())
-		case <-time.After(run.groupWait.MinDelay):
+		case <-time.After(wait.MinDelay):
 		}
 	}
 }
