@@ -29,6 +29,12 @@ func TestParseProbeReport(t *testing.T) {
 			wantMissing: []string{"vol"},
 			wantVers:    "fls 4.12.1",
 		},
+		{
+			name:        "the probe script's form: null version of a missing tool",
+			stdout:      `{"tools":[{"name":"fls","present":true,"version":"4.12.1"},{"name":"vol","present":false,"version":null}],"ready":false}` + "\n",
+			wantMissing: []string{"vol"},
+			wantVers:    "fls 4.12.1",
+		},
 		{name: "empty output", stdout: "", wantErr: true},
 		{name: "no JSON", stdout: "tools ok\n", wantErr: true},
 		{name: "truncated JSON", stdout: `{"tools":[{"name":"fls"`, wantErr: true},
