@@ -19,7 +19,7 @@
 #                --max-hash-mib N (256)  --max-artifact-mib N (64)
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
 set -u -o pipefail
-export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
+export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 umask 077
 
 readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}

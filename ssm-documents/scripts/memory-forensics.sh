@@ -23,7 +23,7 @@
 #   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
 set -u -o pipefail
-export LC_ALL=C PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
+export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 umask 077
 
 readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}
