@@ -22,9 +22,11 @@ type Created struct {
 	// InvestigationExisted: the investigation item was already there; it
 	// was left as it was.
 	InvestigationExisted bool
-	// ExistingStatus is the status of the investigation item that was
-	// already there, when DynamoDB returned it.
-	ExistingStatus investigation.Status
+	// ExistingStatus and ExistingExecution are the status and execution
+	// name of the investigation item that was already there, when DynamoDB
+	// returned it.
+	ExistingStatus    investigation.Status
+	ExistingExecution string
 }
 
 // CreateCase records a valid request: the case item and the investigation
@@ -78,7 +80,7 @@ func (s *Store) CreateCase(ctx context.Context, req investigation.Request, execu
 	if existed && old != nil {
 		var prev investigationItem
 		if err := unmarshalItem(old, &prev); err == nil {
-			created.ExistingStatus = prev.Status
+			created.ExistingStatus, created.ExistingExecution = prev.Status, prev.ExecutionName
 		}
 	}
 	return created, nil

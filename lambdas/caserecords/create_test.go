@@ -103,11 +103,12 @@ func TestCreateCase(t *testing.T) {
 			req:  diskRequest(),
 			putErr: func(t *testing.T) func(*dynamodb.PutItemInput) error {
 				return func(in *dynamodb.PutItemInput) error {
-					return conditionFailed(t, map[string]any{"status": "IN_PROGRESS"})
+					return conditionFailed(t, map[string]any{"status": "IN_PROGRESS", "executionName": "case-2026-0001-disk"})
 				}
 			},
 			wantPuts: 2,
-			want:     Created{CaseExisted: true, InvestigationExisted: true, ExistingStatus: investigation.StatusInProgress},
+			want: Created{CaseExisted: true, InvestigationExisted: true,
+				ExistingStatus: investigation.StatusInProgress, ExistingExecution: "case-2026-0001-disk"},
 		},
 		{
 			name: "second evidence type of a recorded case",

@@ -4,15 +4,16 @@ import "github.com/casefile-forensics/casefile/lambdas/investigation"
 
 // Attribute names used in expressions; they match the json tags below.
 const (
-	attrStatus       = "status"
-	attrUpdatedAt    = "updatedAt"
-	attrFinishedAt   = "finishedAt"
-	attrReason       = "reason"
-	attrReasonDetail = "reasonDetail"
-	attrInstanceID   = "instanceId"
-	attrCommandID    = "commandId"
-	attrResultsS3URI = "resultsS3Uri"
-	attrSHA256       = "sha256"
+	attrStatus        = "status"
+	attrUpdatedAt     = "updatedAt"
+	attrFinishedAt    = "finishedAt"
+	attrReason        = "reason"
+	attrReasonDetail  = "reasonDetail"
+	attrInstanceID    = "instanceId"
+	attrCommandID     = "commandId"
+	attrResultsS3URI  = "resultsS3Uri"
+	attrSHA256        = "sha256"
+	attrExecutionName = "executionName"
 )
 
 // caseItem is the case item (sort key investigation.SortCase). Its

@@ -38,11 +38,10 @@ type InvestigationUpdate struct {
 	CommandID    string
 	ResultsS3URI string
 	Time         time.Time
-	// CreateOnly applies the update only when the investigation has no
-	// item yet; an existing one, whatever its status, is left as it is.
-	// Notify uses it for a rejected request, whose key may name another
-	// execution's investigation.
-	CreateOnly bool
+	// Execution, when set, limits the update to an investigation item that
+	// does not exist yet or was recorded by that Step Functions execution,
+	// so that an execution never changes another one's investigation.
+	Execution string
 }
 
 // Artifact is one result file of an investigation.

@@ -22,8 +22,12 @@ type TransitionError struct {
 	From investigation.Status
 	// To is the status the update asked for ("" for a field-only update).
 	To investigation.Status
-	// createOnly: the update was refused because the item existed.
-	createOnly bool
+	// Execution is the execution that recorded the item, when DynamoDB
+	// returned it and the update was limited to another execution.
+	Execution string
+	// limited: the update named an execution (InvestigationUpdate.Execution);
+	// foreign: the item was recorded by another one.
+	limited, foreign bool
 }
 
 func (e *TransitionError) Error() string {
@@ -31,8 +35,13 @@ func (e *TransitionError) Error() string {
 	if from == "" {
 		from = "unknown"
 	}
-	if e.createOnly {
-		return fmt.Sprintf("investigation %s %s: already recorded with status %s; left as it is", e.ForensicID, e.ForensicType, from)
+	if e.foreign {
+		by := "another execution"
+		if e.Execution != "" {
+			by = "execution " + e.Execution
+		}
+		return fmt.Sprintf("investigation %s %s: recorded by %s with status %s; left as it is",
+			e.ForensicID, e.ForensicType, by, from)
 	}
 	to := string(e.To)
 	if to == "" {
@@ -43,12 +52,13 @@ func (e *TransitionError) Error() string {
 
 // Is makes errors.Is(err, ErrAlreadyFinal) true when the recorded status is
 // final. When DynamoDB did not return it, only a final status can have
-// refused any update other than one back to RECEIVED.
+// refused an update not limited to an execution, other than one back to
+// RECEIVED.
 func (e *TransitionError) Is(target error) bool {
 	if target != ErrAlreadyFinal {
 		return false
 	}
-	return isFinal(e.From) || (e.From == "" && !e.createOnly && e.To != investigation.StatusReceived)
+	return isFinal(e.From) || (e.From == "" && !e.limited && e.To != investigation.StatusReceived)
 }
 
 func isFinal(s investigation.Status) bool {
@@ -75,7 +85,8 @@ func allowedFrom(to investigation.Status) ([]investigation.Status, error) {
 // ErrAlreadyFinal). It sets updatedAt, and finishedAt when the new status is
 // final. An item that does not exist yet is created (createdAt is set
 // once), so that a failure before intake recorded the case still leaves a
-// record; with CreateOnly, only such an item is written.
+// record. With Execution set, an item recorded by another execution is left
+// as it is (a *TransitionError naming that execution).
 func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) error {
 	from, err := allowedFrom(u.Status)
 	if err != nil {
@@ -114,17 +125,19 @@ func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) 
 		sets = append(sets, "#finishedAt = :now")
 	}
 
-	var condition string
-	if u.CreateOnly {
-		condition = "attribute_not_exists(#pk)"
+	allowed := make([]string, len(from))
+	for i, st := range from {
+		allowed[i] = fmt.Sprintf(":from%d", i)
+		values[allowed[i]] = str(string(st))
+	}
+	guard := fmt.Sprintf("#status IN (%s)", strings.Join(allowed, ", "))
+	condition := "attribute_not_exists(#status) OR " + guard
+	if u.Execution != "" {
 		names["#pk"] = investigation.TableKeyPartition
-	} else {
-		allowed := make([]string, len(from))
-		for i, st := range from {
-			allowed[i] = fmt.Sprintf(":from%d", i)
-			values[allowed[i]] = str(string(st))
-		}
-		condition = fmt.Sprintf("attribute_not_exists(#status) OR #status IN (%s)", strings.Join(allowed, ", "))
+		names["#executionName"] = attrExecutionName
+		values[":execution"] = str(u.Execution)
+		sets = append(sets, "#executionName = if_not_exists(#executionName, :execution)")
+		condition = "attribute_not_exists(#pk) OR (#executionName = :execution AND " + guard + ")"
 	}
 
 	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -137,10 +150,13 @@ func (s *Store) UpdateInvestigation(ctx context.Context, u InvestigationUpdate) 
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if awserr.IsConditionalCheckFailed(err) {
-		terr := &TransitionError{ForensicID: u.ForensicID, ForensicType: u.ForensicType, To: u.Status, createOnly: u.CreateOnly}
+		terr := &TransitionError{ForensicID: u.ForensicID, ForensicType: u.ForensicType, To: u.Status, limited: u.Execution != ""}
 		var prev investigationItem
 		if old := conditionFailedItem(err); old != nil && unmarshalItem(old, &prev) == nil {
 			terr.From = prev.Status
+			if u.Execution != "" && prev.ExecutionName != u.Execution {
+				terr.Execution, terr.foreign = prev.ExecutionName, true
+			}
 		}
 		return terr
 	}

@@ -110,30 +110,44 @@ func TestUpdateInvestigation(t *testing.T) {
 			wantFrom:  investigation.StatusInProgress,
 		},
 		{
-			name: "create only",
+			name: "limited to this execution",
 			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
-				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
-			wantCalls:  1,
-			wantExpr:   baseSet + ", #status = :status, #reason = :reason, #finishedAt = :now",
-			wantCond:   "attribute_not_exists(#pk)",
-			wantValues: map[string]string{":status": "FAILED", ":reason": "INVALID_REQUEST"},
+				Reason: investigation.ReasonInvalidRequest, Execution: "case-1-disk"},
+			wantCalls: 1,
+			wantExpr: baseSet + ", #status = :status, #reason = :reason, #finishedAt = :now" +
+				", #executionName = if_not_exists(#executionName, :execution)",
+			wantCond:   "attribute_not_exists(#pk) OR (#executionName = :execution AND #status IN (:from0, :from1))",
+			wantValues: map[string]string{":status": "FAILED", ":execution": "case-1-disk", ":from0": "RECEIVED", ":from1": "IN_PROGRESS"},
 		},
 		{
-			name: "create only leaves a running investigation alone",
+			name: "another execution's running investigation is left alone",
 			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
-				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
-			updateErr: func(t *testing.T) error { return conditionFailed(t, map[string]any{"status": "IN_PROGRESS"}) },
+				Reason: investigation.ReasonInvalidRequest, Execution: "manual-start"},
+			updateErr: func(t *testing.T) error {
+				return conditionFailed(t, map[string]any{"status": "IN_PROGRESS", "executionName": "case-1-disk"})
+			},
 			wantCalls: 1,
-			wantErr:   "investigation case-1 DISK: already recorded with status IN_PROGRESS; left as it is",
+			wantErr:   "investigation case-1 DISK: recorded by execution case-1-disk with status IN_PROGRESS; left as it is",
 			wantFrom:  investigation.StatusInProgress,
 		},
 		{
-			name: "create only refused without the old item is not known to be final",
+			name: "this execution's final record is kept",
 			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
-				Reason: investigation.ReasonInvalidRequest, CreateOnly: true},
+				Reason: investigation.ReasonInvalidRequest, Execution: "case-1-disk"},
+			updateErr: func(t *testing.T) error {
+				return conditionFailed(t, map[string]any{"status": "FAILED", "executionName": "case-1-disk"})
+			},
+			wantCalls: 1,
+			wantErr:   "investigation case-1 DISK: status FAILED cannot change to FAILED",
+			wantFinal: true, wantFrom: investigation.StatusFailed,
+		},
+		{
+			name: "limited update refused without the old item is not known to be final",
+			update: InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason: investigation.ReasonInvalidRequest, Execution: "case-1-disk"},
 			updateErr: func(t *testing.T) error { return conditionFailed(t, nil) },
 			wantCalls: 1,
-			wantErr:   "investigation case-1 DISK: already recorded with status unknown; left as it is",
+			wantErr:   "investigation case-1 DISK: status unknown cannot change to FAILED",
 		},
 		{
 			name:    "unknown status is refused before calling DynamoDB",
@@ -176,9 +190,6 @@ func TestUpdateInvestigation(t *testing.T) {
 			values := plain(t, in.ExpressionAttributeValues)
 			for k, want := range tt.wantValues {
 				assert.Equal(t, want, values[k], "value %s", k)
-			}
-			if tt.update.CreateOnly {
-				assert.NotContains(t, values, ":from0", "a create-only update has no status guard")
 			}
 			for name, attr := range in.ExpressionAttributeNames {
 				assert.Equal(t, name, "#"+attr, "names are #<attribute>")

@@ -39,8 +39,10 @@ func New(records Records) *Handler {
 // Handle records the request in st and returns st with ForensicID and
 // ForensicType set. An invalid request fails with INVALID_REQUEST after it
 // is recorded. A redelivered request leaves the recorded investigation as it
-// is; one whose investigation already ended fails, since a finished case is
-// never investigated again under the same forensic ID.
+// is; one whose investigation already ended, or runs under another
+// execution, fails, since a case and evidence type is investigated once.
+// Only on success does st name the case: later steps, and notify, own the
+// investigation record only then.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
 	req, err := investigation.ParseRequest(st.Request)
@@ -76,6 +78,11 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		return st, investigation.Fail(investigation.ReasonInvalidRequest,
 			"forensicId: investigation %s %s already ended %s; a new investigation needs a new forensicId",
 			req.ForensicID, req.ForensicType, s)
+	}
+	if other := created.ExistingExecution; other != "" && other != st.ExecutionName {
+		return st, investigation.Fail(investigation.ReasonInvalidRequest,
+			"forensicId: investigation %s %s is already running as execution %s",
+			req.ForensicID, req.ForensicType, other)
 	}
 
 	st.ForensicID, st.ForensicType = req.ForensicID, req.ForensicType

@@ -65,13 +65,13 @@ func New(records Records, publisher Publisher, cfg Config) *Handler {
 
 // Handle records the outcome in st (SUCCEEDED when st.Error is nil, else
 // FAILED with the reason and detail of st.Error), publishes the
-// notification and returns st unchanged. An investigation already recorded
-// as final (a retry) keeps its record and is notified all the same. A
-// rejected request's record is only created when intake could not write
-// it; an existing one is kept.
+// notification and returns st unchanged. A record that is already final
+// (a retry, a request that intake rejected) or that another execution made
+// (a request that intake refused) is kept, and the outcome is notified all
+// the same.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
-	msg, rejected := h.message(st, now)
+	msg := h.message(st, now)
 
 	update := caserecords.InvestigationUpdate{
 		ForensicID:   msg.ForensicID,
@@ -80,9 +80,9 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		Reason:       msg.Reason,
 		ReasonDetail: msg.Detail,
 		Time:         now,
-		// A rejected request was recorded by intake; its key may even name
-		// another execution's investigation, which must not change.
-		CreateOnly: rejected,
+		// When intake refused the request, the key may name another
+		// execution's investigation, which must not change.
+		Execution: st.ExecutionName,
 	}
 	if st.Results != nil {
 		update.ResultsS3URI = st.Results.S3URI
@@ -90,7 +90,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	kept := false
 	if err := h.records.UpdateInvestigation(ctx, update); err != nil {
 		var terr *caserecords.TransitionError
-		if !errors.Is(err, caserecords.ErrAlreadyFinal) && !(rejected && errors.As(err, &terr)) {
+		if !errors.As(err, &terr) {
 			return st, err
 		}
 		kept = true
@@ -127,10 +127,9 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	return st, nil
 }
 
-// message builds the notification of st; rejected is true when the
-// request is not valid and is known by investigation.CaseID only.
-func (h *Handler) message(st investigation.State, now time.Time) (m Message, rejected bool) {
-	m = Message{
+// message builds the notification of st.
+func (h *Handler) message(st investigation.State, now time.Time) Message {
+	m := Message{
 		SchemaVersion: SchemaVersion,
 		Status:        investigation.StatusSucceeded,
 		ExecutionName: st.ExecutionName,
@@ -147,19 +146,23 @@ func (h *Handler) message(st investigation.State, now time.Time) (m Message, rej
 		m.CleanupError = truncate(st.CleanupError.Error+": "+Detail(st.CleanupError), MaxDetailBytes)
 	}
 
-	if req, err := investigation.ParseRequest(st.Request); err == nil {
+	req, err := investigation.ParseRequest(st.Request)
+	valid := err == nil
+	switch {
+	case st.ForensicID != "":
+		m.ForensicID, m.ForensicType = st.ForensicID, st.ForensicType
+	case valid:
 		m.ForensicID, m.ForensicType = req.ForensicID, req.ForensicType
+	default:
+		// The request was rejected: it is recorded under this key.
+		m.ForensicID = investigation.CaseID(st.Request, st.ExecutionName)
+		m.ForensicType = caserecords.RejectedType(st.Request)
+	}
+	if valid {
 		m.Resource = &req.Resource
 		if req.Finding != nil {
 			m.FindingID = req.Finding.ID
 		}
-	} else if st.ForensicID != "" {
-		m.ForensicID, m.ForensicType = st.ForensicID, st.ForensicType
-	} else {
-		// The request was rejected: it is recorded under this key.
-		m.ForensicID = investigation.CaseID(st.Request, st.ExecutionName)
-		m.ForensicType = caserecords.RejectedType(st.Request)
-		rejected = true
 	}
 
 	pk := investigation.CasePartition(m.ForensicID)
@@ -170,7 +173,7 @@ func (h *Handler) message(st investigation.State, now time.Time) (m Message, rej
 	if m.Resource != nil {
 		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
 	}
-	return m, rejected
+	return m
 }
 
 // publish sends msg to the topic and returns the message ID.

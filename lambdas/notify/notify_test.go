@@ -121,6 +121,13 @@ func TestHandle(t *testing.T) {
 		Error: &investigation.StepError{Error: "INVALID_REQUEST",
 			Cause: `{"errorType":"INVALID_REQUEST","errorMessage":"disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718"}`},
 	}
+	// A valid request that intake refused: the case runs under another
+	// execution.
+	refusedValid := investigation.State{
+		Request: fixture(t, "disk-ec2.json"), ExecutionName: "manual-start",
+		Error: &investigation.StepError{Error: "INVALID_REQUEST",
+			Cause: `{"errorType":"INVALID_REQUEST","errorMessage":"forensicId: investigation cf-2026-03-14-0001 DISK is already running as execution cf-2026-03-14-0001-disk"}`},
+	}
 	runningErr := &caserecords.TransitionError{ForensicID: "cf-2026-03-14-0005", ForensicType: investigation.ForensicTypeDisk,
 		From: investigation.StatusInProgress, To: investigation.StatusFailed}
 
@@ -223,7 +230,6 @@ func TestHandle(t *testing.T) {
 				ForensicID: "invalid-invalid-1b2c", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
 				Reason:       investigation.ReasonInvalidRequest,
 				ReasonDetail: "forensicId: must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", Time: testNow,
-				CreateOnly: true,
 			},
 			wantPublished: true,
 			wantSubject:   "Casefile FAILED: invalid-invalid-1b2c DISK (INVALID_REQUEST)",
@@ -247,7 +253,7 @@ func TestHandle(t *testing.T) {
 			wantUpdate: caserecords.InvestigationUpdate{
 				ForensicID: "cf-2026-03-14-0005", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
 				Reason: investigation.ReasonInvalidRequest, ReasonDetail: "disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718",
-				Time: testNow, CreateOnly: true,
+				Time: testNow,
 			},
 			wantPublished: true,
 			wantSubject:   "Casefile FAILED: cf-2026-03-14-0005 DISK (INVALID_REQUEST)",
@@ -255,14 +261,19 @@ func TestHandle(t *testing.T) {
 			wantStep:      StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
 		},
 		{
-			name:    "a valid case's update refused for another reason is an error",
-			state:   diskState,
-			records: fakeRecords{updateErr: &caserecords.TransitionError{ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, From: investigation.StatusInProgress, To: investigation.StatusReceived}},
+			name:    "valid request refused by intake leaves the running record alone",
+			state:   refusedValid,
+			records: fakeRecords{updateErr: runningErr},
 			wantUpdate: caserecords.InvestigationUpdate{
-				ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusSucceeded,
-				ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/", Time: testNow,
+				ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
+				Reason:       investigation.ReasonInvalidRequest,
+				ReasonDetail: "forensicId: investigation cf-2026-03-14-0001 DISK is already running as execution cf-2026-03-14-0001-disk",
+				Time:         testNow,
 			},
-			wantErr: "investigation cf-2026-03-14-0001 DISK: status IN_PROGRESS cannot change to RECEIVED",
+			wantPublished: true,
+			wantSubject:   "Casefile FAILED: cf-2026-03-14-0001 DISK (INVALID_REQUEST)",
+			wantText:      []string{"EC2 instance i-0a1b2c3d4e5f60718", "case item: pk=CASE#cf-2026-03-14-0001 sk=CASE"},
+			wantStep:      StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
 		},
 		{
 			name:    "record update fails",
@@ -308,7 +319,9 @@ func TestHandle(t *testing.T) {
 			got, err := h.Handle(context.Background(), tt.state)
 
 			require.Len(t, records.updates, 1)
-			assert.Equal(t, tt.wantUpdate, records.updates[0])
+			wantUpdate := tt.wantUpdate
+			wantUpdate.Execution = tt.state.ExecutionName // only this execution's record changes
+			assert.Equal(t, wantUpdate, records.updates[0])
 			if tt.wantPublished {
 				require.Len(t, publisher.inputs, 1)
 				in := publisher.inputs[0]
