@@ -20,6 +20,9 @@ const (
 	StepStartMemoryForensics = "StartMemoryForensics"
 )
 
+// DefaultCommandTimeout is the delivery timeout when none is configured.
+const DefaultCommandTimeout = time.Hour
+
 // SendCommand accepts 30 seconds to 30 days as its delivery timeout.
 const (
 	minCommandTimeout = 30 * time.Second
@@ -43,8 +46,8 @@ type StartConfig struct {
 	// SymbolsS3URI is where the Volatility symbol tables are.
 	SymbolsS3URI string
 	// CommandTimeout is how long SSM may take to deliver a command
-	// (SendCommand's TimeoutSeconds). The documents bound their own run
-	// with their steps' timeoutSeconds.
+	// (SendCommand's TimeoutSeconds); zero means DefaultCommandTimeout.
+	// The documents bound their own run with their steps' timeoutSeconds.
 	CommandTimeout time.Duration
 }
 
@@ -143,6 +146,9 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 
 // timeout is the configured command timeout within SendCommand's range.
 func (s *Starter) timeout() time.Duration {
+	if s.Config.CommandTimeout == 0 {
+		return DefaultCommandTimeout
+	}
 	return min(max(s.Config.CommandTimeout, minCommandTimeout), maxCommandTimeout)
 }
 

@@ -273,7 +273,7 @@ func TestStartForensicsTimeoutIsClamped(t *testing.T) {
 		configured time.Duration
 		want       int32
 	}{
-		{configured: 0, want: 30},
+		{configured: 0, want: 3600},
 		{configured: 10 * time.Second, want: 30},
 		{configured: time.Hour, want: 3600},
 		{configured: 90 * 24 * time.Hour, want: 30 * 24 * 3600},

@@ -1,0 +1,31 @@
+// Command checkcommand is the Lambda function of the CheckCommand step.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/forensics"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+)
+
+func main() {
+	logger := lambdamain.Logger()
+	env, err := lambdamain.Env(investigation.EnvTableName)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	cfg, err := lambdamain.AWSConfig(context.Background())
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	h := &forensics.CommandChecker{
+		SSM:      ssm.NewFromConfig(cfg),
+		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
+	}
+	lambdamain.Start(logger, h.Handle)
+}

@@ -1,0 +1,43 @@
+// Command createinstance is the Lambda function of the CreateInstance step.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/host"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+)
+
+func main() {
+	logger := lambdamain.Logger()
+	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvAMIParameter,
+		investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs,
+		investigation.EnvInstanceProfileARN, investigation.EnvVolumeKMSKeyARN)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	cfg, err := lambdamain.AWSConfig(context.Background())
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	h := &host.Launcher{
+		EC2:      ec2.NewFromConfig(cfg),
+		SSM:      ssm.NewFromConfig(cfg),
+		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
+		Config: host.LaunchConfig{
+			AMIParameter:       env[investigation.EnvAMIParameter],
+			InstanceType:       env[investigation.EnvInstanceType],
+			VPCID:              env[investigation.EnvVPCID],
+			SubnetIDs:          host.ParseSubnetIDs(env[investigation.EnvSubnetIDs]),
+			InstanceProfileARN: env[investigation.EnvInstanceProfileARN],
+			VolumeKMSKeyARN:    env[investigation.EnvVolumeKMSKeyARN],
+		},
+	}
+	lambdamain.Start(logger, h.Handle)
+}

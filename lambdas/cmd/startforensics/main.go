@@ -1,0 +1,49 @@
+// Command startforensics is the Lambda function of the StartDiskForensics
+// and StartMemoryForensics steps.
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/forensics"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+)
+
+func main() {
+	logger := lambdamain.Logger()
+	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvDiskDocument,
+		investigation.EnvMemoryDocument, investigation.EnvResultsBucket)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	timeoutSeconds, err := lambdamain.EnvInt(investigation.EnvCommandTimeout, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	cfg, err := lambdamain.AWSConfig(context.Background())
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	h := &forensics.Starter{
+		SSM:      ssm.NewFromConfig(cfg),
+		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
+		Config: forensics.StartConfig{
+			DiskDocument:   env[investigation.EnvDiskDocument],
+			MemoryDocument: env[investigation.EnvMemoryDocument],
+			ResultsBucket:  env[investigation.EnvResultsBucket],
+			// Optional in the functions construct: the handler fails a
+			// case that needs one of them, naming the setting.
+			ResultsKMSKeyARN: os.Getenv(investigation.EnvResultsKMSKeyARN),
+			SymbolsS3URI:     os.Getenv(investigation.EnvSymbolsS3URI),
+			CommandTimeout:   time.Duration(timeoutSeconds) * time.Second,
+		},
+	}
+	lambdamain.Start(logger, h.Handle)
+}
