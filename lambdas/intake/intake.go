@@ -99,12 +99,9 @@ func (h *Handler) reject(ctx context.Context, st investigation.State, parseErr e
 		verr = &investigation.ValidationError{Field: "(request)", Problem: parseErr.Error()}
 	}
 	caseID := investigation.CaseID(st.Request, st.ExecutionName)
-	existed, err := h.records.RecordRejected(ctx, caseID, st.Request, verr, st.ExecutionName, now)
-	if err != nil {
+	if _, err := h.records.RecordRejected(ctx, caseID, st.Request, verr, st.ExecutionName, now); err != nil {
 		return err
 	}
-	slog.InfoContext(ctx, "request rejected", "caseId", caseID, "field", verr.Field,
-		"problem", verr.Problem, "investigationExisted", existed)
 	return investigation.Fail(investigation.ReasonInvalidRequest, "%s: %s", verr.Field, verr.Problem)
 }
 
