@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
@@ -40,16 +41,22 @@ func like(pattern obj) assertions.Matcher { return assertions.Match_ObjectLike(&
 func arrayWith(items ...any) assertions.Matcher { return assertions.Match_ArrayWith(&items) }
 
 // nagErrors applies the AWS Solutions rule pack to stack and returns its
-// unsuppressed errors.
+// unsuppressed findings: errors, and warnings such as a rule that could not
+// evaluate a resource.
 func nagErrors(stack awscdk.Stack) []string {
 	awscdk.Aspects_Of(stack).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	found := assertions.Annotations_FromStack(stack).
-		FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
-	var errs []string
-	for _, m := range *found {
-		errs = append(errs, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+	annotations := assertions.Annotations_FromStack(stack)
+	nag := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-|CdkNagValidationFailure"))
+	var found []string
+	for _, messages := range []*[]*cxapi.SynthesisMessage{
+		annotations.FindError(jsii.String("*"), nag),
+		annotations.FindWarning(jsii.String("*"), nag),
+	} {
+		for _, m := range *messages {
+			found = append(found, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+		}
 	}
-	return errs
+	return found
 }
 
 func ptr[T any](v T) *T { return &v }
