@@ -19,11 +19,14 @@ type ParameterReader interface {
 
 var amiIDPattern = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
-// image is the forensic AMI: its ID and the device name of its root volume,
-// which the launch needs to encrypt that volume with the case key.
+// image is the forensic AMI: its ID and the device name and size of its
+// root volume, which the launch needs to encrypt that volume with the case
+// key.
 type image struct {
 	id         string
 	rootDevice string
+	// rootGiB is the root volume's size in the AMI, 0 when unknown.
+	rootGiB int32
 }
 
 // forensicImage reads the AMI ID from the configured parameter and looks the
@@ -57,7 +60,13 @@ func (l *Launcher) forensicImage(ctx context.Context) (image, error) {
 	if aws.ToString(img.RootDeviceName) == "" {
 		return image{}, investigation.Fail(investigation.ReasonAMIUnavailable, "AMI %s from SSM parameter %s names no root device", id, param)
 	}
-	return image{id: id, rootDevice: aws.ToString(img.RootDeviceName)}, nil
+	found := image{id: id, rootDevice: aws.ToString(img.RootDeviceName)}
+	for _, bdm := range img.BlockDeviceMappings {
+		if aws.ToString(bdm.DeviceName) == found.rootDevice && bdm.Ebs != nil {
+			found.rootGiB = aws.ToInt32(bdm.Ebs.VolumeSize)
+		}
+	}
+	return found, nil
 }
 
 // truncate shortens untrusted text before it goes into a message.

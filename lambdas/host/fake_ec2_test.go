@@ -59,7 +59,10 @@ type fakeGroup struct {
 func newFakeEC2() *fakeEC2 {
 	return &fakeEC2{
 		images: map[string]types.Image{
-			"ami-0123456789abcdef0": {ImageId: aws.String("ami-0123456789abcdef0"), State: types.ImageStateAvailable, RootDeviceName: aws.String("/dev/xvda")},
+			"ami-0123456789abcdef0": {
+				ImageId: aws.String("ami-0123456789abcdef0"), State: types.ImageStateAvailable, RootDeviceName: aws.String("/dev/xvda"),
+				BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(30)}}},
+			},
 		},
 		groups:         map[string]*fakeGroup{},
 		instances:      map[string]*types.Instance{},

@@ -29,6 +29,7 @@ type LaunchEC2 interface {
 	AuthorizeSecurityGroupEgress(ctx context.Context, in *ec2.AuthorizeSecurityGroupEgressInput, optFns ...func(*ec2.Options)) (*ec2.AuthorizeSecurityGroupEgressOutput, error)
 	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
 	RunInstances(ctx context.Context, in *ec2.RunInstancesInput, optFns ...func(*ec2.Options)) (*ec2.RunInstancesOutput, error)
+	DescribeInstances(ctx context.Context, in *ec2.DescribeInstancesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
 }
 
 // LaunchConfig is where and how forensic instances are launched.
@@ -79,8 +80,12 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		return st, err
 	}
 	subnet := pickSubnet(l.Config.SubnetIDs, st.ForensicID)
-	inst, err := l.run(ctx, st, img, subnet, group.id)
-	if err != nil {
+	detail := "forensic instance " + l.Config.InstanceType + " launched from the forensic AMI"
+	inst, found := l.launched(ctx, st)
+	if found {
+		detail = "forensic instance launched by an earlier attempt of this step"
+		subnet = aws.ToString(inst.SubnetId)
+	} else if inst, err = l.run(ctx, st, img, subnet, group.id); err != nil {
 		return st, l.abandonGroup(ctx, trail, group.id, err)
 	}
 	st.Instance = &investigation.Instance{
@@ -97,7 +102,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		"subnetId":         subnet,
 		"securityGroupId":  group.id,
 		"availabilityZone": st.Instance.AvailabilityZone,
-	}, "forensic instance "+l.Config.InstanceType+" launched from the forensic AMI"); err != nil {
+	}, detail); err != nil {
 		return st, err
 	}
 	err = trail.update(ctx, caserecords.InvestigationUpdate{
@@ -105,6 +110,31 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		InstanceID: st.Instance.InstanceID,
 	})
 	return st, err
+}
+
+// launched returns the live forensic instance that an earlier attempt of
+// this step launched, found by the case tags. RunInstances' client token
+// already gives a retry the same instance; the lookup also covers a retry
+// whose parameters changed in between (a new AMI in the parameter) and
+// emulators that ignore client tokens. A failed lookup only loses that
+// extra safety, so it is logged and the launch goes on.
+func (l *Launcher) launched(ctx context.Context, st investigation.State) (types.Instance, bool) {
+	out, err := l.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{
+		Filters: caseFilters(st,
+			tagFilter(investigation.TagRole, investigation.RoleForensicInstance),
+			filter("instance-state-name", string(types.InstanceStateNamePending), string(types.InstanceStateNameRunning)),
+		),
+	})
+	if err != nil {
+		slog.WarnContext(ctx, "cannot look for an instance launched by an earlier attempt; relying on the client token",
+			"forensicId", st.ForensicID, "error", err)
+		return types.Instance{}, false
+	}
+	insts := instancesOf(out)
+	if len(insts) == 0 {
+		return types.Instance{}, false
+	}
+	return insts[0], true
 }
 
 // run calls RunInstances with every protection the forensic host needs.
@@ -133,6 +163,9 @@ func (l *Launcher) run(ctx context.Context, st investigation.State, img image, s
 				KmsKeyId:            aws.String(l.Config.VolumeKMSKeyARN),
 				VolumeType:          types.VolumeTypeGp3,
 				DeleteOnTermination: aws.Bool(true),
+				// The AMI's own size; EC2 would take it anyway, the
+				// emulator of the end-to-end tests needs it spelt out.
+				VolumeSize: sizeOrNil(img.rootGiB),
 			},
 		}},
 		// A shutdown from inside the instance ends it for good: nothing of
@@ -172,6 +205,13 @@ func (l *Launcher) abandonGroup(ctx context.Context, trail custody, group string
 		return errors.Join(launchErr, err)
 	}
 	return launchErr
+}
+
+func sizeOrNil(gib int32) *int32 {
+	if gib <= 0 {
+		return nil
+	}
+	return aws.Int32(gib)
 }
 
 func availabilityZone(inst types.Instance) string {

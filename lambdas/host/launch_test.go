@@ -82,6 +82,7 @@ func TestLaunchSucceeds(t *testing.T) {
 	assert.Equal(t, "/dev/xvda", aws.ToString(root.DeviceName), "root device of the AMI")
 	assert.True(t, aws.ToBool(root.Ebs.Encrypted), "root volume encrypted")
 	assert.Equal(t, testLaunchConfig().VolumeKMSKeyARN, aws.ToString(root.Ebs.KmsKeyId))
+	assert.Equal(t, int32(30), aws.ToInt32(root.Ebs.VolumeSize), "root volume size of the AMI")
 
 	var tagged []types.ResourceType
 	for _, ts := range in.TagSpecifications {
@@ -123,6 +124,41 @@ func TestLaunchRetryGetsTheSameInstance(t *testing.T) {
 	assert.Len(t, fake.groups, 1, "security groups")
 	assert.Equal(t, []string{"tcp:443-443:0.0.0.0/0"}, fake.groups[first.Instance.SecurityGroupID].egress, "egress rules after the retry")
 	assert.Equal(t, []string{"security-group-created", "instance-launched", "instance-launched"}, rec.actions())
+	assert.Equal(t, 1, fake.called("RunInstances"), "RunInstances calls: the retry finds the instance by its tags")
+}
+
+func TestLaunchRetryWithoutClientTokenSupport(t *testing.T) {
+	tests := []struct {
+		name string
+		// lookupFails makes the tag lookup fail; the client token still
+		// gives the retry the same instance.
+		lookupFails   bool
+		forgetTokens  bool
+		wantInstances int
+	}{
+		{name: "tag lookup finds the instance", forgetTokens: true, wantInstances: 1},
+		{name: "client token gives the instance", lookupFails: true, wantInstances: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, rec := newFakeEC2(), &fakeRecorder{}
+			l := newLauncher(fake, rec, amiIs(testAMI))
+			first, err := l.Handle(context.Background(), diskState())
+			require.NoError(t, err)
+			if tt.forgetTokens {
+				fake.tokens = map[string]string{}
+			}
+			if tt.lookupFails {
+				fake.fail("DescribeInstances", "", apiErr("UnauthorizedOperation"), 0)
+			}
+
+			second, err := l.Handle(context.Background(), diskState())
+
+			require.NoError(t, err)
+			assert.Equal(t, first.Instance, second.Instance, "instance of the retry")
+			assert.Len(t, fake.instances, tt.wantInstances, "instances")
+		})
+	}
 }
 
 func TestLaunchFails(t *testing.T) {
