@@ -69,8 +69,11 @@ func Start(functions []Function, opts Options) (*Service, error) {
 func (s *Service) URL() string { return "http://" + s.listener.Addr().String() }
 
 // ARN returns the ARN under which the function named name is served.
-func (s *Service) ARN(name string) string {
-	return "arn:aws:lambda:" + s.opts.Region + ":" + s.opts.AccountID + ":function:" + name
+func (s *Service) ARN(name string) string { return FunctionARN(s.opts.Region, s.opts.AccountID, name) }
+
+// FunctionARN returns the ARN of the function named name.
+func FunctionARN(region, accountID, name string) string {
+	return "arn:aws:lambda:" + region + ":" + accountID + ":function:" + name
 }
 
 // Invoke runs one synchronous invocation of the function named by name (or

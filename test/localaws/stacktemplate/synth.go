@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 )
 
 // StackName is the name of the Casefile stack, and so of its template file.
@@ -17,16 +18,25 @@ func TemplatePath(assemblyDir string) string {
 	return filepath.Join(assemblyDir, StackName+".template.json")
 }
 
-// Synthesize runs the pinned CDK CLI (cdk synth) on the app in root and
-// writes the cloud assembly to outDir. It returns the Casefile template's
-// path.
-func Synthesize(ctx context.Context, root, toolsDir, outDir string) (string, error) {
+// Synthesize runs the pinned CDK CLI (cdk synth) on the app in root, with
+// context values added to cdk.json's, and writes the cloud assembly to
+// outDir. It returns the Casefile template's path.
+func Synthesize(ctx context.Context, root, toolsDir, outDir string, context map[string]string) (string, error) {
 	bin := filepath.Join(toolsDir, "node_modules", ".bin")
 	cdk := filepath.Join(bin, "cdk")
 	if _, err := os.Stat(cdk); err != nil {
 		return "", fmt.Errorf("the CDK CLI is not installed in %s (run: cd %s && npm ci): %w", bin, toolsDir, err)
 	}
-	cmd := exec.CommandContext(ctx, cdk, "synth", "-q", "-o", outDir)
+	args := []string{"synth", "-q", "-o", outDir}
+	keys := make([]string, 0, len(context))
+	for k := range context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "-c", k+"="+context[k])
+	}
+	cmd := exec.CommandContext(ctx, cdk, args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(),
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),

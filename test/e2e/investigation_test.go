@@ -1,0 +1,196 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/constructs/workflow"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/notify"
+	"github.com/casefile-forensics/casefile/test/localaws"
+	"github.com/casefile-forensics/casefile/test/localaws/fixture"
+	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
+	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
+)
+
+func run(t *testing.T, env *localaws.Environment, req any) *localaws.Outcome {
+	t.Helper()
+	input, err := json.Marshal(req)
+	require.NoError(t, err)
+	out, err := env.Run(context.Background(), input)
+	require.NoError(t, err, "run the investigation (logs in %s)", env.LogDir())
+	t.Logf("states: %s", strings.Join(out.States, " > "))
+	if out.Status != sfnlocal.StatusSucceeded {
+		t.Logf("execution %s: %s: %s", out.Status, out.Error, out.Cause)
+	}
+	return out
+}
+
+// caseMessage returns the one notification of the case, decoded.
+func caseMessage(t *testing.T, out *localaws.Outcome) notify.Message {
+	t.Helper()
+	require.Len(t, out.Notifications, 1, "one notification per investigation")
+	var msg notify.Message
+	require.NoError(t, json.Unmarshal(out.Notifications[0].JSON, &msg), "the notification is JSON: %s", out.Notifications[0].Message)
+	return msg
+}
+
+// assertNothingLeft checks that no forensic instance runs and no case
+// volume or security group is left.
+func assertNothingLeft(t *testing.T, out *localaws.Outcome) {
+	t.Helper()
+	assert.Empty(t, out.Leftovers.Instances, "forensic instances pending, running, stopping or stopped")
+	assert.Empty(t, out.Leftovers.Volumes, "case volumes")
+	assert.Empty(t, out.Leftovers.SecurityGroups, "case security groups")
+}
+
+func resultKeys(out *localaws.Outcome) []string {
+	keys := make([]string, 0, len(out.Results))
+	for _, o := range out.Results {
+		keys = append(keys, o.Key)
+	}
+	return keys
+}
+
+func TestInvestigationSucceeds(t *testing.T) {
+	tests := []struct {
+		name      string
+		request   func(f *fixture.Fixture) investigation.Request
+		wantState string
+		// wantResults are keys under the case's results prefix.
+		wantResults []string
+	}{
+		{
+			name:        "disk",
+			request:     func(f *fixture.Fixture) investigation.Request { return f.DiskRequest("case-disk-0001") },
+			wantState:   workflow.StateAttachEvidence,
+			wantResults: []string{"results.json", "manifest.json"},
+		},
+		{
+			name:        "memory",
+			request:     func(f *fixture.Fixture) investigation.Request { return f.MemoryRequest("case-memory-0001") },
+			wantState:   workflow.StateStartMemoryForensics,
+			wantResults: []string{"results.json", "manifest.json", "dump-banners.txt"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := environment(t)
+			req := tc.request(env.Fixture())
+			out := run(t, env, req)
+
+			assert.Equal(t, sfnlocal.StatusSucceeded, out.Status, "execution status")
+			assert.Contains(t, out.States, tc.wantState, "states entered")
+			assert.Contains(t, out.States, workflow.StateReleaseResources, "states entered")
+			require.NotNil(t, out.Investigation, "investigation item of %s", req.ForensicID)
+			assert.Equal(t, investigation.StatusSucceeded, out.Investigation.Status, "investigation status")
+
+			prefix := investigation.ResultsPrefix(req.ForensicID, req.ForensicType)
+			for _, want := range tc.wantResults {
+				assert.Contains(t, resultKeys(out), prefix+want, "results under %s", out.ResultsS3URI)
+			}
+			for _, o := range out.Results {
+				if strings.HasPrefix(o.Key, prefix) {
+					assert.NotEmpty(t, o.ChecksumSHA256, "%s has a SHA-256 checksum", o.Key)
+				}
+			}
+
+			msg := caseMessage(t, out)
+			assert.Equal(t, req.ForensicID, msg.ForensicID, "notification forensicId")
+			assert.Equal(t, investigation.StatusSucceeded, msg.Status, "notification status")
+			if assert.NotNil(t, msg.Results, "notification results") {
+				assert.Equal(t, "s3://"+fixture.ResultsBucket+"/"+prefix, msg.Results.S3URI, "notification results location")
+			}
+			assertNothingLeft(t, out)
+			assert.NotEmpty(t, out.ForensicInstances, "a forensic instance was launched")
+		})
+	}
+}
+
+func TestInvestigationFails(t *testing.T) {
+	tests := []struct {
+		name string
+		// prepare breaks something before the run and returns the request.
+		prepare    func(t *testing.T, env *localaws.Environment) investigation.Request
+		wantReason investigation.Reason
+	}{
+		{
+			name: "snapshot deleted before attachment",
+			prepare: func(t *testing.T, env *localaws.Environment) investigation.Request {
+				f := env.Fixture()
+				_, err := env.Clients().EC2.DeleteSnapshot(context.Background(), &ec2.DeleteSnapshotInput{SnapshotId: aws.String(f.Compromised.SnapshotID)})
+				require.NoError(t, err)
+				return f.DiskRequest("case-attach-0001")
+			},
+			wantReason: investigation.ReasonEvidenceAttach,
+		},
+		{
+			name: "AttachVolume refused",
+			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
+				env.Host().Inject(forensichost.Fault{
+					Service: "ec2", Operation: "AttachVolume", Code: "IncorrectState",
+					Message: "vol is not 'available'",
+				})
+				return env.Fixture().DiskRequest("case-attach-0002")
+			},
+			wantReason: investigation.ReasonEvidenceAttach,
+		},
+		{
+			name: "memory dump hash mismatch fails the command",
+			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
+				req := env.Fixture().MemoryRequest("case-command-0001")
+				req.Memory.SHA256 = strings.Repeat("0", 64)
+				return req
+			},
+			wantReason: investigation.ReasonCommandFailed,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := environment(t)
+			req := tc.prepare(t, env)
+			out := run(t, env, req)
+
+			assert.Equal(t, sfnlocal.StatusFailed, out.Status, "execution status")
+			assert.Equal(t, string(tc.wantReason), out.Error, "execution error")
+			assert.Contains(t, out.States, workflow.StateCleanup, "the failure path ran")
+			require.NotNil(t, out.Investigation, "investigation item of %s", req.ForensicID)
+			assert.Equal(t, investigation.StatusFailed, out.Investigation.Status, "investigation status")
+			assert.Equal(t, tc.wantReason, out.Investigation.Reason, "investigation reason")
+
+			msg := caseMessage(t, out)
+			assert.Equal(t, req.ForensicID, msg.ForensicID, "notification forensicId")
+			assert.Equal(t, investigation.StatusFailed, msg.Status, "notification status")
+			assert.Equal(t, tc.wantReason, msg.Reason, "notification reason")
+			assertNothingLeft(t, out)
+		})
+	}
+}
+
+func TestInvalidRequest(t *testing.T) {
+	env := environment(t)
+	req := env.Fixture().DiskRequest("case-invalid-0001")
+	req.Disk.Snapshots[0].SnapshotID = "snap-not-an-id"
+	out := run(t, env, req)
+
+	assert.Equal(t, sfnlocal.StatusFailed, out.Status, "execution status")
+	assert.Equal(t, string(investigation.ReasonInvalidRequest), out.Error, "execution error")
+	require.NotNil(t, out.Investigation, "investigation item of %s", out.ForensicID)
+	assert.Equal(t, investigation.StatusFailed, out.Investigation.Status, "investigation status")
+	assert.Equal(t, investigation.ReasonInvalidRequest, out.Investigation.Reason, "investigation reason")
+	const field = "disk.snapshots[0].snapshotId"
+	assert.Contains(t, out.Investigation.InvalidField+" "+out.Investigation.ReasonDetail, field, "the record names the field")
+
+	msg := caseMessage(t, out)
+	assert.Equal(t, investigation.ReasonInvalidRequest, msg.Reason, "notification reason")
+	assert.Contains(t, msg.Detail, field, "the notification names the field")
+	assert.Empty(t, out.ForensicInstances, "no forensic instance was launched")
+	assertNothingLeft(t, out)
+}

@@ -1,0 +1,358 @@
+package forensichost
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+//go:embed vol-standin.sh
+var volStandIn []byte
+
+// The scripts in ssm-documents/scripts that the documents run.
+const (
+	ProbeScript  = "probe.sh"
+	DiskScript   = "disk-forensics.sh"
+	MemoryScript = "memory-forensics.sh"
+)
+
+// Scripts runs Casefile's forensic scripts in their --local mode on this
+// machine, in place of the forensic instance, and puts their results in S3
+// where the instance would have.
+type Scripts struct {
+	// Dir is ssm-documents/scripts.
+	Dir string
+	// WorkDir receives each run's files.
+	WorkDir string
+	EC2     EC2API
+	S3      S3API
+	// Images maps a snapshot ID to the image file of the disk it was taken
+	// of: what a volume created from the snapshot holds.
+	Images map[string]string
+	// Volatility is the vol executable to offer the memory script when
+	// the machine has none on its PATH; empty means the built-in
+	// stand-in.
+	Volatility string
+}
+
+// RequiredTools are the commands the scripts need on this machine.
+var RequiredTools = []string{
+	"bash", "jq", "sha256sum", "losetup", "blockdev", "blkid", "lsblk", "findmnt", "mount", "umount",
+	"sfdisk", "fls", "mactime", "icat", "debugfs", "xz", "base64", "python3",
+}
+
+// Check reports what the scripts need and this machine lacks: root (for
+// loop devices and read-only mounts), the tools and the scripts.
+func (s Scripts) Check() error {
+	var problems []string
+	if os.Geteuid() != 0 {
+		problems = append(problems, "the forensic scripts must run as root (loop devices, read-only mounts)")
+	}
+	for _, t := range RequiredTools {
+		if _, err := exec.LookPath(t); err != nil {
+			problems = append(problems, "missing tool "+t)
+		}
+	}
+	for _, sc := range []string{ProbeScript, DiskScript, MemoryScript} {
+		if _, err := os.Stat(filepath.Join(s.Dir, sc)); err != nil {
+			problems = append(problems, "missing script "+filepath.Join(s.Dir, sc))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the local forensic host cannot run the SSM scripts: %s (make debian-deps installs the tools)", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// binDir returns a folder holding the vol stand-in (or the configured
+// Volatility), appended to the scripts' PATH.
+func (s Scripts) binDir() (string, error) {
+	dir := filepath.Join(s.WorkDir, "bin")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	vol := filepath.Join(dir, "vol")
+	if s.Volatility != "" {
+		_ = os.Remove(vol)
+		if err := os.Symlink(s.Volatility, vol); err != nil {
+			return "", fmt.Errorf("link %s: %w", s.Volatility, err)
+		}
+		return dir, nil
+	}
+	if err := os.WriteFile(vol, volStandIn, 0o755); err != nil {
+		return "", fmt.Errorf("write the vol stand-in: %w", err)
+	}
+	return dir, nil
+}
+
+// run runs one script with bash, its output to the step's stdout and
+// stderr, and returns its exit code.
+func (s Scripts) run(ctx context.Context, stdout, stderr io.Writer, script string, args ...string) (int, error) {
+	bin, err := s.binDir()
+	if err != nil {
+		return -1, err
+	}
+	cmd := exec.CommandContext(ctx, "bash", append([]string{filepath.Join(s.Dir, script)}, args...)...)
+	cmd.Env = append(os.Environ(), "PATH="+os.Getenv("PATH")+string(os.PathListSeparator)+bin)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), nil
+	}
+	if err != nil {
+		return -1, fmt.Errorf("run %s: %w", script, err)
+	}
+	return 0, nil
+}
+
+// runDir makes a fresh folder for one command's files.
+func (s Scripts) runDir(cmd Command) (string, error) {
+	dir, err := os.MkdirTemp(s.WorkDir, "command-"+cmd.CommandID[:8]+"-")
+	if err != nil {
+		return "", fmt.Errorf("create a folder for command %s: %w", cmd.CommandID, err)
+	}
+	return dir, nil
+}
+
+// Probe runs probe.sh, the readiness probe.
+func (s Scripts) Probe() RunFunc {
+	return func(ctx context.Context, _ Command, stdout, stderr io.Writer) (int, error) {
+		return s.run(ctx, stdout, stderr, ProbeScript)
+	}
+}
+
+// Disk runs disk-forensics.sh --local on the image behind each evidence
+// volume attached to the instance, checks that the evidence was not
+// changed, and uploads the results under the command's results prefix.
+func (s Scripts) Disk() RunFunc {
+	return func(ctx context.Context, cmd Command, stdout, stderr io.Writer) (int, error) {
+		dir, err := s.runDir(cmd)
+		if err != nil {
+			return -1, err
+		}
+		volumes := strings.Split(cmd.Param("volumeIds"), ",")
+		upload := uploadTarget{bucket: cmd.Param("resultsBucket"), prefix: cmd.Param("resultsPrefix"), kmsKey: cmd.Param("kmsKeyArn")}
+		worst := 0
+		for _, vol := range volumes {
+			image, err := s.attachedImage(ctx, cmd.InstanceID, vol)
+			if err != nil {
+				fmt.Fprintf(stderr, "%v\n", err)
+				return 1, nil
+			}
+			before, err := fileSHA256(image)
+			if err != nil {
+				return -1, err
+			}
+			out := filepath.Join(dir, vol)
+			code, err := s.run(ctx, stdout, stderr, DiskScript, "--local", "--device", image, "--evidence-id", vol,
+				"--output-dir", out, "--forensic-id", cmd.Param("forensicId"))
+			if err != nil {
+				return -1, err
+			}
+			after, err := fileSHA256(image)
+			if err != nil {
+				return -1, err
+			}
+			if before != after {
+				fmt.Fprintf(stderr, "the evidence image of %s changed during the analysis: SHA-256 %s before, %s after\n", vol, before, after)
+				code = 1
+			}
+			// One volume's results.json and manifest.json sit at the top of
+			// the prefix, as the SSM mode writes them; with several
+			// volumes each run's go beside its volume's folder.
+			sub := ""
+			if len(volumes) > 1 {
+				sub = vol + "/run/"
+			}
+			if err := s.uploadDir(ctx, out, upload, sub); err != nil {
+				fmt.Fprintf(stderr, "upload the results of %s: %v\n", vol, err)
+				code = 1
+			}
+			worst = max(worst, code)
+		}
+		return worst, nil
+	}
+}
+
+// attachedImage returns the image behind volume vol, which must be
+// attached to the instance (else the script would not find its device).
+func (s Scripts) attachedImage(ctx context.Context, instanceID, vol string) (string, error) {
+	out, err := s.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{vol}})
+	if err != nil {
+		return "", fmt.Errorf("describe evidence volume %s: %w", vol, err)
+	}
+	if len(out.Volumes) != 1 {
+		return "", fmt.Errorf("evidence volume %s not found", vol)
+	}
+	v := out.Volumes[0]
+	attached := false
+	for _, a := range v.Attachments {
+		if aws.ToString(a.InstanceId) == instanceID && a.State == ec2types.VolumeAttachmentStateAttached {
+			attached = true
+		}
+	}
+	if !attached {
+		return "", fmt.Errorf("no device with serial %s: volume %s is not attached to %s", strings.ReplaceAll(vol, "-", ""), vol, instanceID)
+	}
+	image, ok := s.Images[aws.ToString(v.SnapshotId)]
+	if !ok {
+		return "", fmt.Errorf("volume %s was created from snapshot %q, which has no local image", vol, aws.ToString(v.SnapshotId))
+	}
+	return image, nil
+}
+
+// Memory downloads the dump and the symbol table from S3 as the document
+// would, runs memory-forensics.sh --local on them, and uploads the results.
+func (s Scripts) Memory() RunFunc {
+	return func(ctx context.Context, cmd Command, stdout, stderr io.Writer) (int, error) {
+		dir, err := s.runDir(cmd)
+		if err != nil {
+			return -1, err
+		}
+		dump := filepath.Join(dir, "dump.bin")
+		if err := s.download(ctx, cmd.Param("dumpS3Uri"), dump); err != nil {
+			fmt.Fprintf(stderr, "DUMP_COPY_FAILED: %v\n", err)
+			return 1, nil
+		}
+		symbols := filepath.Join(dir, "symbols")
+		if err := os.MkdirAll(symbols, 0o755); err != nil {
+			return -1, fmt.Errorf("create %s: %w", symbols, err)
+		}
+		release := cmd.Param("kernelRelease")
+		if uri := cmd.Param("symbolsS3Uri"); uri != "" && release != "" {
+			table := strings.TrimSuffix(uri, "/") + "/" + release + ".json.xz"
+			if err := s.download(ctx, table, filepath.Join(symbols, release+".json.xz")); err != nil {
+				// The script reports SYMBOLS_MISSING.
+				fmt.Fprintf(stderr, "symbol table %s: %v\n", table, err)
+			}
+		}
+		out := filepath.Join(dir, "out")
+		args := []string{"--local", "--dump", dump, "--symbols-dir", symbols, "--output-dir", out, "--scratch-dir", dir,
+			"--forensic-id", cmd.Param("forensicId")}
+		for _, p := range []struct{ flag, param string }{
+			{"--dump-sha256", "dumpSha256"}, {"--dump-format", "dumpFormat"}, {"--kernel-release", "kernelRelease"},
+		} {
+			if v := cmd.Param(p.param); v != "" {
+				args = append(args, p.flag, v)
+			}
+		}
+		code, err := s.run(ctx, stdout, stderr, MemoryScript, args...)
+		if err != nil {
+			return -1, err
+		}
+		upload := uploadTarget{bucket: cmd.Param("resultsBucket"), prefix: cmd.Param("resultsPrefix"), kmsKey: cmd.Param("kmsKeyArn")}
+		if err := s.uploadDir(ctx, out, upload, ""); err != nil {
+			fmt.Fprintf(stderr, "UPLOAD_FAILED: %v\n", err)
+			code = max(code, 1)
+		}
+		return code, nil
+	}
+}
+
+// download copies s3://bucket/key to path.
+func (s Scripts) download(ctx context.Context, uri, path string) error {
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
+	if !strings.HasPrefix(uri, "s3://") || !ok {
+		return fmt.Errorf("%q is not an s3:// URI", uri)
+	}
+	obj, err := s.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return fmt.Errorf("get %s: %w", uri, err)
+	}
+	defer obj.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if _, err := io.Copy(f, obj.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("download %s: %w", uri, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+type uploadTarget struct {
+	bucket, prefix, kmsKey string
+}
+
+// uploadDir puts every file under dir at s3://bucket/prefix/sub<path> with
+// a SHA-256 checksum and SSE-KMS, manifest.json last so that its presence
+// means the upload is whole (as the script's SSM mode does).
+func (s Scripts) uploadDir(ctx context.Context, dir string, t uploadTarget, sub string) error {
+	if t.bucket == "" {
+		return errors.New("the command names no results bucket")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("the script wrote no results: %w", err)
+	}
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list %s: %w", dir, err)
+	}
+	manifest := filepath.Join(dir, "manifest.json")
+	ordered := make([]string, 0, len(files))
+	for _, f := range files {
+		if f != manifest {
+			ordered = append(ordered, f)
+		}
+	}
+	if len(ordered) < len(files) {
+		ordered = append(ordered, manifest)
+	}
+	prefix := strings.TrimSuffix(t.prefix, "/") + "/" + sub
+	for _, path := range ordered {
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return fmt.Errorf("name %s: %w", path, err)
+		}
+		if err := s.putFile(ctx, path, t, prefix+filepath.ToSlash(rel)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s Scripts) putFile(ctx context.Context, path string, t uploadTarget, key string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	in := &s3.PutObjectInput{
+		Bucket: aws.String(t.bucket), Key: aws.String(key), Body: f,
+		ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256,
+	}
+	if t.kmsKey != "" {
+		in.ServerSideEncryption = s3types.ServerSideEncryptionAwsKms
+		in.SSEKMSKeyId = aws.String(t.kmsKey)
+	}
+	if _, err := s.S3.PutObject(ctx, in); err != nil {
+		return fmt.Errorf("upload s3://%s/%s: %w", t.bucket, key, err)
+	}
+	return nil
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A stand-in for Volatility 3's "vol", used only by Casefile's local
+# forensic host when the machine has no Volatility (Debian does not package
+# it) and the dump is a generated one that real plugins could not walk.
+# It answers -h with a version line and every plugin with an empty JSON
+# result, so that the memory script's own checks (hash, format, banner,
+# symbol table) and its results, manifest and upload run for real.
+set -eu
+for arg in "$@"; do
+	case $arg in
+	-h | --help)
+		echo "Volatility 3 Framework 2.7.0 (Casefile local stand-in: plugins return no rows)"
+		echo "usage: vol [-h] [-q] [-r RENDERER] [-s SYMBOL_DIRS] [-f FILE] [--offline] [--cache-path CACHE_PATH] plugin ..."
+		exit 0
+		;;
+	esac
+done
+echo "[]"

@@ -1,0 +1,150 @@
+package localaws
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/test/localaws/fixture"
+	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
+	"github.com/casefile-forensics/casefile/test/localaws/repo"
+	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
+)
+
+// commandsDrainTimeout bounds how long Run waits for the forensic host's
+// commands to end after the execution.
+const commandsDrainTimeout = 2 * time.Minute
+
+// Outcome is what one investigation did and left behind.
+type Outcome struct {
+	ForensicID    string `json:"forensicId"`
+	ForensicType  string `json:"forensicType"`
+	ExecutionName string `json:"executionName"`
+	// Status is the execution's status: SUCCEEDED, FAILED...
+	Status string `json:"status"`
+	// Error and Cause say why the execution failed.
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
+	// Investigation is the case table's investigation item.
+	Investigation *fixture.InvestigationRecord `json:"investigation"`
+	// Notifications are the messages the topic delivered during the run.
+	Notifications []fixture.Notification `json:"notifications"`
+	// ResultsS3URI is the case's results prefix, and Results what is there.
+	ResultsS3URI string           `json:"resultsS3Uri,omitempty"`
+	Results      []fixture.Object `json:"results,omitempty"`
+	// Leftovers is what the case left in EC2.
+	Leftovers fixture.Leftovers `json:"leftovers"`
+	// ForensicInstances are every forensic instance of the case, in any
+	// state, with their state.
+	ForensicInstances []string `json:"forensicInstances"`
+	// States are the states the execution entered, in order.
+	States []string `json:"states"`
+	// Commands are the SSM commands the forensic host ran.
+	Commands []forensichost.Invocation `json:"-"`
+	// Execution is the full execution, with its event log.
+	Execution sfnlocal.Execution `json:"-"`
+}
+
+// requestHead is the part of a request that names the case, read without
+// validation (the request may be invalid on purpose).
+type requestHead struct {
+	ForensicID   any `json:"forensicId"`
+	ForensicType any `json:"forensicType"`
+}
+
+// executionName is the name the starter would give the execution: the
+// forensic ID and type, or for a request without them a name derived from
+// its content.
+func executionName(input json.RawMessage) (string, investigation.ForensicType) {
+	var head requestHead
+	_ = json.Unmarshal(input, &head)
+	id, _ := head.ForensicID.(string)
+	t, _ := head.ForensicType.(string)
+	ft := investigation.ForensicType(t)
+	if investigation.CaseID(input, "x") == id && (ft == investigation.ForensicTypeDisk || ft == investigation.ForensicTypeMemory) {
+		return investigation.ExecutionName(id, ft), ft
+	}
+	sum := sha256.Sum256(input)
+	return "invalid-" + hex.EncodeToString(sum[:6]), ft
+}
+
+// Run executes the state machine once with input and gathers its outcome.
+func (e *Environment) Run(ctx context.Context, input json.RawMessage) (*Outcome, error) {
+	if e.lambdas == nil {
+		return nil, fmt.Errorf("localaws: Reset before Run")
+	}
+	name, forensicType := executionName(input)
+	o := &Outcome{
+		ExecutionName: name,
+		ForensicID:    investigation.CaseID(input, name),
+		ForensicType:  string(forensicType),
+	}
+	runner := sfnlocal.Runner{
+		ToolsDir: repo.ToolsDir(e.opts.Root), LambdaEndpoint: e.lambdas.URL(),
+		Wait: e.opts.Wait, RetryPause: e.opts.RetryPause,
+		StateMachineARN: e.stateMachineARN(), WorkDir: e.opts.WorkDir,
+	}
+	e.opts.Logger.Info("execution started", "name", name)
+	exec, err := runner.Run(ctx, e.definition, input, name)
+	if err != nil {
+		return nil, err
+	}
+	e.opts.Logger.Info("execution ended", "name", name, "status", exec.Status, "error", exec.Error)
+	o.Execution, o.Status, o.Error, o.Cause, o.States = exec, exec.Status, exec.Error, exec.Cause, exec.StatesEntered()
+
+	drainCtx, cancel := context.WithTimeout(ctx, commandsDrainTimeout)
+	defer cancel()
+	if err := e.host.Wait(drainCtx); err != nil {
+		return o, err
+	}
+	o.Commands = e.host.Commands()
+	if err := e.gather(ctx, o, exec); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// gather reads back the case's records, notifications, results and
+// leftovers.
+func (e *Environment) gather(ctx context.Context, o *Outcome, exec sfnlocal.Execution) error {
+	c := e.clients
+	records, err := fixture.Investigations(ctx, c, o.ForensicID)
+	if err != nil {
+		return err
+	}
+	for i := range records {
+		if o.Investigation == nil || records[i].ForensicType == o.ForensicType {
+			o.Investigation = &records[i]
+		}
+	}
+	if o.Notifications, err = fixture.ReceiveNotifications(ctx, c, e.fixture.QueueURL); err != nil {
+		return err
+	}
+	if o.Leftovers, err = fixture.CaseLeftovers(ctx, c, o.ForensicID); err != nil {
+		return err
+	}
+	instances, err := fixture.CaseInstances(ctx, c, o.ForensicID)
+	if err != nil {
+		return err
+	}
+	for _, i := range instances {
+		o.ForensicInstances = append(o.ForensicInstances, *i.InstanceId+" ("+string(i.State.Name)+")")
+	}
+	ft := investigation.ForensicType(o.ForensicType)
+	if ft == investigation.ForensicTypeDisk || ft == investigation.ForensicTypeMemory {
+		prefix := investigation.ResultsPrefix(o.ForensicID, ft)
+		o.ResultsS3URI = "s3://" + fixture.ResultsBucket + "/" + prefix
+		var state investigation.State
+		if json.Unmarshal(exec.Output, &state) == nil && state.Results != nil && state.Results.S3URI != "" {
+			o.ResultsS3URI = state.Results.S3URI
+		}
+		if o.Results, err = fixture.ListObjects(ctx, c, fixture.ResultsBucket, prefix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
