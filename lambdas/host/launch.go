@@ -60,8 +60,9 @@ type Launcher struct {
 }
 
 // Handle launches the forensic instance of st's case and sets st.Instance.
-// A retried attempt gets the same security group and, through the client
-// token derived from the execution name, the same instance.
+// A retried attempt gets the same security group (found by name) and the
+// same instance (found by the case tags, or else returned by RunInstances
+// for the client token derived from the execution name).
 func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	if st.ForensicID == "" || st.ForensicType == "" {
 		return st, investigation.Fail(investigation.ReasonInstanceLaunch, "state has no forensicId or forensicType")
