@@ -134,7 +134,11 @@ cleanup() {
 		lvm vgchange --devices "$lvm_devices" --config "$(lvm_config "$i")" -an "$i" >/dev/null 2>&1 ||
 			cf_log "cannot deactivate volume group $i"
 	done
+	# A loop device keeps its read-only policy after it is detached: give it
+	# back writable, while the loop itself (attached --read-only) still
+	# refuses writes to the evidence.
 	for ((i = ${#loops[@]} - 1; i >= 0; i--)); do
+		blockdev --setrw "${loops[i]}" 2>/dev/null
 		losetup -d "${loops[i]}" 2>/dev/null || cf_log "cannot detach ${loops[i]}"
 	done
 	if [[ $clean -eq 1 ]]; then
