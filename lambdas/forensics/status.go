@@ -17,6 +17,7 @@ const (
 	OutcomeFailed
 )
 
+// String names the outcome for messages and test failures.
 func (o Outcome) String() string {
 	switch o {
 	case OutcomeRunning:
