@@ -82,6 +82,7 @@ func NewFunctions(scope constructs.Construct, id string, props Props) *Functions
 	for _, name := range Names() {
 		f.byName[name], f.roles[name] = newFunction(f.scope, name, p)
 		grant(f.scope, name, f.roles[name], p)
+		suppressFindings(f.roles[name], name)
 	}
 	f.Start, f.Intake, f.CreateInstance = f.byName[Start], f.byName[Intake], f.byName[CreateInstance]
 	f.CheckInstance, f.AttachEvidence = f.byName[CheckInstance], f.byName[AttachEvidence]

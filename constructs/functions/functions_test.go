@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -384,4 +386,16 @@ func TestGrantsOfTheOwningConstructsReplaceTheDefaults(t *testing.T) {
 		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "notifyRole"}, granted["record"])
 	assert.Equal(t, []string{"collectresultsRole"}, granted["read"])
 	assert.Equal(t, []string{"notifyRole"}, granted["publish"])
+}
+
+func TestCDKNagFindsNothingUnexplained(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+	functions.NewFunctions(stack, "Functions", validProps(stack, stubModule(t)))
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
+
+	for _, m := range *assertions.Annotations_FromStack(stack).FindError(jsii.String("*/Functions/*"),
+		assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		assert.Fail(t, "cdk-nag finding", "%s: %v", *m.Id, m.Entry.Data)
+	}
 }

@@ -41,16 +41,37 @@ func allow(role awsiam.Role, actions, resources []string, conditions map[string]
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(props))
 }
 
-// anyResource is for the read-only calls that AWS authorizes only on "*"
-// (EC2 Describe*, ssm:DescribeInstanceInformation,
-// ssm:GetCommandInvocation): each is listed by its exact action.
-func anyResource() []string { return []string{"*"} }
+// unscopedActions are the calls of the function called name that AWS
+// authorizes only on "*": EC2 Describe*, ssm:DescribeInstanceInformation,
+// ssm:GetCommandInvocation, ssm:ListCommands. All are reads, each listed by
+// its exact action.
+func unscopedActions(name Name) []string {
+	switch name {
+	case CreateInstance:
+		return []string{"ec2:DescribeImages", "ec2:DescribeSecurityGroups"}
+	case CheckInstance:
+		return []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"}
+	case AttachEvidence:
+		return []string{"ec2:DescribeVolumes"}
+	case StartForensics:
+		// ListCommands finds a command a retried step already sent.
+		return []string{"ssm:ListCommands"}
+	case CheckCommand:
+		return []string{"ssm:GetCommandInvocation"}
+	case Release:
+		return []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSecurityGroups"}
+	}
+	return nil
+}
 
 // grant gives the function called name what its handler calls, and no more.
 func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	a := arnsOf(scope)
 	if name != Start {
 		p.Grants.Record(role)
+	}
+	if actions := unscopedActions(name); len(actions) > 0 {
+		allow(role, actions, []string{"*"}, nil)
 	}
 	switch name {
 	case Start:
@@ -60,17 +81,13 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	case CreateInstance:
 		grantCreateInstance(a, role, p)
 	case CheckInstance:
-		allow(role, []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"},
-			anyResource(), nil)
 		grantSendCommand(a, role, p.Documents.Probe)
 	case AttachEvidence:
 		grantAttachEvidence(a, role, p)
 	case StartForensics:
-		// ListCommands finds a command a retried step already sent.
-		allow(role, []string{"ssm:ListCommands"}, anyResource(), nil)
 		grantSendCommand(a, role, p.Documents.Disk, p.Documents.Memory)
 	case CheckCommand:
-		allow(role, []string{"ssm:GetCommandInvocation"}, anyResource(), nil)
+		// GetCommandInvocation only, above.
 	case CollectResults:
 		p.Grants.ReadResults(role)
 	case Release:
@@ -85,7 +102,6 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 // with the instance profile, tag what the launch creates.
 func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 	p.AMIParameter.GrantRead(role)
-	allow(role, []string{"ec2:DescribeImages", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
 
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("vpc", p.Network.VPCID)}, nil)
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByRequest())
@@ -113,7 +129,6 @@ func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 // grantAttachEvidence: create encrypted volumes from the shared snapshots,
 // attach them to the case's instance, and wait for both.
 func grantAttachEvidence(a arns, role awsiam.Role, p Props) {
-	allow(role, []string{"ec2:DescribeVolumes"}, anyResource(), nil)
 	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2("volume", "*")}, managedByRequest())
 	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2Public("snapshot", "*")}, nil)
 	allow(role, []string{"ec2:CreateTags"}, []string{a.ec2("volume", "*")},
@@ -147,7 +162,6 @@ func grantSendCommand(a arns, role awsiam.Role, documents ...string) {
 // grantRelease: terminate the case's instance and delete its volumes and
 // security group, all only when tagged as Casefile's.
 func grantRelease(a arns, role awsiam.Role) {
-	allow(role, []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSecurityGroups"}, anyResource(), nil)
 	allow(role, []string{"ec2:TerminateInstances"}, []string{a.ec2("instance", "*")}, managedByResource())
 	allow(role, []string{"ec2:DetachVolume"}, []string{a.ec2("volume", "*"), a.ec2("instance", "*")}, managedByResource())
 	allow(role, []string{"ec2:DeleteVolume"}, []string{a.ec2("volume", "*")}, managedByResource())

@@ -41,7 +41,7 @@ func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 		Retention:     s.logRetention,
 		RemovalPolicy: s.logRemovalPolicy,
 	})
-	w.StateMachine = sfn.NewStateMachine(w.scope, jsii.String("StateMachine"), &sfn.StateMachineProps{
+	sm := sfn.NewStateMachine(w.scope, jsii.String("StateMachine"), &sfn.StateMachineProps{
 		Comment:          jsii.String("Casefile investigation: one case and one evidence type per execution"),
 		DefinitionBody:   sfn.DefinitionBody_FromChainable(definition(w.scope, s)),
 		StateMachineType: sfn.StateMachineType_STANDARD,
@@ -53,7 +53,9 @@ func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 			IncludeExecutionData: jsii.Bool(false),
 		},
 	})
+	w.StateMachine = sm
 	w.DeadLetterQueue, w.Rule = trigger(w.scope, s)
+	suppressFindings(sm, w.DeadLetterQueue)
 	return w
 }
 

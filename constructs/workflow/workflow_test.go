@@ -11,7 +11,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -351,3 +353,18 @@ func TestPathsNameFieldsOfTheInvestigationState(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCDKNagFindsNothingUnexplained(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+	workflow.NewWorkflow(stack, "Workflow", validProps(stack))
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
+
+	for _, find := range []func(*string, any) *[]*cxapi.SynthesisMessage{
+		assertions.Annotations_FromStack(stack).FindError, assertions.Annotations_FromStack(stack).FindWarning,
+	} {
+		for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+			assert.Fail(t, "cdk-nag finding", "%s: %v", *m.Id, m.Entry.Data)
+		}
+	}
+}
