@@ -1,0 +1,317 @@
+package ssmdocuments
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testRelease = "6.1.0-28-cloud-amd64"
+	testBanner  = "Linux version 6.1.0-28-cloud-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)"
+	otherBanner = "Linux version 6.1.0-28-cloud-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.123-1 (2025-01-02)"
+)
+
+// memoryResults is the part of the memory script's results.json the tests read.
+type memoryResults struct {
+	Schema string `json:"schema"`
+	Status string `json:"status"`
+	Dump   struct {
+		SizeBytes      int64   `json:"sizeBytes"`
+		SHA256         *string `json:"sha256"`
+		HashVerified   bool    `json:"hashVerified"`
+		DetectedFormat *string `json:"detectedFormat"`
+		Ranges         int     `json:"ranges"`
+	} `json:"dump"`
+	KernelRelease *string `json:"kernelRelease"`
+	Banner        struct {
+		Checked bool     `json:"checked"`
+		Match   bool     `json:"match"`
+		Dump    []string `json:"dump"`
+		Table   *string  `json:"table"`
+	} `json:"banner"`
+	Plugins []struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+		Output string `json:"output"`
+	} `json:"plugins"`
+	Errors []struct {
+		Step    string `json:"step"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// limeRange is one LiME range: a 32-byte header (magic, version, start,
+// end, reserved) and the range's bytes.
+func limeRange(version uint32, start uint64, data []byte) []byte {
+	var b bytes.Buffer
+	_ = binary.Write(&b, binary.LittleEndian, struct {
+		Magic, Version uint32
+		Start, End     uint64
+		Reserved       uint64
+	}{0x4C694D45, version, start, start + uint64(len(data)) - 1, 0})
+	b.Write(data)
+	return b.Bytes()
+}
+
+// memoryWithBanner is memory bytes that hold a kernel banner.
+func memoryWithBanner(banner string) []byte {
+	page := bytes.Repeat([]byte{0x90, 0x31, 0xc0}, 1400)
+	out := append([]byte{}, page...)
+	out = append(out, banner+"\n\x00"...)
+	return append(out, page...)
+}
+
+// symbolTable writes an ISF-like symbol table whose linux_banner is banner.
+func symbolTable(t *testing.T, dir, banner string) {
+	t.Helper()
+	isf := map[string]any{
+		"metadata":   map[string]any{"format": "6.2.0"},
+		"base_types": map[string]any{}, "user_types": map[string]any{}, "enums": map[string]any{},
+		"symbols": map[string]any{"linux_banner": map[string]any{
+			"address": 1, "constant_data": base64.StdEncoding.EncodeToString([]byte(banner + "\n\x00")),
+		}},
+	}
+	b, err := json.Marshal(isf)
+	require.NoError(t, err)
+	path := filepath.Join(dir, testRelease+".json")
+	writeFile(t, path, string(b), 0o644)
+	mustRun(t, "xz", "-f", path)
+}
+
+// fakeVol installs a stand-in for Volatility 3 that records its arguments
+// and the symbol folder it was given, and prints a JSON result.
+func fakeVol(t *testing.T) (binDir, logFile string) {
+	t.Helper()
+	binDir = t.TempDir()
+	logFile = filepath.Join(binDir, "vol.log")
+	writeFile(t, filepath.Join(binDir, "vol"), `#!/bin/bash
+if [[ " $* " == *" -h "* ]]; then
+	echo "Volatility 3 Framework 2.7.0"
+	echo "  --offline  --cache-path CACHE_PATH"
+	exit 0
+fi
+echo "ARGS $*" >>"$FAKE_VOL_LOG"
+while [[ $# -gt 1 ]]; do
+	if [[ $1 == -s ]]; then (cd "$2" && find . -type f | sort | sed 's/^/SYMBOLS /') >>"$FAKE_VOL_LOG"; fi
+	shift
+done
+echo '[{"PID": 1, "COMM": "systemd", "__children": []}]'
+`, 0o755)
+	return binDir, logFile
+}
+
+func TestMemoryForensicsLocal(t *testing.T) {
+	requireTools(t, "jq", "xz", "od", "cmp", "sha256sum", "base64")
+	_, realVol := exec.LookPath("vol")
+	lime := append(limeRange(1, 0x1000, memoryWithBanner(testBanner)), limeRange(1, 0x100000, make([]byte, 8192))...)
+
+	tests := []struct {
+		name        string
+		dump        []byte
+		args        func(dump string) []string // beyond --dump/--symbols-dir/--output-dir
+		table       string                     // banner of the symbol table; "" for none
+		fakeVol     bool
+		wantStatus  string
+		wantCode    int
+		wantFormat  string
+		wantMatch   bool
+		wantPlugins bool
+	}{
+		{
+			name: "lime with matching banner and Volatility", dump: lime, table: testBanner, fakeVol: true,
+			args: func(d string) []string {
+				return []string{"--dump-sha256", sha256File(t, d), "--dump-format", "lime", "--kernel-release", testRelease}
+			},
+			wantStatus: "SUCCEEDED", wantCode: 0, wantFormat: "lime", wantMatch: true, wantPlugins: true,
+		},
+		{
+			name: "lime with matching banner without Volatility", dump: lime, table: testBanner,
+			args:       func(d string) []string { return []string{"--dump-sha256", sha256File(t, d), "--dump-format", "lime"} },
+			wantStatus: "VOLATILITY_UNAVAILABLE", wantCode: 1, wantFormat: "lime", wantMatch: true,
+		},
+		{
+			name: "banner mismatch stops before any plugin", dump: lime, table: otherBanner, fakeVol: true,
+			args: func(d string) []string {
+				return []string{"--dump-sha256", sha256File(t, d), "--kernel-release", testRelease}
+			},
+			wantStatus: "SYMBOLS_MISMATCH", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "no symbol table", dump: lime, fakeVol: true,
+			args:       func(d string) []string { return []string{"--kernel-release", testRelease} },
+			wantStatus: "SYMBOLS_MISSING", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "hash mismatch", dump: lime, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-sha256", strings.Repeat("ab", 32)} },
+			wantStatus: "HASH_MISMATCH", wantCode: 1,
+		},
+		{
+			name: "truncated lime", dump: lime[:len(lime)-100], table: testBanner, fakeVol: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "lime whose ranges are all zero", dump: limeRange(1, 0, make([]byte, 4096)), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "zero-filled dump", dump: make([]byte, 1<<20), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1,
+		},
+		{
+			name: "empty dump", dump: []byte{}, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1,
+		},
+		{
+			name: "declared raw but lime", dump: lime, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-format", "raw"} },
+			wantStatus: "FORMAT_MISMATCH", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "raw dump with release from its banner", dump: memoryWithBanner(testBanner), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-format", "raw"} },
+			wantStatus: "SUCCEEDED", wantCode: 0, wantFormat: "raw", wantMatch: true, wantPlugins: true,
+		},
+		{
+			name: "compressed AVML: Volatility checks the banner", dump: limeRange(2, 0, []byte("snappy-framed-bytes")), table: testBanner,
+			args:       func(string) []string { return []string{"--dump-format", "avml", "--kernel-release", testRelease} },
+			wantStatus: "VOLATILITY_UNAVAILABLE", wantCode: 1, wantFormat: "avml",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.fakeVol && realVol == nil {
+				t.Skip("skipped: a real vol is installed, so Volatility is not unavailable here")
+			}
+			dir := t.TempDir()
+			dump := filepath.Join(dir, "mem.dump")
+			writeFile(t, dump, string(tt.dump), 0o600)
+			before := sha256File(t, dump)
+			symbols := filepath.Join(dir, "symbols")
+			require.NoError(t, os.MkdirAll(symbols, 0o755))
+			if tt.table != "" {
+				symbolTable(t, symbols, tt.table)
+			}
+			out := filepath.Join(dir, "out")
+			var env []string
+			volLog := filepath.Join(dir, "vol.log")
+			if tt.fakeVol {
+				bin, _ := fakeVol(t)
+				env = []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "FAKE_VOL_LOG=" + volLog}
+			} else {
+				env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+			}
+			args := append([]string{script(t, "memory-forensics.sh"), "--local", "--dump", dump,
+				"--symbols-dir", symbols, "--output-dir", out, "--scratch-dir", dir}, tt.args(dump)...)
+
+			r := run(t, env, "bash", args...)
+
+			assert.Equal(t, tt.wantCode, r.code, "exit code; stderr:\n%s", r.stderr)
+			assert.Contains(t, r.lastLine(), `"status":"`+tt.wantStatus+`"`, "summary line")
+			assert.Equal(t, before, sha256File(t, dump), "the dump is unchanged")
+			var res memoryResults
+			readJSON(t, filepath.Join(out, ResultsFileName), &res)
+			assert.Equal(t, "casefile.memory-results/v1", res.Schema)
+			assert.Equal(t, tt.wantStatus, res.Status)
+			if tt.wantStatus != "SUCCEEDED" {
+				assert.NotEmpty(t, res.Errors, "the failure is recorded")
+			}
+			if tt.wantFormat != "" && assert.NotNil(t, res.Dump.DetectedFormat) {
+				assert.Equal(t, tt.wantFormat, *res.Dump.DetectedFormat)
+			}
+			assert.Equal(t, tt.wantMatch, res.Banner.Match, "banner match")
+			if tt.wantStatus == "SYMBOLS_MISMATCH" {
+				assert.Contains(t, res.Banner.Dump, testBanner, "dump banner recorded")
+				if assert.NotNil(t, res.Banner.Table) {
+					assert.Equal(t, otherBanner, *res.Banner.Table, "table banner recorded")
+				}
+			}
+			volRan := fileExists(volLog)
+			assert.Equal(t, tt.wantPlugins, volRan, "Volatility plugins ran")
+			if tt.wantPlugins {
+				assert.Len(t, res.Plugins, 8)
+				for _, p := range res.Plugins {
+					assert.Equal(t, "SUCCEEDED", p.Status, p.Name)
+					assert.FileExists(t, filepath.Join(out, p.Output))
+				}
+				log, err := os.ReadFile(volLog)
+				require.NoError(t, err)
+				assert.Contains(t, string(log), "--offline", "Volatility never fetches symbols")
+				assert.Contains(t, string(log), "-r json")
+				assert.Contains(t, string(log), "linux.pslist")
+				for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+					if strings.HasPrefix(line, "SYMBOLS ") {
+						assert.Equal(t, "SYMBOLS ./linux/"+testRelease+".json.xz", line, "the symbol folder holds only the case's table")
+					}
+				}
+				m := assertManifest(t, out)
+				e, ok := manifestEntry(m, "volatility/linux.pslist.json")
+				if assert.True(t, ok, "plugin output in the manifest") {
+					assert.Equal(t, "vol", e.Tool)
+					assert.Equal(t, "2.7.0", e.ToolVersion)
+				}
+			} else {
+				assertManifest(t, out)
+			}
+		})
+	}
+}
+
+func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "pwned")
+	valid := []string{
+		"--forensic-id", "case-001", "--dump-s3-uri", "s3://evidence/d/mem.lime", "--dump-sha256", strings.Repeat("a", 64),
+		"--dump-format", "lime", "--kernel-release", testRelease, "--symbols-s3-uri", "s3://symbols",
+		"--results-bucket", "results-bucket", "--results-prefix", "cases/case-001/memory/",
+		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+	}
+	with := func(flag, value string) []string {
+		out := append([]string{}, valid...)
+		for i := range out {
+			if out[i] == flag {
+				out[i+1] = value
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"no arguments", nil},
+		{"padded is not a format", with("--dump-format", "padded")},
+		{"quote in kernel release", with("--kernel-release", "6.1'; touch "+marker+"; '")},
+		{"upper-case hash", with("--dump-sha256", strings.Repeat("A", 64))},
+		{"not an S3 URI", with("--dump-s3-uri", "https://evidence/mem.lime")},
+		{"command substitution in symbols URI", with("--symbols-s3-uri", "s3://symbols/$(touch "+marker+")")},
+		{"local dump missing", []string{"--local", "--dump", filepath.Join(dir, "none"), "--symbols-dir", dir, "--output-dir", filepath.Join(dir, "o")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, "bash", append([]string{script(t, "memory-forensics.sh")}, tt.args...)...)
+			assert.Equal(t, 2, r.code, "exit code; stderr: %s", r.stderr)
+			assert.Contains(t, r.stderr, "usage error")
+			assert.NoFileExists(t, marker, "nothing ran")
+		})
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
