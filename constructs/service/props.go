@@ -1,0 +1,95 @@
+package service
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+
+	"github.com/casefile-forensics/casefile/constructs/forensichost"
+	"github.com/casefile-forensics/casefile/constructs/storage"
+)
+
+// Props configures the whole Casefile service. AMIID and ModuleRoot are
+// required; every other field's zero value means the default its doc names.
+type Props struct {
+	// AMIID is the forensic AMI, with the tools the SSM documents run.
+	// Required.
+	AMIID string
+	// ModuleRoot is the folder holding Casefile's go.mod, from which the
+	// Lambda handlers are built. Required.
+	ModuleRoot string
+
+	// ExistingNetwork runs the forensic instances in a VPC made elsewhere.
+	// Default: a new isolated VPC (see forensichost.Host).
+	ExistingNetwork *forensichost.ExistingNetwork
+	// InstanceType is the forensic instance type. Default:
+	// forensichost.DefaultInstanceType.
+	InstanceType string
+	// SymbolsS3URI is where the Volatility symbol tables are,
+	// s3://bucket/ or s3://bucket/prefix/. Default: none; the memory
+	// forensics use the tables on the AMI.
+	SymbolsS3URI string
+	// NotificationEmail is subscribed to the notification topic. Default:
+	// no subscription.
+	NotificationEmail string
+	// EventBus carries the "Evidence Acquisition Completed" events.
+	// Default: the account's default event bus.
+	EventBus awsevents.IEventBus
+
+	// WaitInstanceSeconds, WaitCommandSeconds, MaxInstanceChecks and
+	// MaxCommandChecks pace and bound the workflow's polling loops.
+	// Defaults: the workflow package's.
+	WaitInstanceSeconds *int
+	WaitCommandSeconds  *int
+	MaxInstanceChecks   *int
+	MaxCommandChecks    *int
+	// ExecutionTimeout bounds a whole investigation. Default:
+	// workflow.DefaultTimeout.
+	ExecutionTimeout *time.Duration
+	// CommandTimeoutSeconds bounds each forensics SSM command. Default:
+	// functions.DefaultCommandTimeoutSeconds.
+	CommandTimeoutSeconds *int
+
+	// ObjectLockMode and ObjectLockDays are the evidence bucket's default
+	// retention. Defaults: the storage package's.
+	ObjectLockMode storage.ObjectLockMode
+	ObjectLockDays *int
+	// RemovalPolicy applies to every stateful resource: buckets, keys,
+	// table, log groups. Default: retain. DESTROY is for demonstrations.
+	RemovalPolicy awscdk.RemovalPolicy
+}
+
+var symbolsURIPattern = regexp.MustCompile(`^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.*)$`)
+
+// withDefaults checks p and fills in the defaults that this construct
+// decides; the parts' own defaults are left to them.
+func (p Props) withDefaults() (Props, error) {
+	if p.AMIID == "" {
+		return Props{}, fmt.Errorf("service: Props.AMIID is required")
+	}
+	if p.ModuleRoot == "" {
+		return Props{}, fmt.Errorf("service: Props.ModuleRoot is required")
+	}
+	if p.SymbolsS3URI != "" {
+		if _, _, err := splitSymbolsURI(p.SymbolsS3URI); err != nil {
+			return Props{}, err
+		}
+	}
+	if p.RemovalPolicy == "" {
+		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	return p, nil
+}
+
+// splitSymbolsURI returns the bucket and prefix of s3://bucket/prefix/.
+func splitSymbolsURI(uri string) (bucket, prefix string, err error) {
+	m := symbolsURIPattern.FindStringSubmatch(uri)
+	if m == nil || (m[2] != "" && !strings.HasSuffix(m[2], "/")) {
+		return "", "", fmt.Errorf("service: Props.SymbolsS3URI must be s3://bucket/ or s3://bucket/prefix/, got %q", uri)
+	}
+	return m[1], m[2], nil
+}
