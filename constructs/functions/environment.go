@@ -37,7 +37,6 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
 	case Notify:
 		env[investigation.EnvTopicARN] = *p.Topic.TopicArn()
-		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
 	}
 	return env
 }

@@ -175,7 +175,7 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		functions.CheckCommand:   {table},
 		functions.CollectResults: {table, investigation.EnvResultsBucket},
 		functions.Release:        {table},
-		functions.Notify:         {table, investigation.EnvTopicARN, investigation.EnvResultsBucket},
+		functions.Notify:         {table, investigation.EnvTopicARN},
 	}
 	for name, want := range tests {
 		t.Run(string(name), func(t *testing.T) {
