@@ -75,7 +75,7 @@ func (c *CommandChecker) Handle(ctx context.Context, st investigation.State) (in
 		failure := investigation.Fail(investigation.ReasonCommandFailed,
 			"forensics command %s (%s) on instance %s ended %s (%s), response code %d",
 			cmd.CommandID, cmd.DocumentName, instance, out.Status, details, out.ResponseCode)
-		if err := trail.record(ctx, "command-failed", resources, failure.Err.Error()); err != nil {
+		if err := trail.Record(ctx, "command-failed", resources, failure.Err.Error()); err != nil {
 			return st, fmt.Errorf("%w; and %w", failure, err)
 		}
 		return st, failure
@@ -84,5 +84,5 @@ func (c *CommandChecker) Handle(ctx context.Context, st investigation.State) (in
 	cmd.Status = investigation.PollReady
 	slog.InfoContext(ctx, "forensics command succeeded", "forensicId", st.ForensicID,
 		"instanceId", instance, "commandId", cmd.CommandID, "attempts", cmd.Attempts)
-	return st, trail.record(ctx, "command-succeeded", resources, "forensics command finished; results in S3")
+	return st, trail.Record(ctx, "command-succeeded", resources, "forensics command finished; results in S3")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -67,13 +68,15 @@ func (p *Prober) Check(ctx context.Context, st investigation.State, r investigat
 
 // send starts the probe. An instance the agent has not fully registered is
 // refused with InvalidInstanceId for a while after launch: that is pending.
-func (p *Prober) send(ctx context.Context, trail custody, instanceID string, r investigation.Readiness) (investigation.Readiness, error) {
+func (p *Prober) send(ctx context.Context, trail caserecords.Trail, instanceID string, r investigation.Readiness) (investigation.Readiness, error) {
 	r.Status = investigation.PollPending
 	out, err := p.SSM.SendCommand(ctx, &ssm.SendCommandInput{
-		DocumentName:           aws.String(p.Document),
+		DocumentName: aws.String(p.Document),
+		// The documents are updated as new versions; run the newest, not $DEFAULT.
+		DocumentVersion:        aws.String("$LATEST"),
 		InstanceIds:            []string{instanceID},
 		TimeoutSeconds:         aws.Int32(probeTimeoutSeconds),
-		Comment:                aws.String(comment("probe", trail.st)),
+		Comment:                aws.String(comment("probe", trail.State())),
 		CloudWatchOutputConfig: &types.CloudWatchOutputConfig{CloudWatchOutputEnabled: false},
 	})
 	if isInvalidInstanceID(err) {
@@ -88,16 +91,16 @@ func (p *Prober) send(ctx context.Context, trail custody, instanceID string, r i
 	}
 	r.ProbeCommandID = aws.ToString(out.Command.CommandId)
 	r.Detail = "readiness probe " + r.ProbeCommandID + " sent"
-	slog.InfoContext(ctx, "readiness probe sent", "forensicId", trail.st.ForensicID,
+	slog.InfoContext(ctx, "readiness probe sent", "forensicId", trail.State().ForensicID,
 		"instanceId", instanceID, "commandId", r.ProbeCommandID)
-	err = trail.record(ctx, "probe-sent", map[string]string{
+	err = trail.Record(ctx, "probe-sent", map[string]string{
 		"instanceId": instanceID, "commandId": r.ProbeCommandID, "documentName": p.Document,
 	}, "readiness probe sent")
 	return r, err
 }
 
 // read reads the probe's invocation and, once it is final, its report.
-func (p *Prober) read(ctx context.Context, trail custody, instanceID string, r investigation.Readiness) (investigation.Readiness, error) {
+func (p *Prober) read(ctx context.Context, trail caserecords.Trail, instanceID string, r investigation.Readiness) (investigation.Readiness, error) {
 	r.Status = investigation.PollPending
 	out, err := p.SSM.GetCommandInvocation(ctx, &ssm.GetCommandInvocationInput{
 		CommandId:  aws.String(r.ProbeCommandID),
@@ -144,7 +147,7 @@ func (p *Prober) read(ctx context.Context, trail custody, instanceID string, r i
 
 	r.Status = investigation.PollReady
 	r.Detail = "tools: " + report.Versions()
-	err = trail.record(ctx, "instance-ready", map[string]string{
+	err = trail.Record(ctx, "instance-ready", map[string]string{
 		"instanceId": instanceID, "commandId": r.ProbeCommandID,
 	}, r.Detail)
 	return r, err
@@ -152,8 +155,8 @@ func (p *Prober) read(ctx context.Context, trail custody, instanceID string, r i
 
 // recordFailure logs a failed readiness in the custody log and returns the
 // failure (joined with the recording error, if any).
-func recordFailure(ctx context.Context, trail custody, action, instanceID, commandID string, failure *investigation.Failure) error {
-	if err := trail.record(ctx, action, map[string]string{
+func recordFailure(ctx context.Context, trail caserecords.Trail, action, instanceID, commandID string, failure *investigation.Failure) error {
+	if err := trail.Record(ctx, action, map[string]string{
 		"instanceId": instanceID, "commandId": commandID,
 	}, failure.Err.Error()); err != nil {
 		return fmt.Errorf("%w; and %w", failure, err)

@@ -92,12 +92,12 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 		action, detail = "command-reused", "a retry found the command an earlier attempt sent"
 	}
 	trail := newCustody(s.Recorder, s.Now, st, step)
-	if err := trail.record(ctx, action, map[string]string{
+	if err := trail.Record(ctx, action, map[string]string{
 		"instanceId": instance, "commandId": id, "documentName": doc,
 	}, detail); err != nil {
 		return st, err
 	}
-	return st, trail.update(ctx, caserecords.InvestigationUpdate{CommandID: id})
+	return st, trail.Update(ctx, caserecords.InvestigationUpdate{CommandID: id})
 }
 
 // command picks the document, custody step and parameters for st's type.
@@ -180,7 +180,9 @@ func (s *Starter) running(ctx context.Context, instance, doc string) (string, er
 func (s *Starter) send(ctx context.Context, st investigation.State, doc string, params map[string][]string) (string, error) {
 	instance := st.Instance.InstanceID
 	out, err := s.SSM.SendCommand(ctx, &ssm.SendCommandInput{
-		DocumentName:           aws.String(doc),
+		DocumentName: aws.String(doc),
+		// The documents are updated as new versions; run the newest, not $DEFAULT.
+		DocumentVersion:        aws.String("$LATEST"),
 		InstanceIds:            []string{instance},
 		Parameters:             params,
 		OutputS3BucketName:     aws.String(s.Config.ResultsBucket),

@@ -97,7 +97,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	slog.InfoContext(ctx, "forensic instance launched", "forensicId", st.ForensicID,
 		"instanceId", st.Instance.InstanceID, "amiId", img.id, "subnetId", subnet)
 
-	if err := trail.record(ctx, "instance-launched", map[string]string{
+	if err := trail.Record(ctx, "instance-launched", map[string]string{
 		"instanceId":       st.Instance.InstanceID,
 		"amiId":            img.id,
 		"subnetId":         subnet,
@@ -106,7 +106,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	}, detail); err != nil {
 		return st, err
 	}
-	err = trail.update(ctx, caserecords.InvestigationUpdate{
+	err = trail.Update(ctx, caserecords.InvestigationUpdate{
 		Status:     investigation.StatusInProgress,
 		InstanceID: st.Instance.InstanceID,
 	})
@@ -196,12 +196,12 @@ func (l *Launcher) run(ctx context.Context, st investigation.State, img image, s
 // abandonGroup deletes the case security group after a failed launch and
 // returns the launch error, with the group's fate added when it could not
 // be deleted (the release step then finds it by its tags).
-func (l *Launcher) abandonGroup(ctx context.Context, trail custody, group string, launchErr error) error {
+func (l *Launcher) abandonGroup(ctx context.Context, trail caserecords.Trail, group string, launchErr error) error {
 	_, err := l.EC2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(group)})
 	if err != nil && !awserr.IsNotFound(err) {
 		return errors.Join(launchErr, fmt.Errorf("delete security group %s after the failed launch: %w", group, err))
 	}
-	if err := trail.record(ctx, "security-group-deleted", map[string]string{"securityGroupId": group},
+	if err := trail.Record(ctx, "security-group-deleted", map[string]string{"securityGroupId": group},
 		"deleted after the launch failed"); err != nil {
 		return errors.Join(launchErr, err)
 	}

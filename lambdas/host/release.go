@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -101,7 +102,7 @@ func (r *Releaser) Handle(ctx context.Context, st investigation.State) (investig
 // releaseRun is one release: what it found, removed and could not remove.
 type releaseRun struct {
 	r     *Releaser
-	trail custody
+	trail caserecords.Trail
 	st    investigation.State
 
 	terminateWait, detachWait, groupWait WaitOptions
@@ -123,7 +124,7 @@ func (run *releaseRun) left(what string, err error) {
 // record appends a custody event; a failure is kept for the end, so that a
 // custody-log outage does not stop the release.
 func (run *releaseRun) record(ctx context.Context, action string, resources map[string]string, detail string) {
-	if err := run.trail.record(ctx, action, resources, detail); err != nil {
+	if err := run.trail.Record(ctx, action, resources, detail); err != nil {
 		run.recordErrs = append(run.recordErrs, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/casefile-forensics/casefile/lambdas/awserr"
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -30,7 +31,7 @@ func groupName(st investigation.State) string { return "casefile-" + executionNa
 // messages, KMS, and S3 through its gateway endpoint, whose addresses come
 // from a prefix list and would not match a VPC CIDR rule). The default
 // allow-all egress rule is revoked.
-func (l *Launcher) caseGroup(ctx context.Context, st investigation.State, trail custody) (caseGroup, error) {
+func (l *Launcher) caseGroup(ctx context.Context, st investigation.State, trail caserecords.Trail) (caseGroup, error) {
 	name := groupName(st)
 	group, err := l.findGroup(ctx, name)
 	if err != nil {
@@ -49,7 +50,7 @@ func (l *Launcher) caseGroup(ctx context.Context, st investigation.State, trail 
 		return caseGroup{}, err
 	}
 	if group.created {
-		if err := trail.record(ctx, "security-group-created", map[string]string{
+		if err := trail.Record(ctx, "security-group-created", map[string]string{
 			"securityGroupId": group.id, "vpcId": l.Config.VPCID,
 		}, "no inbound rules; outbound TCP 443 to the VPC endpoints only"); err != nil {
 			return caseGroup{}, err

@@ -9,13 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/casefile-forensics/casefile/lambdas/awserr"
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // volumeFor returns the evidence volume of snap: the one an earlier attempt
 // created, or a new one.
-func (a *Attacher) volumeFor(ctx context.Context, trail custody, snap investigation.Snapshot, device string) (evidenceVolume, error) {
-	st := trail.st
+func (a *Attacher) volumeFor(ctx context.Context, trail caserecords.Trail, snap investigation.Snapshot, device string) (evidenceVolume, error) {
+	st := trail.State()
 	found, err := a.findVolume(ctx, st, snap.SnapshotID)
 	if err != nil {
 		return evidenceVolume{}, err
@@ -50,7 +51,7 @@ func (a *Attacher) volumeFor(ctx context.Context, trail custody, snap investigat
 			"create volume from snapshot %s in %s: %w", snap.SnapshotID, st.Instance.AvailabilityZone, err)
 	}
 	v := evidenceVolume{id: aws.ToString(out.VolumeId), snapshot: snap.SnapshotID, device: device}
-	err = trail.record(ctx, "volume-created", map[string]string{
+	err = trail.Record(ctx, "volume-created", map[string]string{
 		"volumeId":         v.id,
 		"snapshotId":       snap.SnapshotID,
 		"sourceVolumeId":   snap.SourceVolumeID,
@@ -79,11 +80,11 @@ func (a *Attacher) findVolume(ctx context.Context, st investigation.State, snaps
 }
 
 // attach attaches v to the forensic instance unless it already is.
-func (a *Attacher) attach(ctx context.Context, trail custody, v *evidenceVolume) error {
+func (a *Attacher) attach(ctx context.Context, trail caserecords.Trail, v *evidenceVolume) error {
 	if v.attached {
 		return nil
 	}
-	instance := trail.st.Instance.InstanceID
+	instance := trail.State().Instance.InstanceID
 	_, err := a.EC2.AttachVolume(ctx, &ec2.AttachVolumeInput{
 		VolumeId:   aws.String(v.id),
 		InstanceId: aws.String(instance),
@@ -93,7 +94,7 @@ func (a *Attacher) attach(ctx context.Context, trail custody, v *evidenceVolume)
 		return investigation.Fail(investigation.ReasonEvidenceAttach, "attach volume %s to instance %s as %s: %w", v.id, instance, v.device, err)
 	}
 	v.attached = true
-	return trail.record(ctx, "volume-attached", map[string]string{
+	return trail.Record(ctx, "volume-attached", map[string]string{
 		"volumeId": v.id, "instanceId": instance, "device": v.device, "snapshotId": v.snapshot,
 	}, "evidence volume attached; the forensics set its device read-only before reading")
 }
