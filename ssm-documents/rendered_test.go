@@ -1,0 +1,222 @@
+package ssmdocuments
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// These tests run the rendered documents' runCommand with sh, as the SSM
+// agent does, so they check that the inlined scripts arrive intact and run.
+
+func TestRenderedProbeRuns(t *testing.T) {
+	requireTools(t, "sh", "base64", "gzip", "sha256sum")
+	doc, err := Probe()
+	require.NoError(t, err)
+
+	r := run(t, nil, "sh", renderedCommand(t, doc))
+
+	require.Equal(t, 0, r.code, "the probe exits 0 even when tools are missing; stderr:\n%s", r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 1, "exactly one line on stdout")
+	var report struct {
+		Tools []struct {
+			Name    string  `json:"name"`
+			Present bool    `json:"present"`
+			Version *string `json:"version"`
+		} `json:"tools"`
+		Ready bool `json:"ready"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &report))
+	names := map[string]bool{}
+	allPresent := true
+	for _, tool := range report.Tools {
+		names[tool.Name] = true
+		allPresent = allPresent && tool.Present
+		_, err := exec.LookPath(tool.Name)
+		assert.Equal(t, err == nil, tool.Present, "%s present", tool.Name)
+		if !tool.Present {
+			assert.Nil(t, tool.Version, "%s has no version when missing", tool.Name)
+		}
+	}
+	for _, want := range []string{"sha256sum", "blockdev", "lsblk", "mount", "fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "jq", "aws", "python3", "vol"} {
+		assert.True(t, names[want], "probe checks %s", want)
+	}
+	assert.Equal(t, allPresent, report.Ready, "ready means every tool is present")
+}
+
+func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
+	requireTools(t, "sh", "base64", "gzip", "sha256sum", "jq")
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "pwned")
+	hostileValue := "x'; touch " + marker + "; echo '"
+	tests := []struct {
+		name   string
+		render func() (Document, error)
+		env    map[string]string
+	}{
+		{"disk", Disk, map[string]string{
+			"SSM_forensicId": hostileValue, "SSM_volumeIds": evidenceVolume, "SSM_resultsBucket": "results-bucket",
+			"SSM_resultsPrefix": "cases/x/disk/", "SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+		}},
+		{"memory", Memory, map[string]string{
+			"SSM_forensicId": "case-001", "SSM_dumpS3Uri": "s3://evidence/$(touch " + marker + ")", "SSM_dumpSha256": strings.Repeat("a", 64),
+			"SSM_dumpFormat": "lime", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
+			"SSM_resultsBucket": "results-bucket", "SSM_resultsPrefix": "cases/x/memory/",
+			"SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := tt.render()
+			require.NoError(t, err)
+			var env []string
+			for k, v := range tt.env {
+				env = append(env, k+"="+v)
+			}
+
+			r := run(t, env, "sh", renderedCommand(t, doc))
+
+			assert.Equal(t, 2, r.code, "the script refuses the value; stderr:\n%s", r.stderr)
+			assert.Contains(t, r.stderr, "usage error")
+			assert.NoFileExists(t, marker, "nothing in the value ran")
+		})
+	}
+}
+
+// TestRenderedMemoryDocumentAgainstS3 runs the memory document in SSM mode
+// against a local moto server: the dump and the symbol table come from S3,
+// and every result goes back with SSE-KMS and a SHA-256 checksum.
+func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
+	requireTools(t, "sh", "aws", "moto_server", "jq", "xz", "od", "cmp")
+	endpoint := startMoto(t)
+	awsEnv := []string{
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
+		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
+	}
+	awsCLI := func(args ...string) result {
+		return run(t, awsEnv, "aws", args...)
+	}
+	for _, b := range []string{"evidence-bucket", "results-bucket"} {
+		r := awsCLI("s3api", "create-bucket", "--bucket", b, "--create-bucket-configuration", "LocationConstraint=eu-west-1")
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "mem.lime")
+	writeFile(t, dump, string(limeRange(1, 0x1000, memoryWithBanner(testBanner))), 0o600)
+	symbolTable(t, dir, testBanner)
+	require.Equal(t, 0, awsCLI("s3", "cp", dump, "s3://evidence-bucket/dumps/i-0abc/mem.lime").code)
+	require.Equal(t, 0, awsCLI("s3", "cp", filepath.Join(dir, testRelease+".json.xz"), "s3://evidence-bucket/symbols/"+testRelease+".json.xz").code)
+	bin, _ := fakeVol(t)
+	kms := "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"
+	env := append(awsEnv,
+		"PATH="+bin+":"+os.Getenv("PATH"), "FAKE_VOL_LOG="+filepath.Join(dir, "vol.log"),
+		"SSM_forensicId=case-001", "SSM_dumpS3Uri=s3://evidence-bucket/dumps/i-0abc/mem.lime",
+		"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpFormat=lime", "SSM_kernelRelease="+testRelease,
+		"SSM_symbolsS3Uri=s3://evidence-bucket/symbols/", "SSM_resultsBucket=results-bucket",
+		"SSM_resultsPrefix=cases/case-001/memory/", "SSM_kmsKeyArn="+kms)
+	doc, err := Memory()
+	require.NoError(t, err)
+
+	r := run(t, env, "sh", renderedCommand(t, doc))
+
+	require.Equal(t, 0, r.code, "stderr:\n%s", r.stderr)
+	assert.Contains(t, r.lastLine(), `"results":"s3://results-bucket/cases/case-001/memory/"`)
+	for _, key := range []string{ResultsFileName, ManifestFileName, "volatility/linux.pslist.json"} {
+		head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", "cases/case-001/memory/"+key, "--checksum-mode", "ENABLED")
+		require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
+		var obj struct {
+			ChecksumSHA256       string
+			ServerSideEncryption string
+			SSEKMSKeyID          string `json:"SSEKMSKeyId"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
+		assert.NotEmpty(t, obj.ChecksumSHA256, "%s has a SHA-256 checksum", key)
+		assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
+		assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
+	}
+	got := awsCLI("s3", "cp", "s3://results-bucket/cases/case-001/memory/results.json", filepath.Join(dir, "results.json"))
+	require.Equal(t, 0, got.code, got.stderr)
+	var res memoryResults
+	readJSON(t, filepath.Join(dir, "results.json"), &res)
+	assert.Equal(t, "SUCCEEDED", res.Status)
+	assert.True(t, res.Dump.HashVerified)
+	assert.True(t, res.Banner.Match)
+}
+
+// startMoto starts a moto server on a free loopback port and returns its URL.
+func startMoto(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return url
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("moto server did not start on %s", url)
+	return ""
+}
+
+// TestRenderedDiskDocumentFallsBackToTextInterpolation plays an SSM agent
+// older than environment-variable interpolation: it substitutes the {{ }}
+// references into the command text and sets no SSM_ variable. The values
+// (which passed allowedPattern) must reach the script, which still
+// validates them: here it refuses a '..' in the prefix.
+func TestRenderedDiskDocumentFallsBackToTextInterpolation(t *testing.T) {
+	requireTools(t, "sh", "base64", "gzip", "sha256sum", "jq")
+	doc, err := Disk()
+	require.NoError(t, err)
+	values := map[string]string{
+		ParamForensicID: "case-001", ParamVolumeIDs: evidenceVolume, ParamResultsBucket: "results-bucket",
+		ParamResultsPrefix: "cases/../other", ParamKMSKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+	}
+	lines := doc.Content.MainSteps[0].Inputs.RunCommand
+	substituted := make([]string, len(lines))
+	for i, line := range lines {
+		for name, v := range values {
+			require.Regexp(t, doc.Content.Parameters[name].AllowedPattern, v, "%s passes allowedPattern", name)
+			line = strings.ReplaceAll(line, "{{ "+name+" }}", v)
+		}
+		substituted[i] = line
+	}
+	doc.Content.MainSteps[0].Inputs.RunCommand = substituted
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SSM_") {
+			env = append(env, kv)
+		}
+	}
+
+	cmd := exec.Command("sh", renderedCommand(t, doc))
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.ExitCode())
+	assert.Contains(t, string(out), "resultsPrefix must not contain '..'", "the substituted value reached the script")
+}
