@@ -299,7 +299,7 @@ analyze_fs() {
 		if [[ $mounted == true ]]; then
 			python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" \
 				>"$dir/inventory.jsonl" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
-			cf_artifact "$rel/inventory.jsonl" sha256 "$SCRIPT_VERSION" "$ev"
+			cf_artifact "$rel/inventory.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 		elif [[ -n $timeline ]]; then
 			python3 "$SCRIPT_DIR/disk_triage.py" bodyfile-inventory "$dir/bodyfile.txt" >"$dir/inventory.jsonl" ||
 				fail ANALYSIS_FAILED inventory "$ev" "$name: inventory from the bodyfile failed"
