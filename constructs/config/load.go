@@ -31,6 +31,9 @@ const (
 	maxCommandSeconds   = 30 * 24 * 3600
 	maxObjectLockDays   = 36500
 	defaultEventBusName = "default"
+	// taskAllowanceSeconds is workflow.TaskAllowance: the tasks' time on top
+	// of the polling loops within the execution timeout.
+	taskAllowanceSeconds = 30 * 60
 )
 
 // Load reads the configuration through get, fills in the defaults, and
@@ -72,6 +75,12 @@ func Load(get Getter) (Config, error) {
 	if len(r.errs) == 0 && c.CommandTimeoutSeconds > c.WaitCommandSeconds*c.MaxCommandChecks {
 		r.fail(KeyCommandTimeoutSeconds, "is %d s, longer than the workflow waits for a command (%s × %s = %d s)",
 			c.CommandTimeoutSeconds, KeyWaitCommandSeconds, KeyMaxCommandChecks, c.WaitCommandSeconds*c.MaxCommandChecks)
+	}
+	if polling := c.WaitInstanceSeconds*c.MaxInstanceChecks + c.WaitCommandSeconds*c.MaxCommandChecks; len(r.errs) == 0 &&
+		c.ExecutionTimeoutMinutes*60 < polling+taskAllowanceSeconds {
+		r.fail(KeyExecutionTimeoutMinutes, "is %d min, less than the polling loops may take (%s × %s + %s × %s = %d s) plus %d min for the tasks",
+			c.ExecutionTimeoutMinutes, KeyWaitInstanceSeconds, KeyMaxInstanceChecks, KeyWaitCommandSeconds, KeyMaxCommandChecks,
+			polling, taskAllowanceSeconds/60)
 	}
 	if err := errors.Join(r.errs...); err != nil {
 		return Config{}, err

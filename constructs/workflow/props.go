@@ -18,6 +18,10 @@ const (
 	DefaultMaxCommandChecks    = 90
 	DefaultTimeout             = 6 * time.Hour
 	DefaultLogRetention        = awslogs.RetentionDays_ONE_YEAR
+	// TaskAllowance is the time the task states may take on top of the
+	// polling loops; Timeout must cover both, so that the bounded loops, and
+	// not the timeout, end a slow case (a timed-out execution skips Cleanup).
+	TaskAllowance = 30 * time.Minute
 )
 
 // The acquisition event that starts an investigation: its detail is an
@@ -125,6 +129,10 @@ func (p Props) resolve() (settings, error) {
 	if s.timeout < time.Minute || s.timeout%time.Second != 0 {
 		return settings{}, fmt.Errorf("workflow: Props.Timeout must be whole seconds and at least a minute, not %s", s.timeout)
 	}
+	if need := s.longestPolling() + TaskAllowance; s.timeout < need {
+		return settings{}, fmt.Errorf("workflow: Props.Timeout is %s, less than the polling loops may take plus %s for the tasks (%s)",
+			s.timeout, TaskAllowance, need)
+	}
 	if s.logRetention == "" {
 		s.logRetention = DefaultLogRetention
 	}
@@ -132,6 +140,11 @@ func (p Props) resolve() (settings, error) {
 		s.logRemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
 	return s, nil
+}
+
+// longestPolling is how long the two polling loops may wait in all.
+func (s settings) longestPolling() time.Duration {
+	return time.Duration(s.waitInstance*s.maxInstanceChecks+s.waitCommand*s.maxCommandChecks) * time.Second
 }
 
 func valueOr[T any](p *T, def T) T {

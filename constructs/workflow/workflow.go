@@ -30,7 +30,10 @@ type Workflow struct {
 }
 
 // NewWorkflow builds the workflow under a construct named id. It panics
-// when props are invalid: CDK treats them as a synthesis error.
+// when props are invalid: CDK treats them as a synthesis error. The timeout
+// must outlast the polling loops (see TaskAllowance).
+//
+// TODO: an execution that still times out, or is stopped, skips Cleanup; a rule on its status change should run release and notify.
 func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 	s, err := props.resolve()
 	if err != nil {

@@ -255,13 +255,13 @@ func TestForensicTypeChoosesDiskOrMemory(t *testing.T) {
 }
 
 func TestTheStateMachineIsAStandardOneWithTracingAndLogsWithoutData(t *testing.T) {
-	tmpl := synth(t, func(_ awscdk.Stack, p *workflow.Props) { p.Timeout = ptr(2 * time.Hour) }).template
+	tmpl := synth(t, func(_ awscdk.Stack, p *workflow.Props) { p.Timeout = ptr(5 * time.Hour) }).template
 
 	tmpl.HasResourceProperties(jsii.String("AWS::StepFunctions::StateMachine"), map[string]any{
 		"StateMachineType":     "STANDARD",
 		"TracingConfiguration": map[string]any{"Enabled": true},
 		"LoggingConfiguration": map[string]any{"Level": "ALL", "IncludeExecutionData": false},
-		"DefinitionString":     assertions.Match_SerializedJson(assertions.Match_ObjectLike(&map[string]any{"TimeoutSeconds": 7200})),
+		"DefinitionString":     assertions.Match_SerializedJson(assertions.Match_ObjectLike(&map[string]any{"TimeoutSeconds": 18000})),
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 365})
 }
@@ -309,6 +309,8 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},
 		{"negative wait", func(p *workflow.Props) { p.WaitInstanceSeconds = ptr(-1) }, "workflow: Props.WaitInstanceSeconds must be at least 1, not -1"},
 		{"short timeout", func(p *workflow.Props) { p.Timeout = ptr(time.Second) }, "workflow: Props.Timeout must be whole seconds and at least a minute, not 1s"},
+		{"timeout within the loops", func(p *workflow.Props) { p.Timeout = ptr(3 * time.Hour) },
+			"workflow: Props.Timeout is 3h0m0s, less than the polling loops may take plus 30m0s for the tasks (4h0m0s)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
