@@ -1,0 +1,62 @@
+# Casefile's set-up, test and demo commands. Each target installs what it
+# needs (Debian packages, the pinned npm tools in .tools/, Go modules) and the
+# tests start and stop their own moto server.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+TOOLS_BIN := $(CURDIR)/.tools/node_modules/.bin
+export PATH := $(TOOLS_BIN):$(PATH)
+# jsii's node process and the CDK CLI must not reach out to the network.
+export CDK_DISABLE_VERSION_CHECK := 1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+
+# Debian packages: the forensic tools the SSM scripts run in the tests and the
+# demo, and shellcheck for linting them.
+DEBIAN_PACKAGES := shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 jq xz-utils fdisk util-linux binutils file
+
+GO_TEST_FLAGS ?= -timeout 45m
+
+.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo clean
+
+all: test
+
+deps: debian-deps npm-deps go-deps
+
+debian-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+npm-deps: .tools/node_modules/.package-lock.json
+
+.tools/node_modules/.package-lock.json: .tools/package.json .tools/package-lock.json
+	cd .tools && npm ci --no-audit --no-fund --loglevel=error
+
+go-deps:
+	go mod download
+
+synth: npm-deps go-deps
+	rm -rf cdk.out
+	cdk synth -q -o cdk.out
+
+lint: deps synth
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+	shellcheck -x -P ssm-documents/scripts ssm-documents/scripts/*.sh .ci/run
+	cfn-lint cdk.out/*.template.json
+	go run ./test/template/cmd/asldefinition cdk.out/Casefile.template.json > cdk.out/statemachine.asl.json
+	asl-validator --json-path cdk.out/statemachine.asl.json
+
+test: lint
+	go test $(GO_TEST_FLAGS) ./...
+
+demo: deps
+	go run ./test/demo
+
+clean:
+	rm -rf cdk.out out
