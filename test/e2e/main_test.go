@@ -7,7 +7,9 @@
 // missing, and fail when the forensic tools or root are. Set
 // CASEFILE_E2E_WORKDIR to keep the logs (moto.log, lambda-<name>.log,
 // host/...) in a folder of your choice; otherwise they are kept in a
-// temporary folder only when a test fails.
+// temporary folder only when a test fails. Set CASEFILE_E2E_TEMPLATE to a
+// Casefile.template.json synthesized with localaws.SynthContext (cdk synth
+// -c symbolsS3Uri=s3://casefile-evidence-local/symbols/) to skip synthesis.
 package e2e
 
 import (
@@ -69,7 +71,9 @@ func setUp() suite {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	env, err := localaws.Start(ctx, localaws.Options{Root: root, WorkDir: workDir, Logger: logger})
+	env, err := localaws.Start(ctx, localaws.Options{
+		Root: root, WorkDir: workDir, TemplatePath: os.Getenv("CASEFILE_E2E_TEMPLATE"), Logger: logger,
+	})
 	if err != nil {
 		return suite{failure: err, workDir: workDir}
 	}

@@ -47,7 +47,8 @@ type Runner struct {
 	RetryPause time.Duration
 	// StateMachineARN is the ARN put in the Context Object.
 	StateMachineARN string
-	// WorkDir receives the driver script and each execution's input.
+	// WorkDir receives the driver script, each execution's input and its
+	// event log (execution-<name>.events.jsonl).
 	WorkDir string
 }
 
@@ -164,6 +165,11 @@ func (r Runner) Run(ctx context.Context, definition, input json.RawMessage, name
 	stdout, err := cmd.Output()
 	if err != nil {
 		return exec1, fmt.Errorf("run the state machine %s: %w; stderr: %s", name, err, stderr.String())
+	}
+	// The event log stays beside the input, for whoever reads the logs.
+	eventsPath := filepath.Join(r.WorkDir, "execution-"+name+".events.jsonl")
+	if err := os.WriteFile(eventsPath, stdout, 0o644); err != nil {
+		return exec1, fmt.Errorf("write the events of %s: %w", name, err)
 	}
 	return parseEvents(exec1, stdout)
 }
