@@ -72,6 +72,30 @@ function taskHandler(endpoint, resource) {
   };
 }
 
+// normalize works around a defect of aws-local-stepfunctions 3.0.0: it
+// treats "ResultPath": "$" as a key named "$" instead of the whole state.
+// ResultPath defaults to "$", so removing it keeps the definition's meaning
+// exactly, and the library handles the default correctly.
+function normalize(states) {
+  for (const state of Object.values(states)) {
+    if (state.ResultPath === '$') {
+      delete state.ResultPath;
+    }
+    for (const catcher of state.Catch ?? []) {
+      if (catcher.ResultPath === '$') {
+        delete catcher.ResultPath;
+      }
+    }
+    for (const branch of state.Branches ?? []) {
+      normalize(branch.States);
+    }
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor) {
+      normalize(processor.States);
+    }
+  }
+}
+
 // collect walks the definition (with Parallel branches and Map processors)
 // and builds the overrides for every Task, Wait and Retry.
 function collect(states, cfg, overrides) {
@@ -98,6 +122,7 @@ function collect(states, cfg, overrides) {
 async function main() {
   const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const overrides = { taskResourceLocalHandlers: {}, waitTimeOverrides: {}, retryIntervalOverrides: {} };
+  normalize(cfg.definition.States);
   collect(cfg.definition.States, cfg, overrides);
 
   const machine = new StateMachine(cfg.definition, { validationOptions: { checkPaths: true, checkArn: true } });

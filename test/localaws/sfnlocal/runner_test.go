@@ -33,7 +33,7 @@ const definition = `{
     "Pause": {"Type": "Wait", "Seconds": 120, "Next": "Step"},
     "Step": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
       "Parameters": {"FunctionName": "arn:aws:lambda:eu-west-1:123456789012:function:trivial", "Payload.$": "$.request.step"},
-      "OutputPath": "$.Payload",
+      "ResultSelector": {"Payload.$": "$.Payload"}, "ResultPath": "$", "OutputPath": "$.Payload",
       "Retry": [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.SdkClientException"], "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2}],
       "Catch": [{"ErrorEquals": ["COMMAND_FAILED"], "ResultPath": "$.error", "Next": "Caught"}],
       "End": true},
