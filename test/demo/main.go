@@ -5,7 +5,10 @@
 // It exits non-zero when a case did not succeed or left a forensic
 // instance, volume or security group behind.
 //
-// Usage: go run ./test/demo [-out DIR]
+// Usage: go run ./test/demo [-out DIR] [-template Casefile.template.json]
+//
+// Without -template the stack is synthesized (cdk synth) with
+// localaws.SynthContext first.
 package main
 
 import (
@@ -56,15 +59,16 @@ type summary struct {
 
 func main() {
 	outDir := flag.String("out", "out", "folder for "+summaryFile+" and the logs (under demo/)")
+	template := flag.String("template", "", "a Casefile template synthesized with localaws.SynthContext (default: synthesize)")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := run(context.Background(), *outDir, os.Stdout, logger); err != nil {
+	if err := run(context.Background(), *outDir, *template, os.Stdout, logger); err != nil {
 		logger.Error("demo failed", "error", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, outDir string, stdout io.Writer, logger *slog.Logger) error {
+func run(ctx context.Context, outDir, template string, stdout io.Writer, logger *slog.Logger) error {
 	root, err := repo.Root()
 	if err != nil {
 		return err
@@ -82,7 +86,12 @@ func run(ctx context.Context, outDir string, stdout io.Writer, logger *slog.Logg
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", logDir, err)
 	}
-	env, err := localaws.Start(ctx, localaws.Options{Root: root, WorkDir: logDir, Logger: logger})
+	if template != "" {
+		if template, err = filepath.Abs(template); err != nil {
+			return fmt.Errorf("resolve %s: %w", template, err)
+		}
+	}
+	env, err := localaws.Start(ctx, localaws.Options{Root: root, WorkDir: logDir, TemplatePath: template, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -59,25 +59,41 @@ func resultKeys(out *localaws.Outcome) []string {
 	return keys
 }
 
+func hasSuffix(keys []string, suffix string) bool {
+	for _, k := range keys {
+		if strings.HasSuffix(k, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 func TestInvestigationSucceeds(t *testing.T) {
 	tests := []struct {
 		name      string
 		request   func(f *fixture.Fixture) investigation.Request
 		wantState string
-		// wantResults are keys under the case's results prefix.
-		wantResults []string
+		// wantResults are keys under the case's results prefix;
+		// wantSuffixes end keys there (the volume ID is the run's).
+		wantResults  []string
+		wantSuffixes []string
 	}{
 		{
 			name:        "disk",
 			request:     func(f *fixture.Fixture) investigation.Request { return f.DiskRequest("case-disk-0001") },
 			wantState:   workflow.StateAttachEvidence,
 			wantResults: []string{"results.json", "manifest.json"},
+			wantSuffixes: []string{
+				"/disk/timeline.csv", "/disk/artifacts/root/.bash_history",
+				"/disk/artifacts/home/admin/.ssh/authorized_keys", "/disk/artifacts/etc/cron.d/sysupdate",
+			},
 		},
 		{
-			name:        "memory",
-			request:     func(f *fixture.Fixture) investigation.Request { return f.MemoryRequest("case-memory-0001") },
-			wantState:   workflow.StateStartMemoryForensics,
-			wantResults: []string{"results.json", "manifest.json", "dump-banners.txt"},
+			name:         "memory",
+			request:      func(f *fixture.Fixture) investigation.Request { return f.MemoryRequest("case-memory-0001") },
+			wantState:    workflow.StateStartMemoryForensics,
+			wantResults:  []string{"results.json", "manifest.json", "dump-banners.txt"},
+			wantSuffixes: []string{"/volatility/linux.pslist.json"},
 		},
 	}
 	for _, tc := range tests {
@@ -95,6 +111,9 @@ func TestInvestigationSucceeds(t *testing.T) {
 			prefix := investigation.ResultsPrefix(req.ForensicID, req.ForensicType)
 			for _, want := range tc.wantResults {
 				assert.Contains(t, resultKeys(out), prefix+want, "results under %s", out.ResultsS3URI)
+			}
+			for _, suffix := range tc.wantSuffixes {
+				assert.True(t, hasSuffix(resultKeys(out), suffix), "a result ends with %s; got %v", suffix, resultKeys(out))
 			}
 			for _, o := range out.Results {
 				if strings.HasPrefix(o.Key, prefix) {
