@@ -136,7 +136,7 @@ func (s *Server) post(ctx context.Context, path string, body []byte) error {
 		return fmt.Errorf("moto %s: %w", path, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("moto %s: HTTP %s", path, resp.Status)
 	}
 	return nil
