@@ -47,10 +47,14 @@ type Scripts struct {
 	Volatility string
 }
 
-// RequiredTools are the commands the scripts need on this machine.
-var RequiredTools = []string{
-	"bash", "jq", "sha256sum", "losetup", "blockdev", "blkid", "lsblk", "findmnt", "mount", "umount",
-	"sfdisk", "fls", "mactime", "icat", "debugfs", "xz", "base64", "python3",
+// RequiredTools returns the commands the scripts need on this machine:
+// those the readiness probe checks (but vol, which has a stand-in) and
+// those the local runs use.
+func RequiredTools() []string {
+	return []string{
+		"bash", "sha256sum", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount",
+		"fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "jq", "xz", "aws", "python3", "base64",
+	}
 }
 
 // Check reports what the scripts need and this machine lacks: root (for
@@ -60,7 +64,7 @@ func (s Scripts) Check() error {
 	if os.Geteuid() != 0 {
 		problems = append(problems, "the forensic scripts must run as root (loop devices, read-only mounts)")
 	}
-	for _, t := range RequiredTools {
+	for _, t := range RequiredTools() {
 		if _, err := exec.LookPath(t); err != nil {
 			problems = append(problems, "missing tool "+t)
 		}
