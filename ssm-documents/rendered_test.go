@@ -1,19 +1,18 @@
 package ssmdocuments
 
 import (
+	"context"
 	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/test/localaws/moto"
 )
 
 // These tests run the rendered documents' runCommand with sh, as the SSM
@@ -154,31 +153,17 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 	assert.True(t, res.Banner.Match)
 }
 
-// startMoto starts a moto server on a free loopback port and returns its URL.
+// startMoto runs a moto server for the test and stops it (with its whole
+// process group) when the test ends.
 func startMoto(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
-	require.NoError(t, l.Close())
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return url
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := moto.Available(); err != nil {
+		t.Skip(err)
 	}
-	t.Fatalf("moto server did not start on %s", url)
-	return ""
+	server, err := moto.Start(context.Background(), t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(server.Stop)
+	return server.URL
 }
 
 // TestRenderedDiskDocumentFallsBackToTextInterpolation plays an SSM agent
