@@ -88,3 +88,19 @@ func Start[In, Out any](logger *slog.Logger, handle func(context.Context, In) (O
 		return out, nil
 	})
 }
+
+// Init does the cold-start work every main shares: the logger, the required
+// environment settings named by keys, and the SDK configuration. When any is
+// missing it logs why and exits, so that the function's init fails visibly.
+func Init(keys ...string) (*slog.Logger, map[string]string, aws.Config) {
+	logger := Logger()
+	env, err := Env(keys...)
+	if err != nil {
+		Exit(logger, err)
+	}
+	cfg, err := AWSConfig(context.Background())
+	if err != nil {
+		Exit(logger, err)
+	}
+	return logger, env, cfg
+}

@@ -2,8 +2,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -16,15 +14,7 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvProbeDocument)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvProbeDocument)
 	h := &host.Checker{
 		EC2: ec2.NewFromConfig(cfg),
 		Probe: &forensics.Prober{

@@ -2,8 +2,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -15,17 +13,9 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvAMIParameter,
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvAMIParameter,
 		investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs,
 		investigation.EnvInstanceProfileARN, investigation.EnvVolumeKMSKeyARN)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
 	h := &host.Launcher{
 		EC2:      ec2.NewFromConfig(cfg),
 		SSM:      ssm.NewFromConfig(cfg),

@@ -2,8 +2,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
@@ -13,15 +11,7 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvTableName)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
 	lambdamain.Start(logger, intake.New(store).Handle)
 }

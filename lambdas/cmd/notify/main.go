@@ -3,8 +3,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -15,15 +13,7 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvTopicARN)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvTopicARN)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
 	h := notify.New(store, sns.NewFromConfig(cfg), notify.Config{
 		TopicARN:  env[investigation.EnvTopicARN],

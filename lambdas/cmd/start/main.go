@@ -4,8 +4,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
@@ -14,15 +12,7 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvStateMachineARN)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
+	logger, env, cfg := lambdamain.Init(investigation.EnvStateMachineARN)
 	h := starter.New(sfn.NewFromConfig(cfg), env[investigation.EnvStateMachineARN])
 	lambdamain.Start(logger, h.Handle)
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"time"
 
@@ -17,17 +16,9 @@ import (
 )
 
 func main() {
-	logger := lambdamain.Logger()
-	env, err := lambdamain.Env(investigation.EnvTableName, investigation.EnvDiskDocument,
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvDiskDocument,
 		investigation.EnvMemoryDocument, investigation.EnvResultsBucket)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
 	timeoutSeconds, err := lambdamain.EnvInt(investigation.EnvCommandTimeout, 0)
-	if err != nil {
-		lambdamain.Exit(logger, err)
-	}
-	cfg, err := lambdamain.AWSConfig(context.Background())
 	if err != nil {
 		lambdamain.Exit(logger, err)
 	}
