@@ -207,7 +207,7 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Start:  {"states:StartExecution"},
 		functions.Intake: nil,
 		functions.CreateInstance: {"ec2:AuthorizeSecurityGroupEgress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
-			"ec2:DeleteSecurityGroup", "ec2:DescribeImages", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress",
+			"ec2:DeleteSecurityGroup", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress",
 			"ec2:RunInstances", "iam:PassRole", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
 			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
 			"ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters"},
@@ -263,6 +263,12 @@ func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
 		"aws:ResourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
 	onRequestTag := map[string]any{"StringEquals": map[string]any{
 		"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+	imdsv2 := map[string]any{"StringEquals": map[string]any{
+		"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue,
+		"ec2:MetadataHttpTokens":                       "required"}}
+	encrypted := map[string]any{
+		"StringEquals": map[string]any{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue},
+		"Bool":         map[string]any{"ec2:Encrypted": "true"}}
 
 	tests := []struct {
 		name     string
@@ -278,8 +284,9 @@ func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
 		{"delete volume", functions.Release, "ec2:DeleteVolume", []string{":volume/*"}, onResourceTag},
 		{"delete group", functions.Release, "ec2:DeleteSecurityGroup", []string{":security-group/*"}, onResourceTag},
 		{"attach", functions.AttachEvidence, "ec2:AttachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
-		{"create volume", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*"}, onRequestTag},
-		{"launch", functions.CreateInstance, "ec2:RunInstances", []string{":instance/*", ":volume/*"}, onRequestTag},
+		{"create volume", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*"}, encrypted},
+		{"launch", functions.CreateInstance, "ec2:RunInstances", []string{":instance/*"}, imdsv2},
+		{"launch volumes", functions.CreateInstance, "ec2:RunInstances", []string{":volume/*"}, encrypted},
 		{"launch into group", functions.CreateInstance, "ec2:RunInstances", []string{":security-group/*"}, onResourceTag},
 		{"create group", functions.CreateInstance, "ec2:CreateSecurityGroup", []string{":security-group/*"}, onRequestTag},
 		{"egress", functions.CreateInstance, "ec2:RevokeSecurityGroupEgress", []string{":security-group/*"}, onResourceTag},

@@ -21,6 +21,25 @@ func managedByRequest() map[string]any {
 	}}
 }
 
+// launchedInstance is the condition on the instance a launch creates: tagged
+// by Casefile and with IMDSv2 required, so that no role can start a forensic
+// instance whose metadata service answers without a token.
+func launchedInstance() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{
+		"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue,
+		"ec2:MetadataHttpTokens":                       "required",
+	}}
+}
+
+// encryptedVolume is the condition on a volume a function creates: tagged by
+// Casefile and encrypted.
+func encryptedVolume() map[string]any {
+	return map[string]any{
+		"StringEquals": map[string]any{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue},
+		"Bool":         map[string]any{"ec2:Encrypted": "true"},
+	}
+}
+
 // managedBySSMTarget is the tag condition that SSM evaluates on the
 // instances a command targets.
 func managedBySSMTarget() map[string]any {
@@ -48,7 +67,8 @@ func allow(role awsiam.Role, actions, resources []string, conditions map[string]
 func unscopedActions(name Name) []string {
 	switch name {
 	case CreateInstance:
-		return []string{"ec2:DescribeImages", "ec2:DescribeSecurityGroups"}
+		// DescribeInstances finds an instance a retried launch already made.
+		return []string{"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeSecurityGroups"}
 	case CheckInstance:
 		return []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"}
 	case AttachEvidence:
@@ -109,8 +129,10 @@ func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 		[]string{a.ec2("security-group", "*")}, managedByResource())
 
 	// RunInstances: what it creates must carry the managed-by tag, the
+	// instance must require IMDSv2 and its volumes be encrypted, the
 	// security group must be a Casefile one, and only Casefile's subnets.
-	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("instance", "*"), a.ec2("volume", "*")}, managedByRequest())
+	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("instance", "*")}, launchedInstance())
+	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("volume", "*")}, encryptedVolume())
 	allow(role, []string{"ec2:RunInstances"}, []string{a.ec2("security-group", "*")}, managedByResource())
 	launchOn := []string{a.ec2Public("image", "*"), a.ec2("network-interface", "*")}
 	for _, subnet := range p.Network.SubnetIDs {
@@ -129,7 +151,7 @@ func grantCreateInstance(a arns, role awsiam.Role, p Props) {
 // grantAttachEvidence: create encrypted volumes from the shared snapshots,
 // attach them to the case's instance, and wait for both.
 func grantAttachEvidence(a arns, role awsiam.Role, p Props) {
-	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2("volume", "*")}, managedByRequest())
+	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2("volume", "*")}, encryptedVolume())
 	allow(role, []string{"ec2:CreateVolume"}, []string{a.ec2Public("snapshot", "*")}, nil)
 	allow(role, []string{"ec2:CreateTags"}, []string{a.ec2("volume", "*")},
 		map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": "CreateVolume"}})

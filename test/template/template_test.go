@@ -152,7 +152,7 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Intake: caseRecords(),
 		functions.CreateInstance: slices.Concat(caseRecords(), volumeKey, []string{"ec2:AuthorizeSecurityGroupEgress",
 			"ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteSecurityGroup", "ec2:DescribeImages",
-			"ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress", "ec2:RunInstances", "iam:PassRole",
+			"ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress", "ec2:RunInstances", "iam:PassRole",
 			"ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters"}),
 		functions.CheckInstance: slices.Concat(caseRecords(), []string{"ec2:DescribeInstances",
 			"ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:SendCommand"}),
