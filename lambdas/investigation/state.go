@@ -137,3 +137,17 @@ func safeName(s string) string {
 func ExecutionName(forensicID string, forensicType ForensicType) string {
 	return forensicID + "-" + strings.ToLower(string(forensicType))
 }
+
+// ParseExecutionName is the reverse of ExecutionName: the forensic ID and
+// type that a name "<forensicId>-disk" or "<forensicId>-memory" stands for.
+// ok is false for any other name, such as that of a request without a
+// usable forensicId or forensicType.
+func ParseExecutionName(name string) (forensicID string, forensicType ForensicType, ok bool) {
+	for _, t := range []ForensicType{ForensicTypeDisk, ForensicTypeMemory} {
+		id, found := strings.CutSuffix(name, "-"+strings.ToLower(string(t)))
+		if found && forensicIDPattern.MatchString(id) {
+			return id, t, true
+		}
+	}
+	return "", "", false
+}

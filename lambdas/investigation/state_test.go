@@ -33,6 +33,40 @@ func TestExecutionName(t *testing.T) {
 	assert.Equal(t, "cf-2026-03-14-0001-memory", ExecutionName("cf-2026-03-14-0001", ForensicTypeMemory))
 }
 
+func TestParseExecutionName(t *testing.T) {
+	tests := []struct {
+		name     string
+		execName string
+		wantID   string
+		wantType ForensicType
+		wantOK   bool
+	}{
+		{name: "disk", execName: "cf-2026-03-14-0001-disk", wantID: "cf-2026-03-14-0001", wantType: ForensicTypeDisk, wantOK: true},
+		{name: "memory", execName: "cf-2026-03-14-0001-memory", wantID: "cf-2026-03-14-0001", wantType: ForensicTypeMemory, wantOK: true},
+		{name: "ID ending like a type", execName: "case-disk-memory", wantID: "case-disk", wantType: ForensicTypeMemory, wantOK: true},
+		{name: "upper-case type", execName: "cf-1234-DISK"},
+		{name: "no type", execName: "cf-2026-03-14-0001"},
+		{name: "ID too short", execName: "cf-disk"},
+		{name: "ID with invalid characters", execName: "cf;rm-disk"},
+		{name: "rejected request", execName: "invalid-4f1c2d"},
+		{name: "empty", execName: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, ft, ok := ParseExecutionName(tt.execName)
+			assert.Equal(t, tt.wantOK, ok, "ok")
+			assert.Equal(t, tt.wantID, id, "forensic ID")
+			assert.Equal(t, tt.wantType, ft, "forensic type")
+		})
+	}
+	for _, ft := range []ForensicType{ForensicTypeDisk, ForensicTypeMemory} {
+		id, gotType, ok := ParseExecutionName(ExecutionName("INC_2026.03-07", ft))
+		assert.True(t, ok, "the name of %s parses", ft)
+		assert.Equal(t, "INC_2026.03-07", id, "forensic ID of the %s name", ft)
+		assert.Equal(t, ft, gotType, "round trip of %s", ft)
+	}
+}
+
 func TestReasonOf(t *testing.T) {
 	for _, r := range Reasons {
 		assert.Equal(t, r, ReasonOf(string(r)), "own reason %s maps to itself", r)

@@ -37,7 +37,11 @@ const (
 	ReasonCommandNotComplete Reason = "COMMAND_NOT_COMPLETE"
 	ReasonResultsCollection  Reason = "RESULTS_COLLECTION_FAILED"
 	ReasonCleanupFailed      Reason = "CLEANUP_FAILED"
-	ReasonExecutionTimedOut  Reason = "EXECUTION_TIMED_OUT"
+	// ReasonExecutionTimedOut and ReasonExecutionAborted are recorded by
+	// the sweep when the execution itself timed out or was stopped, which
+	// skips the workflow's own failure path.
+	ReasonExecutionTimedOut Reason = "EXECUTION_TIMED_OUT"
+	ReasonExecutionAborted  Reason = "EXECUTION_ABORTED"
 	// ReasonInternal covers errors that are not Casefile's own, such as a
 	// Lambda timeout or a States.* error.
 	ReasonInternal Reason = "INTERNAL_ERROR"
@@ -48,7 +52,7 @@ var Reasons = []Reason{
 	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
 	ReasonToolsMissing, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
 	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
-	ReasonExecutionTimedOut, ReasonInternal,
+	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
 }
 
 // ReasonOf maps a Step Functions error name to a Reason: Casefile's own
