@@ -15,11 +15,23 @@ import (
 // fakeDB records every input and answers with the behaviour functions,
 // which may be nil (success).
 type fakeDB struct {
+	gets    []*dynamodb.GetItemInput
 	puts    []*dynamodb.PutItemInput
 	updates []*dynamodb.UpdateItemInput
 
+	// item is what GetItem finds (nil: nothing).
+	item      map[string]types.AttributeValue
+	getErr    error
 	putErr    func(in *dynamodb.PutItemInput) error
 	updateErr func(in *dynamodb.UpdateItemInput) error
+}
+
+func (f *fakeDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	f.gets = append(f.gets, in)
+	if f.getErr != nil {
+		return nil, f.getErr
+	}
+	return &dynamodb.GetItemOutput{Item: f.item}, nil
 }
 
 func (f *fakeDB) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
