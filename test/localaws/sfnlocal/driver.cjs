@@ -5,7 +5,11 @@
 // are shortened. The execution's events are printed as JSON lines.
 //
 // Usage: node driver.cjs CONFIG.json
-// CONFIG: {definition, input, context, lambdaEndpoint, waitMs, retryMs}
+// CONFIG: {definition, input, context, lambdaEndpoint, waitMs, retryMs,
+//          stateWaitsMs: {state: ms}, timeoutSeconds, abortAt}
+// stateWaitsMs replaces waitMs for the named Wait states; timeoutSeconds
+// (when positive) replaces the definition's TimeoutSeconds; abortAt stops
+// the execution when it enters that state, as StopExecution would.
 'use strict';
 
 const fs = require('node:fs');
@@ -104,7 +108,7 @@ function collect(states, cfg, overrides) {
       overrides.taskResourceLocalHandlers[name] = taskHandler(cfg.lambdaEndpoint, state.Resource);
     }
     if (state.Type === 'Wait') {
-      overrides.waitTimeOverrides[name] = cfg.waitMs;
+      overrides.waitTimeOverrides[name] = cfg.stateWaitsMs?.[name] ?? cfg.waitMs;
     }
     if (Array.isArray(state.Retry) && state.Retry.length > 0) {
       overrides.retryIntervalOverrides[name] = cfg.retryMs;
@@ -124,15 +128,23 @@ async function main() {
   const overrides = { taskResourceLocalHandlers: {}, waitTimeOverrides: {}, retryIntervalOverrides: {} };
   normalize(cfg.definition.States);
   collect(cfg.definition.States, cfg, overrides);
+  if (cfg.timeoutSeconds > 0) {
+    cfg.definition.TimeoutSeconds = cfg.timeoutSeconds;
+  }
 
   const machine = new StateMachine(cfg.definition, { validationOptions: { checkPaths: true, checkArn: true } });
   const execution = machine.run(cfg.input, { overrides, context: cfg.context });
   const done = execution.result.then(
     () => undefined,
-    () => undefined, // the ExecutionFailed event carries the error
+    () => undefined, // the ExecutionFailed, ExecutionTimeout or ExecutionAborted event says why
   );
+  let aborted = false;
   for await (const event of execution.eventLogs) {
     emit(event);
+    if (!aborted && cfg.abortAt && event.type === 'StateEntered' && event.state?.name === cfg.abortAt) {
+      aborted = true;
+      execution.abort();
+    }
   }
   await done;
 }

@@ -1,7 +1,8 @@
 // Package sfnlocal runs an Amazon States Language definition on this
 // machine with aws-local-stepfunctions (pinned in .tools), sending every
 // Lambda task to a local Lambda Invoke API and shortening Wait states and
-// Retry pauses without changing the definition.
+// Retry pauses without changing the definition. A run can also be made to
+// time out sooner, or be stopped as StopExecution would.
 package sfnlocal
 
 import (
@@ -50,6 +51,15 @@ type Runner struct {
 	// WorkDir receives the driver script, each execution's input and its
 	// event log (execution-<name>.events.jsonl).
 	WorkDir string
+
+	// StateWaits replaces Wait for the named Wait states.
+	StateWaits map[string]time.Duration
+	// TimeoutSeconds, when positive, replaces the definition's overall
+	// TimeoutSeconds: the execution then ends TIMED_OUT that much sooner.
+	TimeoutSeconds int
+	// AbortAt, when set, stops the execution as soon as it enters the
+	// state of that name, as StopExecution would: it ends ABORTED.
+	AbortAt string
 }
 
 // Event is one entry of an execution's event log.
@@ -75,12 +85,27 @@ type EventState struct {
 type Execution struct {
 	Name   string
 	Status string
+	// Input is the execution's input.
+	Input json.RawMessage
 	// Output is the execution's output when it succeeded.
 	Output json.RawMessage
 	// Error and Cause say why it failed.
 	Error  string
 	Cause  string
 	Events []Event
+}
+
+// StartDate is when the execution started: the time of its first event.
+func (e Execution) StartDate() time.Time { return e.eventTime(0) }
+
+// StopDate is when the execution ended: the time of its last event.
+func (e Execution) StopDate() time.Time { return e.eventTime(len(e.Events) - 1) }
+
+func (e Execution) eventTime(i int) time.Time {
+	if i < 0 || i >= len(e.Events) {
+		return time.Time{}
+	}
+	return time.UnixMilli(e.Events[i].Timestamp)
 }
 
 // StatesEntered lists the states the execution entered, in order.
@@ -134,10 +159,14 @@ func nodePath(toolsDir string) string {
 // could not be run at all; a failed execution is an Execution with
 // StatusFailed.
 func (r Runner) Run(ctx context.Context, definition, input json.RawMessage, name string) (Execution, error) {
-	exec1 := Execution{Name: name}
+	exec1 := Execution{Name: name, Input: input}
 	driver := filepath.Join(r.WorkDir, "sfn-driver.cjs")
 	if err := os.WriteFile(driver, driverScript, 0o644); err != nil {
 		return exec1, fmt.Errorf("write the state machine driver: %w", err)
+	}
+	stateWaitsMs := make(map[string]int64, len(r.StateWaits))
+	for state, d := range r.StateWaits {
+		stateWaitsMs[state] = d.Milliseconds()
 	}
 	config, err := json.Marshal(map[string]any{
 		"definition":     definition,
@@ -145,7 +174,10 @@ func (r Runner) Run(ctx context.Context, definition, input json.RawMessage, name
 		"context":        r.contextObject(name, input),
 		"lambdaEndpoint": r.LambdaEndpoint,
 		"waitMs":         r.Wait.Milliseconds(),
+		"stateWaitsMs":   stateWaitsMs,
 		"retryMs":        r.RetryPause.Milliseconds(),
+		"timeoutSeconds": r.TimeoutSeconds,
+		"abortAt":        r.AbortAt,
 	})
 	if err != nil {
 		return exec1, fmt.Errorf("encode the execution %s: %w", name, err)
@@ -209,14 +241,18 @@ func parseEvents(e Execution, stdout []byte) (Execution, error) {
 	return e, nil
 }
 
+// ExecutionARN returns the ARN of the execution called name.
+func (r Runner) ExecutionARN(name string) string {
+	return strings.Replace(r.StateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
+}
+
 // contextObject is the Context Object Step Functions gives an execution;
 // the definition reads $$.Execution.Name.
 func (r Runner) contextObject(name string, input json.RawMessage) map[string]any {
 	smName := r.StateMachineARN[strings.LastIndex(r.StateMachineARN, ":")+1:]
-	execARN := strings.Replace(r.StateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
 	return map[string]any{
 		"Execution": map[string]any{
-			"Id":        execARN,
+			"Id":        r.ExecutionARN(name),
 			"Name":      name,
 			"Input":     input,
 			"StartTime": time.Now().UTC().Format(time.RFC3339Nano),

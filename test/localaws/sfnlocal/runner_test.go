@@ -64,7 +64,10 @@ func TestRun(t *testing.T) {
 		WorkDir:         t.TempDir(),
 	}
 	tests := []struct {
-		name       string
+		name string
+		// interrupt sets the runner's TimeoutSeconds, AbortAt and
+		// StateWaits, if anything.
+		interrupt  func(r *sfnlocal.Runner)
 		input      string
 		wantStatus string
 		wantError  string
@@ -86,17 +89,39 @@ func TestRun(t *testing.T) {
 			wantError:  "INVALID_REQUEST",
 			wantStates: []string{"Prepare", "Echo", "Pause", "Step"},
 		},
+		{
+			name: "stopped in a state",
+			interrupt: func(r *sfnlocal.Runner) {
+				r.StateWaits, r.AbortAt = map[string]time.Duration{"Pause": time.Hour}, "Pause"
+			},
+			input: `{"step": {"echo": "done"}}`, wantStatus: sfnlocal.StatusAborted,
+			wantStates: []string{"Prepare", "Echo", "Pause"},
+		},
+		{
+			name: "timed out sooner than the definition says",
+			interrupt: func(r *sfnlocal.Runner) {
+				r.StateWaits, r.TimeoutSeconds = map[string]time.Duration{"Pause": time.Hour}, 2
+			},
+			input: `{"step": {"echo": "done"}}`, wantStatus: sfnlocal.StatusTimedOut, wantError: "States.Timeout",
+			wantStates: []string{"Prepare", "Echo", "Pause"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			started := time.Now()
-			got, err := runner.Run(context.Background(), json.RawMessage(definition), json.RawMessage(tc.input), "case-1-disk")
+			r := runner
+			if tc.interrupt != nil {
+				tc.interrupt(&r)
+			}
+			got, err := r.Run(context.Background(), json.RawMessage(definition), json.RawMessage(tc.input), "case-1-disk")
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantStatus, got.Status, "status (error %s: %s)", got.Error, got.Cause)
 			assert.Equal(t, tc.wantError, got.Error, "error name")
 			assert.Equal(t, tc.wantStates, got.StatesEntered(), "states entered")
 			assert.Contains(t, string(got.Output), tc.wantOutput, "output")
-			assert.Less(t, time.Since(started), 60*time.Second, "the 120 s Wait is shortened")
+			assert.Less(t, time.Since(started), 60*time.Second, "the 120 s Wait is shortened or interrupted")
+			assert.JSONEq(t, tc.input, string(got.Input), "input")
+			assert.False(t, got.StopDate().Before(got.StartDate()), "stopped %s, after the start %s", got.StopDate(), got.StartDate())
 			prepared, ok := got.LastOutput("Prepare")
 			require.True(t, ok, "Prepare exited")
 			assert.Contains(t, string(prepared), `"executionName":"case-1-disk"`, "Prepare reads $$.Execution.Name")
