@@ -9,7 +9,7 @@ set -eu
 for arg in "$@"; do
 	case $arg in
 	-h | --help)
-		echo "Volatility 3 Framework 2.7.0 (Casefile local stand-in: plugins return no rows)"
+		echo "Casefile local stand-in for Volatility 3, version 0.0.0: plugins return no rows"
 		echo "usage: vol [-h] [-q] [-r RENDERER] [-s SYMBOL_DIRS] [-f FILE] [--offline] [--cache-path CACHE_PATH] plugin ..."
 		exit 0
 		;;
