@@ -1,7 +1,6 @@
 package casetable_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -12,16 +11,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/casetable"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
+// obj is a JSON object in a template matcher.
+type obj = map[string]any
+
 func TestNewTable_Schema(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	table := casetable.NewTable(stack, "Cases", casetable.Props{})
 	template := assertions.Template_FromStack(stack, nil)
 
-	check(t, func() { template.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(1)) })
-	check(t, func() {
+	cdktest.Check(t, func() { template.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(1)) })
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), obj{
 			"KeySchema": []any{
 				obj{"AttributeName": investigation.TableKeyPartition, "KeyType": "HASH"},
@@ -51,7 +54,7 @@ func TestNewTable_Schema(t *testing.T) {
 			"TableName": assertions.Match_Absent(),
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::KMS::Key"), obj{"EnableKeyRotation": true})
 	})
 }
@@ -67,19 +70,19 @@ func TestNewTable_Protection(t *testing.T) {
 			wantPolicy: "Retain", wantProtection: true},
 		{name: "destroy turns protection off", props: casetable.Props{RemovalPolicy: awscdk.RemovalPolicy_DESTROY},
 			wantPolicy: "Delete", wantProtection: false},
-		{name: "retained without protection", props: casetable.Props{DeletionProtection: ptr(false)},
+		{name: "retained without protection", props: casetable.Props{DeletionProtection: cdktest.Ptr(false)},
 			wantPolicy: "Retain", wantProtection: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			casetable.NewTable(stack, "Cases", tt.props)
 			template := assertions.Template_FromStack(stack, nil)
 
-			check(t, func() {
+			cdktest.Check(t, func() {
 				template.HasResource(jsii.String("AWS::DynamoDB::Table"), obj{
 					"DeletionPolicy": tt.wantPolicy,
-					"Properties":     like(obj{"DeletionProtectionEnabled": tt.wantProtection}),
+					"Properties":     cdktest.Like(obj{"DeletionProtectionEnabled": tt.wantProtection}),
 				})
 			})
 			keys := *template.FindResources(jsii.String("AWS::KMS::Key"), nil)
@@ -113,11 +116,9 @@ func TestTable_Grants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			table := casetable.NewTable(stack, "Cases", casetable.Props{})
-			role := awsiam.NewRole(stack, jsii.String("Grantee"), &awsiam.RoleProps{
-				AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-			})
+			role := cdktest.NewGrantee(stack, "Grantee")
 
 			tt.grant(table, role)
 
@@ -128,12 +129,7 @@ func TestTable_Grants(t *testing.T) {
 				obj{"Effect": "Allow", "Action": tt.wantTableActs, "Resource": []any{tableARN, indexARNs}},
 				obj{"Effect": "Allow", "Action": tt.wantKeyActs, "Resource": stack.Resolve(table.Key.KeyArn())},
 			}
-			check(t, func() {
-				template.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
-					"Roles":          []any{stack.Resolve(role.RoleName())},
-					"PolicyDocument": obj{"Statement": assertions.Match_ArrayEquals(&want)},
-				})
-			})
+			cdktest.CheckRolePolicy(t, template, stack.Resolve(role.RoleName()), want)
 		})
 	}
 }
@@ -145,22 +141,20 @@ func TestNewTable_InvalidPropsPanic(t *testing.T) {
 		want  string
 	}{
 		{name: "protected table cannot be destroyed",
-			props: casetable.Props{RemovalPolicy: awscdk.RemovalPolicy_DESTROY, DeletionProtection: ptr(true)},
+			props: casetable.Props{RemovalPolicy: awscdk.RemovalPolicy_DESTROY, DeletionProtection: cdktest.Ptr(true)},
 			want:  "casetable: Props.DeletionProtection must be false when Props.RemovalPolicy is DESTROY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			assert.PanicsWithValue(t, tt.want, func() { casetable.NewTable(stack, "Cases", tt.props) })
 		})
 	}
 }
 
 func TestNewTable_PassesAWSSolutionsChecks(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	casetable.NewTable(stack, "Cases", casetable.Props{})
 
-	errs := nagErrors(stack)
-
-	assert.Empty(t, errs, "unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
+	cdktest.AssertNoNagFindings(t, stack)
 }

@@ -15,8 +15,12 @@ import (
 
 	"github.com/casefile-forensics/casefile/constructs/forensichost"
 	"github.com/casefile-forensics/casefile/constructs/storage"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	ssmdocuments "github.com/casefile-forensics/casefile/ssm-documents"
 )
+
+// obj is a JSON object in a template matcher.
+type obj = map[string]any
 
 const testAMI = "ami-0123456789abcdef0"
 
@@ -31,7 +35,7 @@ type fixture struct {
 // synth builds the host from the storage's buckets and testAMI, after
 // configure has changed the props (nil keeps them).
 func synth(configure func(awscdk.Stack, *forensichost.Props)) fixture {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	s := storage.NewStorage(stack, "Storage", storage.Props{})
 	props := forensichost.Props{AMIID: testAMI, EvidenceBucket: s.EvidenceBucket, ResultsBucket: s.ResultsBucket}
 	if configure != nil {
@@ -63,14 +67,14 @@ func TestNewHost_NewVPCHasNoWayToTheInternet(t *testing.T) {
 		"AWS::EC2::EIP":                       0,
 		"AWS::EC2::EgressOnlyInternetGateway": 0,
 	} {
-		check(t, func() { f.template.ResourceCountIs(jsii.String(kind), jsii.Number(want)) })
+		cdktest.Check(t, func() { f.template.ResourceCountIs(jsii.String(kind), jsii.Number(want)) })
 	}
 	for id, route := range *f.template.FindResources(jsii.String("AWS::EC2::Route"), nil) {
 		props, _ := (*route)["Properties"].(map[string]any)
 		assert.NotEqual(t, "0.0.0.0/0", props["DestinationCidrBlock"], "route %s", id)
 		assert.NotEqual(t, "::/0", props["DestinationIpv6CidrBlock"], "route %s", id)
 	}
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.AllResourcesProperties(jsii.String("AWS::EC2::Subnet"), obj{"MapPublicIpOnLaunch": false})
 	})
 	require.Len(t, f.host.SubnetIDs, 2)
@@ -91,10 +95,10 @@ func TestNewHost_NewVPCFlowLogs(t *testing.T) {
 	for id := range groups {
 		group = id
 	}
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), obj{"RetentionInDays": 30})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::EC2::FlowLog"), obj{
 			"ResourceType":       "VPC",
 			"ResourceId":         f.resolve(f.host.Vpc.VpcId()),
@@ -114,7 +118,7 @@ func TestNewHost_NewVPCEndpoints(t *testing.T) {
 		groupID = id
 	}
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroup"), obj{
 			"SecurityGroupIngress": []any{obj{
 				"CidrIp":     f.resolve(f.host.Vpc.VpcCidrBlock()),
@@ -126,7 +130,7 @@ func TestNewHost_NewVPCEndpoints(t *testing.T) {
 	})
 	for _, service := range []string{"ssm", "ssmmessages", "ec2messages", "ec2", "kms", "logs"} {
 		t.Run(service, func(t *testing.T) {
-			check(t, func() {
+			cdktest.Check(t, func() {
 				f.template.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), obj{
 					"VpcEndpointType":   "Interface",
 					"ServiceName":       serviceName(service),
@@ -136,7 +140,7 @@ func TestNewHost_NewVPCEndpoints(t *testing.T) {
 			})
 		})
 	}
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.ResourcePropertiesCountIs(jsii.String("AWS::EC2::VPCEndpoint"),
 			obj{"VpcEndpointType": "Interface"}, jsii.Number(6))
 	})
@@ -149,7 +153,7 @@ func TestNewHost_S3EndpointAdmitsOnlyCasefileBuckets(t *testing.T) {
 		want = append(want, f.resolve(bucket.BucketArn()), f.resolve(bucket.ArnForObjects(jsii.String("*"))))
 	}
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), obj{
 			"VpcEndpointType": "Gateway",
 			"ServiceName":     serviceName("s3"),
@@ -172,7 +176,7 @@ func TestNewHost_ExistingNetwork(t *testing.T) {
 
 	for _, kind := range []string{"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::VPCEndpoint", "AWS::EC2::FlowLog",
 		"AWS::EC2::SecurityGroup", "AWS::Logs::LogGroup"} {
-		check(t, func() { f.template.ResourceCountIs(jsii.String(kind), jsii.Number(0)) })
+		cdktest.Check(t, func() { f.template.ResourceCountIs(jsii.String(kind), jsii.Number(0)) })
 	}
 	assert.Equal(t, network.VpcID, *f.host.Vpc.VpcId())
 	assert.Equal(t, network.SubnetIDs, f.host.SubnetIDs)
@@ -182,9 +186,9 @@ func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 	f := synth(nil)
 	role := f.resolve(f.host.InstanceRole.RoleName())
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::IAM::Role"), obj{
-			"AssumeRolePolicyDocument": obj{"Statement": []any{like(obj{
+			"AssumeRolePolicyDocument": obj{"Statement": []any{cdktest.Like(obj{
 				"Principal": obj{"Service": "ec2.amazonaws.com"},
 				"Action":    "sts:AssumeRole",
 			})}},
@@ -192,7 +196,7 @@ func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 			"RoleName":          assertions.Match_Absent(),
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::IAM::InstanceProfile"), obj{
 			"Roles":               []any{role},
 			"InstanceProfileName": assertions.Match_Absent(),
@@ -218,12 +222,7 @@ func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 		obj{"Effect": "Allow", "Action": "s3:GetEncryptionConfiguration",
 			"Resource": f.resolve(s.ResultsBucket.BucketArn())},
 	}
-	check(t, func() {
-		f.template.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
-			"Roles":          []any{role},
-			"PolicyDocument": obj{"Statement": assertions.Match_ArrayEquals(&want)},
-		})
-	})
+	cdktest.CheckRolePolicy(t, f.template, role, want)
 
 	for i, statement := range roleStatements(t, f.template, role) {
 		for _, action := range asList(statement["Action"]) {
@@ -239,7 +238,7 @@ func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 func roleStatements(t *testing.T, template assertions.Template, role any) []map[string]any {
 	t.Helper()
 	policies := *template.FindResources(jsii.String("AWS::IAM::Policy"), obj{
-		"Properties": like(obj{"Roles": []any{role}}),
+		"Properties": cdktest.Like(obj{"Roles": []any{role}}),
 	})
 	require.NotEmpty(t, policies, "policies of the instance role")
 	var statements []map[string]any
@@ -270,21 +269,21 @@ func TestNewHost_SymbolTables(t *testing.T) {
 
 	require.NotNil(t, f.host.SymbolsS3URI)
 	assert.Equal(t, "s3://casefile-symbols/volatility/", *f.host.SymbolsS3URI)
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
 			"Roles": []any{role},
-			"PolicyDocument": obj{"Statement": arrayWith(
+			"PolicyDocument": obj{"Statement": cdktest.ArrayWith(
 				obj{"Effect": "Allow", "Action": "s3:GetObject", "Resource": objectsARN},
 				obj{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucketARN,
 					"Condition": obj{"StringLike": obj{"s3:prefix": "volatility/*"}}},
 			)},
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), obj{
 			"VpcEndpointType": "Gateway",
-			"PolicyDocument": obj{"Statement": []any{like(obj{
-				"Resource": arrayWith(bucketARN, obj{"Fn::Join": []any{"", []any{
+			"PolicyDocument": obj{"Statement": []any{cdktest.Like(obj{
+				"Resource": cdktest.ArrayWith(bucketARN, obj{"Fn::Join": []any{"", []any{
 					"arn:", obj{"Ref": "AWS::Partition"}, ":s3:::casefile-symbols/*"}}}),
 			})}},
 		})
@@ -300,7 +299,7 @@ func TestNewHost_NoSymbolTablesByDefault(t *testing.T) {
 func TestNewHost_AMIParameter(t *testing.T) {
 	f := synth(nil)
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), obj{
 			"Type":     "String",
 			"DataType": "text",
@@ -308,7 +307,7 @@ func TestNewHost_AMIParameter(t *testing.T) {
 			"Name":     assertions.Match_Absent(),
 		})
 	})
-	check(t, func() { f.template.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(1)) })
+	cdktest.Check(t, func() { f.template.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(1)) })
 	assert.Equal(t, map[string]any{"Ref": onlyResource(t, f.template, "AWS::SSM::Parameter")},
 		f.resolve(f.host.AMIParameter.ParameterName()))
 }
@@ -318,7 +317,7 @@ func TestNewHost_AMIFromAParameter(t *testing.T) {
 		p.AMIID = *awscdk.NewCfnParameter(stack, jsii.String("ForensicAmi"), nil).ValueAsString()
 	})
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		f.template.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), obj{"Value": obj{"Ref": "ForensicAmi"}})
 	})
 }
@@ -345,7 +344,7 @@ func TestNewHost_Documents(t *testing.T) {
 		{"memory", func(h *forensichost.Host) awsssm.CfnDocument { return h.MemoryDocument }, ssmdocuments.Memory},
 	}
 
-	check(t, func() { f.template.ResourceCountIs(jsii.String("AWS::SSM::Document"), jsii.Number(len(tests))) })
+	cdktest.Check(t, func() { f.template.ResourceCountIs(jsii.String("AWS::SSM::Document"), jsii.Number(len(tests))) })
 	arns := f.host.DocumentARNs()
 	require.Len(t, arns, len(tests))
 	for i, tt := range tests {
@@ -356,7 +355,7 @@ func TestNewHost_Documents(t *testing.T) {
 			require.NoError(t, err)
 			ref := f.resolve(tt.doc(f.host).Ref())
 
-			check(t, func() {
+			cdktest.Check(t, func() {
 				f.template.HasResourceProperties(jsii.String("AWS::SSM::Document"), obj{
 					"DocumentType":   "Command",
 					"DocumentFormat": "JSON",
@@ -380,13 +379,13 @@ func TestNewHost_VolumeKey(t *testing.T) {
 	t.Run("created by default", func(t *testing.T) {
 		f := synth(nil)
 
-		check(t, func() {
+		cdktest.Check(t, func() {
 			f.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), obj{
 				"Description":       description,
 				"EnableKeyRotation": true,
 			})
 		})
-		key := f.template.FindResources(jsii.String("AWS::KMS::Key"), obj{"Properties": like(obj{"Description": description})})
+		key := f.template.FindResources(jsii.String("AWS::KMS::Key"), obj{"Properties": cdktest.Like(obj{"Description": description})})
 		require.Len(t, *key, 1)
 		for id, resource := range *key {
 			assert.Equal(t, obj{"Fn::GetAtt": []any{id, "Arn"}}, f.resolve(f.host.VolumeKey.KeyArn()))
@@ -400,7 +399,7 @@ func TestNewHost_VolumeKey(t *testing.T) {
 			p.VolumeKey = given
 		})
 
-		key := f.template.FindResources(jsii.String("AWS::KMS::Key"), obj{"Properties": like(obj{"Description": description})})
+		key := f.template.FindResources(jsii.String("AWS::KMS::Key"), obj{"Properties": cdktest.Like(obj{"Description": description})})
 		assert.Empty(t, *key)
 		assert.Equal(t, f.resolve(given.KeyArn()), f.resolve(f.host.VolumeKey.KeyArn()))
 	})
@@ -477,7 +476,7 @@ func TestNewHost_InvalidPropsPanic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			s := storage.NewStorage(stack, "Storage", storage.Props{})
 			props := forensichost.Props{AMIID: testAMI, EvidenceBucket: s.EvidenceBucket, ResultsBucket: s.ResultsBucket}
 			tt.configure(&props)
@@ -501,7 +500,7 @@ func TestNewHost_PassesAWSSolutionsChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			s := storage.NewStorage(stack, "Storage", storage.Props{})
 			props := forensichost.Props{AMIID: testAMI, EvidenceBucket: s.EvidenceBucket, ResultsBucket: s.ResultsBucket}
 			if tt.configure != nil {
@@ -509,9 +508,7 @@ func TestNewHost_PassesAWSSolutionsChecks(t *testing.T) {
 			}
 			forensichost.NewHost(stack, "Host", props)
 
-			errs := nagErrors(stack)
-
-			assert.Empty(t, errs, "unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
+			cdktest.AssertNoNagFindings(t, stack)
 		})
 	}
 }

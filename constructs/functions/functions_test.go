@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -22,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/functions"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -120,7 +120,7 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGroup(t *testing.T) {
 	f, tmpl := shared, shared.template
 
-	require.Len(t, tmpl.ofType("AWS::Lambda::Function"), len(functions.Names()))
+	require.Len(t, tmpl.OfType("AWS::Lambda::Function"), len(functions.Names()))
 	roles := map[string]functions.Name{}
 	for _, name := range functions.Names() {
 		t.Run(string(name), func(t *testing.T) {
@@ -130,17 +130,17 @@ func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGro
 			assert.Equal(t, "bootstrap", p["Handler"])
 			assert.Equal(t, map[string]any{"Mode": "Active"}, p["TracingConfig"])
 			assert.Contains(t, []any{128.0, 256.0}, p["MemorySize"])
-			assert.Contains(t, strs(asMap(p["LoggingConfig"])["LogGroup"])[0], `"Ref":"Functions`+string(name)+`Logs`,
+			assert.Contains(t, cdktest.Strings(cdktest.AsMap(p["LoggingConfig"])["LogGroup"])[0], `"Ref":"Functions`+string(name)+`Logs`,
 				"the function logs to its own log group")
 
-			role := strs(p["Role"])[0]
+			role := cdktest.Strings(p["Role"])[0]
 			other, seen := roles[role]
 			assert.False(t, seen, "%s shares its role %s with %s", name, role, other)
 			roles[role] = name
 		})
 	}
-	for id, lg := range tmpl.ofType("AWS::Logs::LogGroup") {
-		assert.Equal(t, 365.0, props(lg)["RetentionInDays"], "retention of %s", id)
+	for id, lg := range tmpl.OfType("AWS::Logs::LogGroup") {
+		assert.Equal(t, 365.0, lg.Properties["RetentionInDays"], "retention of %s", id)
 	}
 }
 
@@ -180,7 +180,7 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 	for name, want := range tests {
 		t.Run(string(name), func(t *testing.T) {
 			_, p := tmpl.function(t, f.stack, f.functions, name)
-			vars := asMap(asMap(p["Environment"])["Variables"])
+			vars := cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
 			got := make([]string, 0, len(vars))
 			for k := range vars {
 				got = append(got, k)
@@ -190,11 +190,11 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 	}
 
 	_, p := tmpl.function(t, f.stack, f.functions, functions.CreateInstance)
-	vars := asMap(asMap(p["Environment"])["Variables"])
+	vars := cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
 	assert.Equal(t, "m6i.large", vars[investigation.EnvInstanceType])
 	assert.Equal(t, "subnet-0123456789abcdef0", vars[investigation.EnvSubnetIDs])
 	_, p = tmpl.function(t, f.stack, f.functions, functions.StartForensics)
-	assert.Equal(t, "3600", asMap(asMap(p["Environment"])["Variables"])[investigation.EnvCommandTimeout])
+	assert.Equal(t, "3600", cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])[investigation.EnvCommandTimeout])
 }
 
 // common are the actions every function has: its log group and X-Ray.
@@ -227,32 +227,32 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		t.Run(string(name), func(t *testing.T) {
 			statements := roleStatementsOf(t, tmpl, f, name)
 			var got []string
-			for _, a := range actionsOf(statements) {
+			for _, a := range cdktest.Actions(statements) {
 				if !slices.Contains(common, a) && !strings.HasPrefix(a, "dynamodb:") {
 					got = append(got, a)
 				}
 			}
 			assert.ElementsMatch(t, own, got, "actions besides logs, X-Ray and the case table")
-			assert.Subset(t, actionsOf(statements), common)
+			assert.Subset(t, cdktest.Actions(statements), common)
 			if name != functions.Start {
-				assert.Contains(t, actionsOf(statements), "dynamodb:PutItem", "case table access")
+				assert.Contains(t, cdktest.Actions(statements), "dynamodb:PutItem", "case table access")
 			}
 		})
 	}
 }
 
-func roleStatementsOf(t *testing.T, tmpl synthesized, f fixture, name functions.Name) []statement {
+func roleStatementsOf(t *testing.T, tmpl synthesized, f fixture, name functions.Name) []cdktest.Statement {
 	t.Helper()
 	role := f.functions.Role(name).Node().DefaultChild().(awscdk.CfnElement)
-	return tmpl.roleStatements(*f.stack.GetLogicalId(role))
+	return tmpl.RoleStatements(*f.stack.GetLogicalId(role))
 }
 
 func TestNoPolicyAllowsAWildcardAction(t *testing.T) {
 	tmpl := shared.template
 
-	for _, st := range tmpl.allStatements() {
+	for _, st := range tmpl.AllStatements() {
 		for _, a := range st.Actions {
-			assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "wildcard action %q on %s", a, st.resourcesJSON())
+			assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "wildcard action %q on %s", a, st.ResourcesJSON())
 		}
 	}
 }
@@ -304,11 +304,11 @@ func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			statements := withAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action)
+			statements := cdktest.WithAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action)
 			for _, want := range tt.resources {
 				found := false
 				for _, st := range statements {
-					if strings.Contains(st.resourcesJSON(), want) {
+					if strings.Contains(st.ResourcesJSON(), want) {
 						found = true
 						assert.Equal(t, tt.want, st.Conditions, "condition of %s on %s", tt.action, want)
 					}
@@ -342,7 +342,7 @@ func TestScopedResources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, st := range withAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action) {
+			for _, st := range cdktest.WithAction(roleStatementsOf(t, tmpl, f, tt.function), tt.action) {
 				got = append(got, st.Resources...)
 			}
 			require.Len(t, got, len(tt.want), "resources of %s: %v", tt.action, got)
@@ -401,8 +401,8 @@ func TestCDKNagFindsNothingUnexplained(t *testing.T) {
 	functions.NewFunctions(stack, "Functions", validProps(stack, stubModule(t)))
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
 
-	for _, m := range *assertions.Annotations_FromStack(stack).FindError(jsii.String("*/Functions/*"),
-		assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-|CdkNagValidationFailure"))) {
-		assert.Fail(t, "cdk-nag finding", "%s: %v", *m.Id, m.Entry.Data)
+	errs, _ := cdktest.NagMessages(stack, "*/Functions/*")
+	for _, finding := range errs {
+		assert.Fail(t, "cdk-nag finding", finding)
 	}
 }

@@ -1,33 +1,35 @@
 package notification_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/casefile-forensics/casefile/constructs/notification"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 )
 
+// obj is a JSON object in a template matcher.
+type obj = map[string]any
+
 func TestNewTopic_EncryptedWithItsKeyAndTLSOnly(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	topic := notification.NewTopic(stack, "Notifications", notification.Props{})
 	template := assertions.Template_FromStack(stack, nil)
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::SNS::Topic"), obj{
 			"KmsMasterKeyId": stack.Resolve(topic.Key.KeyArn()),
 			"TopicName":      assertions.Match_Absent(),
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::KMS::Key"), obj{
 			"EnableKeyRotation": true,
-			"KeyPolicy": obj{"Statement": arrayWith(like(obj{
+			"KeyPolicy": obj{"Statement": cdktest.ArrayWith(cdktest.Like(obj{
 				"Effect":    "Allow",
 				"Principal": obj{"Service": "sns.amazonaws.com"},
 				"Action":    []any{"kms:GenerateDataKey", "kms:Decrypt"},
@@ -35,10 +37,10 @@ func TestNewTopic_EncryptedWithItsKeyAndTLSOnly(t *testing.T) {
 			}))},
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), obj{
 			"Topics": []any{stack.Resolve(topic.Topic.TopicArn())},
-			"PolicyDocument": obj{"Statement": arrayWith(like(obj{
+			"PolicyDocument": obj{"Statement": cdktest.ArrayWith(cdktest.Like(obj{
 				"Effect":    "Deny",
 				"Condition": obj{"Bool": obj{"aws:SecureTransport": "false"}},
 			}))},
@@ -53,19 +55,19 @@ func TestNewTopic_EmailSubscription(t *testing.T) {
 		wantSubs int
 	}{
 		{name: "none without an address", email: nil, wantSubs: 0},
-		{name: "one for an address", email: ptr("soc@example.com"), wantSubs: 1},
+		{name: "one for an address", email: cdktest.Ptr("soc@example.com"), wantSubs: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			topic := notification.NewTopic(stack, "Notifications", notification.Props{Email: tt.email})
 			template := assertions.Template_FromStack(stack, nil)
 
-			check(t, func() {
+			cdktest.Check(t, func() {
 				template.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(tt.wantSubs))
 			})
 			if tt.email != nil {
-				check(t, func() {
+				cdktest.Check(t, func() {
 					template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), obj{
 						"Protocol": "email",
 						"Endpoint": *tt.email,
@@ -78,13 +80,13 @@ func TestNewTopic_EmailSubscription(t *testing.T) {
 }
 
 func TestNewTopic_EmailFromAParameter(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	email := awscdk.NewCfnParameter(stack, jsii.String("Email"), nil).ValueAsString()
 
 	notification.NewTopic(stack, "Notifications", notification.Props{Email: email})
 
 	template := assertions.Template_FromStack(stack, nil)
-	check(t, func() {
+	cdktest.Check(t, func() {
 		template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), obj{
 			"Protocol": "email",
 			"Endpoint": obj{"Ref": "Email"},
@@ -93,11 +95,9 @@ func TestNewTopic_EmailFromAParameter(t *testing.T) {
 }
 
 func TestTopic_GrantPublish(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	topic := notification.NewTopic(stack, "Notifications", notification.Props{})
-	role := awsiam.NewRole(stack, jsii.String("Publisher"), &awsiam.RoleProps{
-		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-	})
+	role := cdktest.NewGrantee(stack, "Publisher")
 
 	topic.GrantPublish(role)
 
@@ -106,12 +106,7 @@ func TestTopic_GrantPublish(t *testing.T) {
 		obj{"Effect": "Allow", "Action": "sns:Publish", "Resource": stack.Resolve(topic.Topic.TopicArn())},
 		obj{"Effect": "Allow", "Action": []any{"kms:GenerateDataKey", "kms:Decrypt"}, "Resource": stack.Resolve(topic.Key.KeyArn())},
 	}
-	check(t, func() {
-		template.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
-			"Roles":          []any{stack.Resolve(role.RoleName())},
-			"PolicyDocument": obj{"Statement": assertions.Match_ArrayEquals(&want)},
-		})
-	})
+	cdktest.CheckRolePolicy(t, template, stack.Resolve(role.RoleName()), want)
 }
 
 func TestNewTopic_InvalidPropsPanic(t *testing.T) {
@@ -126,7 +121,7 @@ func TestNewTopic_InvalidPropsPanic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			want := `notification: Props.Email must be a bare e-mail address such as soc@example.com, got "` + tt.email + `"`
 			assert.PanicsWithValue(t, want, func() {
 				notification.NewTopic(stack, "Notifications", notification.Props{Email: &tt.email})
@@ -136,10 +131,8 @@ func TestNewTopic_InvalidPropsPanic(t *testing.T) {
 }
 
 func TestNewTopic_PassesAWSSolutionsChecks(t *testing.T) {
-	stack := newStack()
-	notification.NewTopic(stack, "Notifications", notification.Props{Email: ptr("soc@example.com")})
+	stack := cdktest.NewStack()
+	notification.NewTopic(stack, "Notifications", notification.Props{Email: cdktest.Ptr("soc@example.com")})
 
-	errs := nagErrors(stack)
-
-	assert.Empty(t, errs, "unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
+	cdktest.AssertNoNagFindings(t, stack)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/functions"
 	"github.com/casefile-forensics/casefile/constructs/service"
 	"github.com/casefile-forensics/casefile/constructs/workflow"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/template/asl"
 )
@@ -158,8 +159,8 @@ func TestOptionalSettingsReachTheirParts(t *testing.T) {
 		p.SymbolsS3URI = "s3://symbols-bucket/linux/"
 		p.NotificationEmail = "soc@example.com"
 		p.EventBus = awsevents.EventBus_FromEventBusName(stack, jsii.String("Bus"), jsii.String("security"))
-		p.WaitCommandSeconds = ptr(30)
-		p.CommandTimeoutSeconds = ptr(900)
+		p.WaitCommandSeconds = cdktest.Ptr(30)
+		p.CommandTimeoutSeconds = cdktest.Ptr(900)
 		p.RemovalPolicy = awscdk.RemovalPolicy_DESTROY
 	})
 
@@ -214,5 +215,3 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return strings.ReplaceAll(string(b), " ", "")
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -12,7 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/storage"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 )
+
+// obj is a JSON object in a template matcher.
+type obj = map[string]any
 
 type synthesized struct {
 	stack    awscdk.Stack
@@ -21,7 +24,7 @@ type synthesized struct {
 }
 
 func synth(props storage.Props) synthesized {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	s := storage.NewStorage(stack, "Storage", props)
 	return synthesized{stack: stack, storage: s, template: assertions.Template_FromStack(stack, nil)}
 }
@@ -31,8 +34,8 @@ func (s synthesized) resolve(v any) any { return s.stack.Resolve(v) }
 func TestNewStorage_BucketsUseTheirOwnKey(t *testing.T) {
 	s := synth(storage.Props{})
 
-	check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(3)) })
-	check(t, func() {
+	cdktest.Check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(3)) })
+	cdktest.Check(t, func() {
 		s.template.ResourcePropertiesCountIs(jsii.String("AWS::KMS::Key"), obj{"EnableKeyRotation": true}, jsii.Number(2))
 	})
 	for name, pair := range map[string]struct{ bucketKey, key any }{
@@ -41,7 +44,7 @@ func TestNewStorage_BucketsUseTheirOwnKey(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.Equal(t, s.resolve(pair.key), s.resolve(pair.bucketKey), "bucket's key")
-			check(t, func() {
+			cdktest.Check(t, func() {
 				s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), obj{
 					"BucketEncryption": obj{"ServerSideEncryptionConfiguration": []any{obj{
 						"BucketKeyEnabled": true,
@@ -62,22 +65,22 @@ func TestNewStorage_AccessLogBucket(t *testing.T) {
 	s := synth(storage.Props{})
 	logs := s.resolve(s.storage.AccessLogBucket.BucketName())
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), obj{
 			"BucketEncryption": obj{"ServerSideEncryptionConfiguration": []any{obj{
 				"ServerSideEncryptionByDefault": obj{"SSEAlgorithm": "AES256"},
 			}}},
 			"LoggingConfiguration": assertions.Match_Absent(),
-			"LifecycleConfiguration": obj{"Rules": arrayWith(like(obj{
+			"LifecycleConfiguration": obj{"Rules": cdktest.ArrayWith(cdktest.Like(obj{
 				"ExpirationInDays": storage.DefaultAccessLogExpiryDays,
 				"Status":           "Enabled",
 			}))},
 		})
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		s.template.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), obj{
 			"Bucket": logs,
-			"PolicyDocument": obj{"Statement": arrayWith(like(obj{
+			"PolicyDocument": obj{"Statement": cdktest.ArrayWith(cdktest.Like(obj{
 				"Effect":    "Allow",
 				"Principal": obj{"Service": "logging.s3.amazonaws.com"},
 				"Action":    "s3:PutObject",
@@ -89,7 +92,7 @@ func TestNewStorage_AccessLogBucket(t *testing.T) {
 		"results":  "results/",
 	} {
 		t.Run(bucket, func(t *testing.T) {
-			check(t, func() {
+			cdktest.Check(t, func() {
 				s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), obj{
 					"LoggingConfiguration": obj{"DestinationBucketName": logs, "LogFilePrefix": prefix},
 				})
@@ -102,11 +105,11 @@ func TestNewStorage_EveryBucketVersionedPrivateAndTLSOnly(t *testing.T) {
 	s := synth(storage.Props{})
 	all := jsii.Number(3)
 
-	check(t, func() {
+	cdktest.Check(t, func() {
 		s.template.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"),
 			obj{"VersioningConfiguration": obj{"Status": "Enabled"}}, all)
 	})
-	check(t, func() {
+	cdktest.Check(t, func() {
 		s.template.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), obj{
 			"PublicAccessBlockConfiguration": obj{
 				"BlockPublicAcls":       true,
@@ -116,12 +119,12 @@ func TestNewStorage_EveryBucketVersionedPrivateAndTLSOnly(t *testing.T) {
 			},
 		}, all)
 	})
-	denyInsecure := like(obj{
+	denyInsecure := cdktest.Like(obj{
 		"Effect":    "Deny",
 		"Action":    "s3:*",
 		"Condition": obj{"Bool": obj{"aws:SecureTransport": "false"}},
 	})
-	denyOldTLS := like(obj{
+	denyOldTLS := cdktest.Like(obj{
 		"Effect":    "Deny",
 		"Action":    "s3:*",
 		"Condition": obj{"NumericLessThan": obj{"s3:TlsVersion": 1.2}},
@@ -132,10 +135,10 @@ func TestNewStorage_EveryBucketVersionedPrivateAndTLSOnly(t *testing.T) {
 		"logs":     s.storage.AccessLogBucket.BucketName(),
 	} {
 		t.Run(name, func(t *testing.T) {
-			check(t, func() {
+			cdktest.Check(t, func() {
 				s.template.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), obj{
 					"Bucket":         s.resolve(bucket),
-					"PolicyDocument": obj{"Statement": arrayWith(denyInsecure, denyOldTLS)},
+					"PolicyDocument": obj{"Statement": cdktest.ArrayWith(denyInsecure, denyOldTLS)},
 				})
 			})
 		})
@@ -152,11 +155,11 @@ func TestNewStorage_DataBucketsDenyOtherEncryption(t *testing.T) {
 			s.storage.ResultsBucket.ArnForObjects(jsii.String("*"))},
 	} {
 		t.Run(name, func(t *testing.T) {
-			check(t, func() {
+			cdktest.Check(t, func() {
 				s.template.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), obj{
 					"Bucket": s.resolve(b.bucket),
-					"PolicyDocument": obj{"Statement": arrayWith(
-						like(obj{
+					"PolicyDocument": obj{"Statement": cdktest.ArrayWith(
+						cdktest.Like(obj{
 							"Effect":   "Deny",
 							"Action":   "s3:PutObject",
 							"Resource": s.resolve(b.objects),
@@ -165,7 +168,7 @@ func TestNewStorage_DataBucketsDenyOtherEncryption(t *testing.T) {
 								"Null":            obj{"s3:x-amz-server-side-encryption": "false"},
 							},
 						}),
-						like(obj{
+						cdktest.Like(obj{
 							"Effect":   "Deny",
 							"Action":   "s3:PutObject",
 							"Resource": s.resolve(b.objects),
@@ -191,9 +194,9 @@ func TestNewStorage_ObjectLock(t *testing.T) {
 	}{
 		{name: "default is governance for 30 days", props: storage.Props{},
 			wantMode: "GOVERNANCE", wantDays: 30},
-		{name: "compliance for 90 days", props: storage.Props{ObjectLockMode: storage.ObjectLockCompliance, ObjectLockDays: ptr(90)},
+		{name: "compliance for 90 days", props: storage.Props{ObjectLockMode: storage.ObjectLockCompliance, ObjectLockDays: cdktest.Ptr(90)},
 			wantMode: "COMPLIANCE", wantDays: 90},
-		{name: "results locked on request", props: storage.Props{ResultsObjectLock: true, ObjectLockDays: ptr(7)},
+		{name: "results locked on request", props: storage.Props{ResultsObjectLock: true, ObjectLockDays: cdktest.Ptr(7)},
 			wantMode: "GOVERNANCE", wantDays: 7, wantResults: true},
 	}
 	for _, tt := range tests {
@@ -217,14 +220,14 @@ func TestNewStorage_ObjectLock(t *testing.T) {
 				}
 			}
 
-			check(t, func() { s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), evidence) })
-			check(t, func() { s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), results) })
+			cdktest.Check(t, func() { s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), evidence) })
+			cdktest.Check(t, func() { s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), results) })
 		})
 	}
 }
 
 func encryptedWith(keyARN any) assertions.Matcher {
-	return like(obj{"ServerSideEncryptionConfiguration": arrayWith(like(obj{
+	return cdktest.Like(obj{"ServerSideEncryptionConfiguration": cdktest.ArrayWith(cdktest.Like(obj{
 		"ServerSideEncryptionByDefault": obj{"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keyARN},
 	}))})
 }
@@ -293,11 +296,9 @@ func TestStorage_Grants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			s := storage.NewStorage(stack, "Storage", storage.Props{})
-			role := awsiam.NewRole(stack, jsii.String("Grantee"), &awsiam.RoleProps{
-				AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
-			})
+			role := cdktest.NewGrantee(stack, "Grantee")
 
 			tt.grant(s, role)
 
@@ -308,12 +309,7 @@ func TestStorage_Grants(t *testing.T) {
 				statement["Resource"] = stack.Resolve(statement["Resource"])
 				want = append(want, statement)
 			}
-			check(t, func() {
-				template.HasResourceProperties(jsii.String("AWS::IAM::Policy"), obj{
-					"Roles":          []any{stack.Resolve(role.RoleName())},
-					"PolicyDocument": obj{"Statement": assertions.Match_ArrayEquals(&want)},
-				})
-			})
+			cdktest.CheckRolePolicy(t, template, stack.Resolve(role.RoleName()), want)
 		})
 	}
 }
@@ -328,26 +324,24 @@ func TestNewStorage_InvalidPropsPanic(t *testing.T) {
 			want: `storage: Props.ObjectLockMode must be "GOVERNANCE" or "COMPLIANCE", got "LEGAL_HOLD"`},
 		{name: "lowercase lock mode", props: storage.Props{ObjectLockMode: "governance"},
 			want: `storage: Props.ObjectLockMode must be "GOVERNANCE" or "COMPLIANCE", got "governance"`},
-		{name: "zero lock days", props: storage.Props{ObjectLockDays: ptr(0)},
+		{name: "zero lock days", props: storage.Props{ObjectLockDays: cdktest.Ptr(0)},
 			want: "storage: Props.ObjectLockDays must be between 1 and 36500, got 0"},
-		{name: "lock days past the S3 limit", props: storage.Props{ObjectLockDays: ptr(36501)},
+		{name: "lock days past the S3 limit", props: storage.Props{ObjectLockDays: cdktest.Ptr(36501)},
 			want: "storage: Props.ObjectLockDays must be between 1 and 36500, got 36501"},
-		{name: "negative log expiry", props: storage.Props{AccessLogExpiryDays: ptr(-1)},
+		{name: "negative log expiry", props: storage.Props{AccessLogExpiryDays: cdktest.Ptr(-1)},
 			want: "storage: Props.AccessLogExpiryDays must be at least 1, got -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stack := newStack()
+			stack := cdktest.NewStack()
 			assert.PanicsWithValue(t, tt.want, func() { storage.NewStorage(stack, "Storage", tt.props) })
 		})
 	}
 }
 
 func TestNewStorage_PassesAWSSolutionsChecks(t *testing.T) {
-	stack := newStack()
+	stack := cdktest.NewStack()
 	storage.NewStorage(stack, "Storage", storage.Props{})
 
-	errs := nagErrors(stack)
-
-	assert.Empty(t, errs, "unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
+	cdktest.AssertNoNagFindings(t, stack)
 }

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +12,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/workflow"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/template/asl"
 )
@@ -192,8 +193,8 @@ func TestLoopsAreBoundedAndGiveUpWithANamedReason(t *testing.T) {
 	}{
 		{"defaults", nil, 15, 90, 120, 120},
 		{"configured", func(_ awscdk.Stack, p *workflow.Props) {
-			p.MaxInstanceChecks, p.MaxCommandChecks = ptr(3), ptr(4)
-			p.WaitInstanceSeconds, p.WaitCommandSeconds = ptr(5), ptr(6)
+			p.MaxInstanceChecks, p.MaxCommandChecks = cdktest.Ptr(3), cdktest.Ptr(4)
+			p.WaitInstanceSeconds, p.WaitCommandSeconds = cdktest.Ptr(5), cdktest.Ptr(6)
 		}, 3, 4, 5, 6},
 	}
 	for _, tt := range tests {
@@ -255,13 +256,13 @@ func TestForensicTypeChoosesDiskOrMemory(t *testing.T) {
 }
 
 func TestTheStateMachineIsAStandardOneWithTracingAndLogsWithoutData(t *testing.T) {
-	tmpl := synth(t, func(_ awscdk.Stack, p *workflow.Props) { p.Timeout = ptr(5 * time.Hour) }).template
+	tmpl := synth(t, func(_ awscdk.Stack, p *workflow.Props) { p.Timeout = cdktest.Ptr(5 * time.Hour) }).template
 
 	tmpl.HasResourceProperties(jsii.String("AWS::StepFunctions::StateMachine"), map[string]any{
 		"StateMachineType":     "STANDARD",
 		"TracingConfiguration": map[string]any{"Enabled": true},
 		"LoggingConfiguration": map[string]any{"Level": "ALL", "IncludeExecutionData": false},
-		"DefinitionString":     assertions.Match_SerializedJson(assertions.Match_ObjectLike(&map[string]any{"TimeoutSeconds": 18000})),
+		"DefinitionString":     assertions.Match_SerializedJson(cdktest.Like(map[string]any{"TimeoutSeconds": 18000})),
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 365})
 }
@@ -288,10 +289,10 @@ func TestAcquisitionEventsStartTheStartFunction(t *testing.T) {
 					"source":      []string{workflow.AcquisitionEventSource},
 					"detail-type": []string{workflow.AcquisitionEventDetailType},
 				},
-				"Targets": []any{assertions.Match_ObjectLike(&map[string]any{
+				"Targets": []any{cdktest.Like(map[string]any{
 					"Arn":              functionARN("start"),
-					"DeadLetterConfig": assertions.Match_ObjectLike(&map[string]any{}),
-					"RetryPolicy":      assertions.Match_ObjectLike(&map[string]any{}),
+					"DeadLetterConfig": cdktest.Like(map[string]any{}),
+					"RetryPolicy":      cdktest.Like(map[string]any{}),
 				})},
 			})
 		})
@@ -306,10 +307,10 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 	}{
 		{"no notify", func(p *workflow.Props) { p.Tasks.Notify = nil }, "workflow: Props.Tasks.Notify is required"},
 		{"no start", func(p *workflow.Props) { p.Start = nil }, "workflow: Props.Start is required"},
-		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},
-		{"negative wait", func(p *workflow.Props) { p.WaitInstanceSeconds = ptr(-1) }, "workflow: Props.WaitInstanceSeconds must be at least 1, not -1"},
-		{"short timeout", func(p *workflow.Props) { p.Timeout = ptr(time.Second) }, "workflow: Props.Timeout must be whole seconds and at least a minute, not 1s"},
-		{"timeout within the loops", func(p *workflow.Props) { p.Timeout = ptr(3 * time.Hour) },
+		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = cdktest.Ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},
+		{"negative wait", func(p *workflow.Props) { p.WaitInstanceSeconds = cdktest.Ptr(-1) }, "workflow: Props.WaitInstanceSeconds must be at least 1, not -1"},
+		{"short timeout", func(p *workflow.Props) { p.Timeout = cdktest.Ptr(time.Second) }, "workflow: Props.Timeout must be whole seconds and at least a minute, not 1s"},
+		{"timeout within the loops", func(p *workflow.Props) { p.Timeout = cdktest.Ptr(3 * time.Hour) },
 			"workflow: Props.Timeout is 3h0m0s, less than the polling loops may take plus 30m0s for the tasks (4h0m0s)"},
 	}
 	for _, tt := range tests {
@@ -354,19 +355,14 @@ func TestPathsNameFieldsOfTheInvestigationState(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestCDKNagFindsNothingUnexplained(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
 	workflow.NewWorkflow(stack, "Workflow", validProps(stack))
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
 
-	for _, find := range []func(*string, any) *[]*cxapi.SynthesisMessage{
-		assertions.Annotations_FromStack(stack).FindError, assertions.Annotations_FromStack(stack).FindWarning,
-	} {
-		for _, m := range *find(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-|CdkNagValidationFailure"))) {
-			assert.Fail(t, "cdk-nag finding", "%s: %v", *m.Id, m.Entry.Data)
-		}
+	errs, warnings := cdktest.NagMessages(stack, "*")
+	for _, finding := range slices.Concat(errs, warnings) {
+		assert.Fail(t, "cdk-nag finding", finding)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/constructs/config"
 	"github.com/casefile-forensics/casefile/constructs/deployment"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 )
 
 // repoRoot is the module root, from which the handlers are built.
@@ -26,16 +27,10 @@ type synthesized struct {
 	template assertions.Template
 	// json is the template as CloudFormation reads it.
 	json []byte
-	// resources are the template's resources, decoded.
-	resources map[string]resource
+	// Resources are the template's resources, decoded.
+	cdktest.Resources
 	// outdir is the cloud assembly.
 	outdir string
-}
-
-type resource struct {
-	Type       string
-	Properties map[string]any
-	Metadata   map[string]any
 }
 
 // stacks are synthesized once for every test: with cdk.json's context, and
@@ -101,23 +96,11 @@ func synth(outdir string, context map[string]any) synthesized {
 	if err != nil {
 		panic(err)
 	}
-	var decoded struct {
-		Resources map[string]resource
-	}
-	if err := json.Unmarshal(raw, &decoded); err != nil {
+	resources, err := cdktest.ResourcesOf(tmpl)
+	if err != nil {
 		panic(err)
 	}
-	return synthesized{stack: stack, template: tmpl, json: raw, resources: decoded.Resources, outdir: outdir}
-}
-
-func (s synthesized) ofType(typ string) map[string]resource {
-	out := map[string]resource{}
-	for id, r := range s.resources {
-		if r.Type == typ {
-			out[id] = r
-		}
-	}
-	return out
+	return synthesized{stack: stack, template: tmpl, json: raw, Resources: resources, outdir: outdir}
 }
 
 // logicalID returns the logical ID of c, or of its default child when c is

@@ -3,21 +3,21 @@ package template_test
 import (
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 )
 
 func TestCDKNagAWSSolutionsFindsNoUnsuppressedError(t *testing.T) {
 	for name, s := range map[string]synthesized{"defaults": stacks.defaults, "existing VPC": stacks.existingVPC} {
 		t.Run(name, func(t *testing.T) {
-			annotations := assertions.Annotations_FromStack(s.stack.Stack)
-			for _, m := range *annotations.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-|CdkNagValidationFailure"))) {
-				assert.Fail(t, "cdk-nag error", "%s: %v", *m.Id, m.Entry.Data)
+			errs, warnings := cdktest.NagMessages(s.stack.Stack, "*")
+			for _, finding := range errs {
+				assert.Fail(t, "cdk-nag error", finding)
 			}
-			for _, m := range *annotations.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-|CdkNagValidationFailure"))) {
-				assert.Fail(t, "cdk-nag warning", "%s: %v", *m.Id, m.Entry.Data)
+			for _, finding := range warnings {
+				assert.Fail(t, "cdk-nag warning", finding)
 			}
 		})
 	}
@@ -28,7 +28,7 @@ func TestCDKNagAWSSolutionsFindsNoUnsuppressedError(t *testing.T) {
 func TestEverySuppressionNamesItsReason(t *testing.T) {
 	s := stacks.defaults
 	count := 0
-	for id, r := range s.resources {
+	for id, r := range s.Resources {
 		nag, _ := r.Metadata["cdk_nag"].(map[string]any)
 		rules, _ := nag["rules_to_suppress"].([]any)
 		for _, rule := range rules {

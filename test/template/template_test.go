@@ -13,12 +13,13 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/deployment"
 	"github.com/casefile-forensics/casefile/constructs/functions"
 	"github.com/casefile-forensics/casefile/constructs/workflow"
+	"github.com/casefile-forensics/casefile/internal/cdktest"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/template/asl"
 )
 
 func TestEveryLambdaIsAnArm64ProvidedAL2023Function(t *testing.T) {
-	fns := stacks.defaults.ofType("AWS::Lambda::Function")
+	fns := stacks.defaults.OfType("AWS::Lambda::Function")
 
 	require.Len(t, fns, len(functions.Names()))
 	for id, fn := range fns {
@@ -44,11 +45,11 @@ func TestTheStackHoldsEveryPart(t *testing.T) {
 		{"AWS::EC2::VPC", 1},
 	}
 	for _, tt := range tests {
-		assert.GreaterOrEqual(t, len(s.ofType(tt.typ)), tt.min, "resources of type %s", tt.typ)
+		assert.GreaterOrEqual(t, len(s.OfType(tt.typ)), tt.min, "resources of type %s", tt.typ)
 	}
-	assert.Len(t, s.ofType("AWS::StepFunctions::StateMachine"), 1)
-	assert.Len(t, s.ofType("AWS::DynamoDB::Table"), 1)
-	assert.Len(t, s.ofType("AWS::SNS::Topic"), 1)
+	assert.Len(t, s.OfType("AWS::StepFunctions::StateMachine"), 1)
+	assert.Len(t, s.OfType("AWS::DynamoDB::Table"), 1)
+	assert.Len(t, s.OfType("AWS::SNS::Topic"), 1)
 
 	context, err := cdkJSONContext()
 	require.NoError(t, err)
@@ -64,7 +65,7 @@ func TestTheStackHoldsEveryPart(t *testing.T) {
 func TestAnExistingVPCIsUsedAsGiven(t *testing.T) {
 	s := stacks.existingVPC
 
-	assert.Empty(t, s.ofType("AWS::EC2::VPC"))
+	assert.Empty(t, s.OfType("AWS::EC2::VPC"))
 	s.template.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"EventBusName": "security"})
 	s.template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Endpoint": "soc@example.com"})
 	s.template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
@@ -173,7 +174,7 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 			slices.Sort(want)
 			want = slices.Compact(want)
 
-			got := actionsOf(s.roleStatements(s.logicalID(s.stack.Service.Functions.Role(name))))
+			got := cdktest.Actions(s.RoleStatements(s.logicalID(s.stack.Service.Functions.Role(name))))
 
 			assert.Equal(t, want, got)
 		})
@@ -182,11 +183,11 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 
 func TestNoPolicyAllowsAWildcardAction(t *testing.T) {
 	for _, s := range []synthesized{stacks.defaults, stacks.existingVPC} {
-		statements := s.allStatements()
+		statements := s.AllStatements()
 		require.NotEmpty(t, statements)
 		for _, st := range statements {
 			for _, a := range st.Actions {
-				assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "wildcard action %q on %s", a, st.resourcesJSON())
+				assert.False(t, a == "*" || strings.HasSuffix(a, ":*"), "wildcard action %q on %s", a, st.ResourcesJSON())
 			}
 		}
 	}
@@ -197,7 +198,7 @@ func TestSendCommandReachesOnlyCasefileDocumentsAndInstances(t *testing.T) {
 	host := s.stack.Service.Host
 	for _, name := range []functions.Name{functions.CheckInstance, functions.StartForensics} {
 		t.Run(string(name), func(t *testing.T) {
-			statements := withAction(s.roleStatements(s.logicalID(s.stack.Service.Functions.Role(name))), "ssm:SendCommand")
+			statements := cdktest.WithAction(s.RoleStatements(s.logicalID(s.stack.Service.Functions.Role(name))), "ssm:SendCommand")
 			require.NotEmpty(t, statements)
 			for _, st := range statements {
 				for _, r := range st.Resources {
@@ -238,7 +239,7 @@ func TestDestructiveEC2ActionsRequireTheManagedByTag(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.function)+" "+tt.action, func(t *testing.T) {
-			statements := withAction(s.roleStatements(s.logicalID(s.stack.Service.Functions.Role(tt.function))), tt.action)
+			statements := cdktest.WithAction(s.RoleStatements(s.logicalID(s.stack.Service.Functions.Role(tt.function))), tt.action)
 			require.NotEmpty(t, statements)
 			for _, st := range statements {
 				assert.Equal(t, onTag, st.Conditions)
