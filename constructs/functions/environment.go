@@ -35,7 +35,7 @@ func environment(name Name, p Props) map[string]string {
 		}
 	case CollectResults:
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
-	case Notify:
+	case Notify, Sweep:
 		env[investigation.EnvTopicARN] = *p.Topic.TopicArn()
 	}
 	return env

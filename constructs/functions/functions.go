@@ -26,7 +26,8 @@ type spec struct {
 
 // specOf returns a function's settings. release and attachevidence wait
 // for EC2 (volumes available, instances terminated), so they get longer
-// timeouts.
+// timeouts; sweep runs release and then notify, so it gets release's plus
+// a minute.
 func specOf(name Name) spec {
 	switch name {
 	case Start:
@@ -49,6 +50,8 @@ func specOf(name Name) spec {
 		return spec{"Terminates the forensic instance and deletes the case's volumes and security group", 300, 256}
 	case Notify:
 		return spec{"Records the outcome of an investigation and publishes the notification", 30, 128}
+	case Sweep:
+		return spec{"Releases and notifies an investigation whose execution timed out or was stopped", 360, 256}
 	}
 	panic(fmt.Sprintf("functions: unknown function %q", name))
 }
@@ -60,6 +63,9 @@ type Functions struct {
 	// The workflow's task functions, named after their handlers.
 	Intake, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
 	CheckCommand, CollectResults, Release, Notify awslambda.IFunction
+	// Sweep receives the status changes of executions that timed out or
+	// were stopped, and releases and notifies their investigations.
+	Sweep awslambda.IFunction
 
 	scope  constructs.Construct
 	byName map[Name]awslambda.Function
@@ -88,6 +94,7 @@ func NewFunctions(scope constructs.Construct, id string, props Props) *Functions
 	f.CheckInstance, f.AttachEvidence = f.byName[CheckInstance], f.byName[AttachEvidence]
 	f.StartForensics, f.CheckCommand = f.byName[StartForensics], f.byName[CheckCommand]
 	f.CollectResults, f.Release, f.Notify = f.byName[CollectResults], f.byName[Release], f.byName[Notify]
+	f.Sweep = f.byName[Sweep]
 	return f
 }
 

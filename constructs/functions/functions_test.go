@@ -25,7 +25,7 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
-// shared is the fixture most tests read: synthesizing it builds ten
+// shared is the fixture most tests read: synthesizing it builds eleven
 // binaries, so it is built once.
 var shared fixture
 
@@ -120,6 +120,7 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGroup(t *testing.T) {
 	f, tmpl := shared, shared.template
 
+	require.Len(t, functions.Names(), 11, "every handler under lambdas/cmd")
 	require.Len(t, tmpl.OfType("AWS::Lambda::Function"), len(functions.Names()))
 	roles := map[string]functions.Name{}
 	for _, name := range functions.Names() {
@@ -151,6 +152,8 @@ func TestTimeoutsLeaveRoomForTheEC2Waiters(t *testing.T) {
 		functions.Start: 30, functions.Intake: 30, functions.CreateInstance: 60, functions.CheckInstance: 60,
 		functions.AttachEvidence: 300, functions.StartForensics: 30, functions.CheckCommand: 30,
 		functions.CollectResults: 60, functions.Release: 300, functions.Notify: 30,
+		// The sweep runs release, then notify.
+		functions.Sweep: 360,
 	}
 	for name, want := range tests {
 		_, p := tmpl.function(t, f.stack, f.functions, name)
@@ -176,6 +179,7 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		functions.CollectResults: {table, investigation.EnvResultsBucket},
 		functions.Release:        {table},
 		functions.Notify:         {table, investigation.EnvTopicARN},
+		functions.Sweep:          {table, investigation.EnvTopicARN},
 	}
 	for name, want := range tests {
 		t.Run(string(name), func(t *testing.T) {
@@ -222,7 +226,12 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances"},
 		functions.Notify: {"sns:Publish"},
+		// The release and notify steps, and no more.
+		functions.Sweep: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
+			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances",
+			"sns:Publish"},
 	}
+	require.Len(t, tests, len(functions.Names()), "every role is listed")
 	for name, own := range tests {
 		t.Run(string(name), func(t *testing.T) {
 			statements := roleStatementsOf(t, tmpl, f, name)
@@ -239,6 +248,8 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 			}
 		})
 	}
+	assert.Contains(t, cdktest.Actions(roleStatementsOf(t, tmpl, f, functions.Sweep)), "dynamodb:GetItem",
+		"the sweep reads the investigation record before it acts")
 }
 
 func roleStatementsOf(t *testing.T, tmpl synthesized, f fixture, name functions.Name) []cdktest.Statement {
@@ -283,6 +294,10 @@ func TestDestructiveEC2ActionsNeedTheManagedByTag(t *testing.T) {
 		{"detach", functions.Release, "ec2:DetachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
 		{"delete volume", functions.Release, "ec2:DeleteVolume", []string{":volume/*"}, onResourceTag},
 		{"delete group", functions.Release, "ec2:DeleteSecurityGroup", []string{":security-group/*"}, onResourceTag},
+		{"sweep terminate", functions.Sweep, "ec2:TerminateInstances", []string{":instance/*"}, onResourceTag},
+		{"sweep detach", functions.Sweep, "ec2:DetachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
+		{"sweep delete volume", functions.Sweep, "ec2:DeleteVolume", []string{":volume/*"}, onResourceTag},
+		{"sweep delete group", functions.Sweep, "ec2:DeleteSecurityGroup", []string{":security-group/*"}, onResourceTag},
 		{"attach", functions.AttachEvidence, "ec2:AttachVolume", []string{":volume/*", ":instance/*"}, onResourceTag},
 		{"create volume", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*"}, encrypted},
 		{"launch", functions.CreateInstance, "ec2:RunInstances", []string{":instance/*"}, imdsv2},
@@ -336,6 +351,7 @@ func TestScopedResources(t *testing.T) {
 		{"AMI parameter", functions.CreateInstance, "ssm:GetParameter", []string{`:parameter/",{"Ref":"AMIParameter`}},
 		{"state machine", functions.Start, "states:StartExecution", []string{`{"Ref":"Machine`}},
 		{"topic", functions.Notify, "sns:Publish", []string{`{"Ref":"Topic`}},
+		{"sweep topic", functions.Sweep, "sns:Publish", []string{`{"Ref":"Topic`}},
 		{"case results only", functions.CollectResults, "s3:GetObject", []string{`/cases/*`}},
 		{"shared snapshots", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*", "::snapshot/*"}},
 	}
@@ -390,9 +406,9 @@ func TestGrantsOfTheOwningConstructsReplaceTheDefaults(t *testing.T) {
 	functions.NewFunctions(stack, "Functions", p)
 
 	assert.ElementsMatch(t, []string{"intakeRole", "createinstanceRole", "checkinstanceRole", "attachevidenceRole",
-		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "notifyRole"}, granted["record"])
+		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "notifyRole", "sweepRole"}, granted["record"])
 	assert.Equal(t, []string{"collectresultsRole"}, granted["read"])
-	assert.Equal(t, []string{"notifyRole"}, granted["publish"])
+	assert.Equal(t, []string{"notifyRole", "sweepRole"}, granted["publish"])
 }
 
 func TestCDKNagFindsNothingUnexplained(t *testing.T) {

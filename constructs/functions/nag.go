@@ -35,7 +35,7 @@ func wildcards() []wildcard {
 			"Each case's instance, volumes and security group are created at run time, so their IDs cannot be named; " +
 				"every statement on them requires the tag " + managed + ", as a request tag when creating and as a " +
 				"resource tag (aws:ResourceTag or ssm:resourceTag) when using, changing or deleting.",
-			[]Name{CreateInstance, CheckInstance, AttachEvidence, StartForensics, Release}},
+			[]Name{CreateInstance, CheckInstance, AttachEvidence, StartForensics, Release, Sweep}},
 		{ec2Wildcard("network-interface"),
 			"RunInstances creates the instance's network interface at launch; the subnets it may use are named.",
 			[]Name{CreateInstance}},

@@ -17,13 +17,16 @@ const (
 	CollectResults Name = "collectresults"
 	Release        Name = "release"
 	Notify         Name = "notify"
+	// Sweep ends an investigation whose execution timed out or was stopped
+	// (outside the state machine, from the execution's status change).
+	Sweep Name = "sweep"
 )
 
 // Names lists every function, in the order the workflow first uses them.
 func Names() []Name {
 	return []Name{
 		Start, Intake, CreateInstance, CheckInstance, AttachEvidence,
-		StartForensics, CheckCommand, CollectResults, Release, Notify,
+		StartForensics, CheckCommand, CollectResults, Release, Notify, Sweep,
 	}
 }
 

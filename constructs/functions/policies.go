@@ -78,7 +78,7 @@ func unscopedActions(name Name) []string {
 		return []string{"ssm:ListCommands"}
 	case CheckCommand:
 		return []string{"ssm:GetCommandInvocation"}
-	case Release:
+	case Release, Sweep:
 		return []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeSecurityGroups"}
 	}
 	return nil
@@ -113,6 +113,10 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	case Release:
 		grantRelease(a, role)
 	case Notify:
+		p.Grants.Publish(role)
+	case Sweep:
+		// The release and notify steps it runs, and nothing more.
+		grantRelease(a, role)
 		p.Grants.Publish(role)
 	}
 }

@@ -133,6 +133,7 @@ func (p Props) workflowProps(f *functions.Functions) workflow.Props {
 			CollectResults: f.CollectResults, Release: f.Release, Notify: f.Notify,
 		},
 		Start:               f.Start,
+		Sweep:               f.Sweep,
 		EventBus:            p.EventBus,
 		WaitInstanceSeconds: p.WaitInstanceSeconds,
 		WaitCommandSeconds:  p.WaitCommandSeconds,

@@ -102,13 +102,13 @@ func TestTheServiceHasEveryPart(t *testing.T) {
 	svc, tmpl := build(t, nil)
 
 	counts := map[string]float64{
-		"AWS::Lambda::Function":            10,
+		"AWS::Lambda::Function":            11,
 		"AWS::StepFunctions::StateMachine": 1,
 		"AWS::SSM::Document":               3,
 		"AWS::SSM::Parameter":              1,
 		"AWS::DynamoDB::Table":             1,
 		"AWS::SNS::Topic":                  1,
-		"AWS::Events::Rule":                1,
+		"AWS::Events::Rule":                2,
 		"AWS::EC2::VPC":                    1,
 	}
 	for typ, want := range counts {
@@ -137,6 +137,21 @@ func TestTheFunctionsAreWiredToTheParts(t *testing.T) {
 	assert.Contains(t, mustJSON(t, start2[investigation.EnvDiskDocument]), `"Ref":"CasefileForensicHostDiskDocument`)
 	assert.Contains(t, mustJSON(t, start2[investigation.EnvResultsKMSKeyARN]), "CasefileStorageResultsKey")
 	assert.NotContains(t, start2, investigation.EnvSymbolsS3URI)
+
+	// The sweep rule targets the sweep function, for this state machine.
+	cdktest.Check(t, func() {
+		tmpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"EventPattern": cdktest.Like(map[string]any{
+				"source": []string{investigation.ExecutionEventSource},
+				"detail": cdktest.Like(map[string]any{
+					"stateMachineArn": []any{cdktest.Like(map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^CasefileWorkflowStateMachine"))})},
+				}),
+			}),
+			"Targets": []any{cdktest.Like(map[string]any{
+				"Arn": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^CasefileFunctionssweep")), "Arn"}},
+			})},
+		})
+	})
 }
 
 func TestAnExistingNetworkReplacesTheVPC(t *testing.T) {

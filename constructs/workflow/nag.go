@@ -8,8 +8,8 @@ import (
 )
 
 // suppressFindings records why the state machine's role and the
-// dead-letter queue differ from cdk-nag's AWS Solutions rules.
-func suppressFindings(sm sfn.StateMachine, dlq awssqs.IQueue) {
+// dead-letter queues differ from cdk-nag's AWS Solutions rules.
+func suppressFindings(sm sfn.StateMachine, dlqs ...awssqs.IQueue) {
 	cdknag.NagSuppressions_AddResourceSuppressions(sm.Role(), &[]*cdknag.NagPackSuppression{
 		{
 			Id: jsii.String("AwsSolutions-IAM5"),
@@ -25,9 +25,11 @@ func suppressFindings(sm sfn.StateMachine, dlq awssqs.IQueue) {
 			AppliesTo: &[]any{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::(<[A-Za-z0-9]+\.Arn>|arn:[a-z-]+:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+):\*$/`)}},
 		},
 	}, jsii.Bool(true))
-	cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-SQS3"),
-		Reason: jsii.String("This queue is itself the dead-letter queue of the acquisition rule's target; " +
-			"cdk-nag recognizes only queues named in an SQS redrive policy as dead-letter queues."),
-	}}, jsii.Bool(false))
+	for _, dlq := range dlqs {
+		cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
+			Id: jsii.String("AwsSolutions-SQS3"),
+			Reason: jsii.String("This queue is itself the dead-letter queue of an EventBridge rule's target; " +
+				"cdk-nag recognizes only queues named in an SQS redrive policy as dead-letter queues."),
+		}}, jsii.Bool(false))
+	}
 }

@@ -20,7 +20,8 @@ const (
 	DefaultLogRetention        = awslogs.RetentionDays_ONE_YEAR
 	// TaskAllowance is the time the task states may take on top of the
 	// polling loops; Timeout must cover both, so that the bounded loops, and
-	// not the timeout, end a slow case (a timed-out execution skips Cleanup).
+	// not the timeout, end a slow case (a timed-out execution skips Cleanup
+	// and is left to the sweep).
 	TaskAllowance = 30 * time.Minute
 )
 
@@ -37,13 +38,16 @@ type Tasks struct {
 	CheckCommand, CollectResults, Release, Notify awslambda.IFunction
 }
 
-// Props configures the investigation workflow. Tasks and Start are
+// Props configures the investigation workflow. Tasks, Start and Sweep are
 // required; every other field has the default its doc names.
 type Props struct {
 	// Tasks run the task states. Required.
 	Tasks Tasks
 	// Start receives the acquisition events. Required.
 	Start awslambda.IFunction
+	// Sweep receives the status change of every execution that timed out
+	// or was stopped, which skips the failure path. Required.
+	Sweep awslambda.IFunction
 
 	// EventBus carries the acquisition events. Default: the account's
 	// default event bus.
@@ -75,6 +79,7 @@ type Props struct {
 type settings struct {
 	tasks             Tasks
 	start             awslambda.IFunction
+	sweep             awslambda.IFunction
 	eventBus          awsevents.IEventBus
 	waitInstance      int
 	waitCommand       int
@@ -95,7 +100,7 @@ func (p Props) resolve() (settings, error) {
 		{"Tasks.CheckInstance", p.Tasks.CheckInstance}, {"Tasks.AttachEvidence", p.Tasks.AttachEvidence},
 		{"Tasks.StartForensics", p.Tasks.StartForensics}, {"Tasks.CheckCommand", p.Tasks.CheckCommand},
 		{"Tasks.CollectResults", p.Tasks.CollectResults}, {"Tasks.Release", p.Tasks.Release},
-		{"Tasks.Notify", p.Tasks.Notify}, {"Start", p.Start},
+		{"Tasks.Notify", p.Tasks.Notify}, {"Start", p.Start}, {"Sweep", p.Sweep},
 	}
 	for _, r := range required {
 		if r.value == nil {
@@ -105,6 +110,7 @@ func (p Props) resolve() (settings, error) {
 	s := settings{
 		tasks:             p.Tasks,
 		start:             p.Start,
+		sweep:             p.Sweep,
 		eventBus:          p.EventBus,
 		waitInstance:      valueOr(p.WaitInstanceSeconds, DefaultWaitInstanceSeconds),
 		waitCommand:       valueOr(p.WaitCommandSeconds, DefaultWaitCommandSeconds),

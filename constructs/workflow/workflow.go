@@ -1,17 +1,22 @@
 // Package workflow builds Casefile's investigation state machine (the
-// states of docs/workflow.md, with the typed Step Functions API) and the
-// EventBridge rule that starts investigations from acquisition events.
+// states of docs/workflow.md, with the typed Step Functions API), the
+// EventBridge rule that starts investigations from acquisition events, and
+// the rule that sends the executions that timed out or were stopped to the
+// sweep function.
 package workflow
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	sfn "github.com/aws/aws-cdk-go/awscdk/v2/awsstepfunctions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // Workflow is the investigation state machine and what starts it.
@@ -23,6 +28,13 @@ type Workflow struct {
 	// DeadLetterQueue keeps the acquisition events the rule could not
 	// deliver to the start function.
 	DeadLetterQueue awssqs.IQueue
+	// SweepRule sends the status change of every execution that timed out
+	// or was stopped to the sweep function: Step Functions skips the
+	// failure path then.
+	SweepRule awsevents.IRule
+	// SweepDeadLetterQueue keeps the status changes SweepRule could not
+	// deliver.
+	SweepDeadLetterQueue awssqs.IQueue
 	// LogGroup receives the execution history.
 	LogGroup awslogs.ILogGroup
 
@@ -31,9 +43,8 @@ type Workflow struct {
 
 // NewWorkflow builds the workflow under a construct named id. It panics
 // when props are invalid: CDK treats them as a synthesis error. The timeout
-// must outlast the polling loops (see TaskAllowance).
-//
-// TODO: an execution that still times out, or is stopped, skips Cleanup; a rule on its status change should run release and notify.
+// must outlast the polling loops (see TaskAllowance); an execution that
+// still times out, or is stopped, is ended by the sweep function.
 func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 	s, err := props.resolve()
 	if err != nil {
@@ -58,7 +69,8 @@ func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 	})
 	w.StateMachine = sm
 	w.DeadLetterQueue, w.Rule = trigger(w.scope, s)
-	suppressFindings(sm, w.DeadLetterQueue)
+	w.SweepDeadLetterQueue, w.SweepRule = sweepTrigger(w.scope, s, sm)
+	suppressFindings(sm, w.DeadLetterQueue, w.SweepDeadLetterQueue)
 	return w
 }
 
@@ -69,11 +81,7 @@ func (w *Workflow) Scope() constructs.Construct { return w.scope }
 // trigger builds the rule that sends acquisition events to the start
 // function, with a dead-letter queue for events it cannot deliver.
 func trigger(scope constructs.Construct, s settings) (awssqs.IQueue, awsevents.IRule) {
-	dlq := awssqs.NewQueue(scope, jsii.String("StartDeadLetters"), &awssqs.QueueProps{
-		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
-		EnforceSSL:      jsii.Bool(true),
-		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
-	})
+	dlq := deadLetterQueue(scope, "StartDeadLetters")
 	rule := awsevents.NewRule(scope, jsii.String("AcquisitionCompleted"), &awsevents.RuleProps{
 		Description: jsii.String("Starts a Casefile investigation when evidence acquisition completes"),
 		EventBus:    s.eventBus,
@@ -81,13 +89,49 @@ func trigger(scope constructs.Construct, s settings) (awssqs.IQueue, awsevents.I
 			Source:     jsii.Strings(AcquisitionEventSource),
 			DetailType: jsii.Strings(AcquisitionEventDetailType),
 		},
-		Targets: &[]awsevents.IRuleTarget{
-			awseventstargets.NewLambdaFunction(s.start, &awseventstargets.LambdaFunctionProps{
-				DeadLetterQueue: dlq,
-				RetryAttempts:   jsii.Number(8),
-				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(24)),
-			}),
-		},
+		Targets: &[]awsevents.IRuleTarget{target(s.start, dlq)},
 	})
 	return dlq, rule
+}
+
+// sweepTrigger builds the rule that sends the status change of sm's
+// executions that timed out or were stopped to the sweep function, with a
+// dead-letter queue for events it cannot deliver. Step Functions sends
+// these events to the account's default event bus, whatever bus carries
+// the acquisition events.
+func sweepTrigger(scope constructs.Construct, s settings, sm sfn.IStateMachine) (awssqs.IQueue, awsevents.IRule) {
+	dlq := deadLetterQueue(scope, "SweepDeadLetters")
+	rule := awsevents.NewRule(scope, jsii.String("ExecutionEnded"), &awsevents.RuleProps{
+		Description: jsii.String("Sweeps a Casefile investigation whose execution timed out or was stopped"),
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings(investigation.ExecutionEventSource),
+			DetailType: jsii.Strings(investigation.ExecutionEventDetailType),
+			Detail: &map[string]any{
+				"stateMachineArn": []*string{sm.StateMachineArn()},
+				"status":          jsii.Strings(investigation.SweptStatuses()...),
+			},
+		},
+		Targets: &[]awsevents.IRuleTarget{target(s.sweep, dlq)},
+	})
+	return dlq, rule
+}
+
+// target invokes fn with a rule's events, retried for a day, and keeps
+// those it cannot deliver in dlq.
+func target(fn awslambda.IFunction, dlq awssqs.IQueue) awsevents.IRuleTarget {
+	return awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+		DeadLetterQueue: dlq,
+		RetryAttempts:   jsii.Number(8),
+		MaxEventAge:     awscdk.Duration_Hours(jsii.Number(24)),
+	})
+}
+
+// deadLetterQueue builds an encrypted, TLS-only queue that keeps what it
+// receives for 14 days.
+func deadLetterQueue(scope constructs.Construct, id string) awssqs.IQueue {
+	return awssqs.NewQueue(scope, jsii.String(id), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
 }

@@ -45,6 +45,7 @@ func validProps(stack awscdk.Stack) workflow.Props {
 			CollectResults: fn("collectresults"), Release: fn("release"), Notify: fn("notify"),
 		},
 		Start: fn("start"),
+		Sweep: fn("sweep"),
 	}
 }
 
@@ -282,7 +283,7 @@ func TestAcquisitionEventsStartTheStartFunction(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tmpl := synth(t, tt.edit).template
 
-			tmpl.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(1))
+			tmpl.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(2))
 			tmpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
 				"EventBusName": tt.wantBus,
 				"EventPattern": map[string]any{
@@ -299,6 +300,64 @@ func TestAcquisitionEventsStartTheStartFunction(t *testing.T) {
 	}
 }
 
+func TestTimedOutAndStoppedExecutionsGoToTheSweepFunction(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(awscdk.Stack, *workflow.Props)
+	}{
+		{"default bus", nil},
+		// Step Functions sends its events to the default bus only.
+		{"acquisition events on a named bus", func(stack awscdk.Stack, p *workflow.Props) {
+			p.EventBus = awsevents.EventBus_FromEventBusName(stack, jsii.String("Bus"), jsii.String("security"))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl := synth(t, tt.edit).template
+			resources, err := cdktest.ResourcesOf(tmpl)
+			require.NoError(t, err)
+			machines := resources.OfType("AWS::StepFunctions::StateMachine")
+			require.Len(t, machines, 1)
+			var machine string
+			for id := range machines {
+				machine = id
+			}
+			var dlq string
+			for id := range resources.OfType("AWS::SQS::Queue") {
+				if strings.HasPrefix(id, "WorkflowSweepDeadLetters") {
+					dlq = id
+				}
+			}
+			require.NotEmpty(t, dlq, "the sweep rule's dead-letter queue")
+
+			cdktest.Check(t, func() {
+				tmpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+					"EventBusName": assertions.Match_Absent(),
+					"State":        "ENABLED",
+					"EventPattern": map[string]any{
+						"source":      []string{investigation.ExecutionEventSource},
+						"detail-type": []string{investigation.ExecutionEventDetailType},
+						"detail": map[string]any{
+							"stateMachineArn": []any{map[string]any{"Ref": machine}},
+							"status":          []string{"TIMED_OUT", "ABORTED"},
+						},
+					},
+					"Targets": []any{cdktest.Like(map[string]any{
+						"Arn":              functionARN("sweep"),
+						"DeadLetterConfig": map[string]any{"Arn": map[string]any{"Fn::GetAtt": []any{dlq, "Arn"}}},
+						"RetryPolicy":      map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 86400},
+					})},
+				})
+			})
+			cdktest.Check(t, func() {
+				tmpl.HasResourceProperties(jsii.String("AWS::SQS::Queue"), map[string]any{
+					"SqsManagedSseEnabled": true, "MessageRetentionPeriod": 14 * 24 * 3600,
+				})
+			})
+		})
+	}
+}
+
 func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 	tests := []struct {
 		name string
@@ -307,6 +366,7 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 	}{
 		{"no notify", func(p *workflow.Props) { p.Tasks.Notify = nil }, "workflow: Props.Tasks.Notify is required"},
 		{"no start", func(p *workflow.Props) { p.Start = nil }, "workflow: Props.Start is required"},
+		{"no sweep", func(p *workflow.Props) { p.Sweep = nil }, "workflow: Props.Sweep is required"},
 		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = cdktest.Ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},
 		{"negative wait", func(p *workflow.Props) { p.WaitInstanceSeconds = cdktest.Ptr(-1) }, "workflow: Props.WaitInstanceSeconds must be at least 1, not -1"},
 		{"short timeout", func(p *workflow.Props) { p.Timeout = cdktest.Ptr(time.Second) }, "workflow: Props.Timeout must be whole seconds and at least a minute, not 1s"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,6 +23,7 @@ func TestEveryLambdaIsAnArm64ProvidedAL2023Function(t *testing.T) {
 	fns := stacks.defaults.OfType("AWS::Lambda::Function")
 
 	require.Len(t, fns, len(functions.Names()))
+	assert.Len(t, fns, 11, "one function per handler, the sweep included")
 	for id, fn := range fns {
 		assert.Equal(t, "provided.al2023", fn.Properties["Runtime"], "runtime of %s", id)
 		assert.Equal(t, []any{"arm64"}, fn.Properties["Architectures"], "architectures of %s", id)
@@ -41,7 +43,7 @@ func TestTheStackHoldsEveryPart(t *testing.T) {
 		{"AWS::S3::Bucket", 3},
 		{"AWS::DynamoDB::Table", 1},
 		{"AWS::SNS::Topic", 1},
-		{"AWS::Events::Rule", 1},
+		{"AWS::Events::Rule", 2},
 		{"AWS::EC2::VPC", 1},
 	}
 	for _, tt := range tests {
@@ -50,6 +52,7 @@ func TestTheStackHoldsEveryPart(t *testing.T) {
 	assert.Len(t, s.OfType("AWS::StepFunctions::StateMachine"), 1)
 	assert.Len(t, s.OfType("AWS::DynamoDB::Table"), 1)
 	assert.Len(t, s.OfType("AWS::SNS::Topic"), 1)
+	assert.Len(t, s.OfType("AWS::Events::Rule"), 2, "the acquisition rule and the sweep rule")
 
 	context, err := cdkJSONContext()
 	require.NoError(t, err)
@@ -167,6 +170,10 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 			"ec2:TerminateInstances"}),
 		functions.Notify: slices.Concat(caseRecords(), []string{"sns:Publish"}),
 	}
+	// The sweep runs the release and notify steps: their permissions, and
+	// no others.
+	tests[functions.Sweep] = slices.Concat(tests[functions.Release], tests[functions.Notify])
+	require.Len(t, tests, len(functions.Names()), "every role is listed")
 	s := stacks.defaults
 	for name, own := range tests {
 		t.Run(string(name), func(t *testing.T) {
@@ -234,6 +241,10 @@ func TestDestructiveEC2ActionsRequireTheManagedByTag(t *testing.T) {
 		{functions.Release, "ec2:DetachVolume"},
 		{functions.Release, "ec2:DeleteVolume"},
 		{functions.Release, "ec2:DeleteSecurityGroup"},
+		{functions.Sweep, "ec2:TerminateInstances"},
+		{functions.Sweep, "ec2:DetachVolume"},
+		{functions.Sweep, "ec2:DeleteVolume"},
+		{functions.Sweep, "ec2:DeleteSecurityGroup"},
 		{functions.CreateInstance, "ec2:DeleteSecurityGroup"},
 		{functions.AttachEvidence, "ec2:AttachVolume"},
 	}
@@ -244,6 +255,49 @@ func TestDestructiveEC2ActionsRequireTheManagedByTag(t *testing.T) {
 			for _, st := range statements {
 				assert.Equal(t, onTag, st.Conditions)
 			}
+		})
+	}
+}
+
+// TestTimedOutAndStoppedExecutionsAreSwept checks the rule that sends the
+// status change of an execution that timed out or was stopped (Step
+// Functions then skips Cleanup) to the sweep function: on the default bus,
+// where Step Functions sends its events, even when acquisition events use
+// another bus.
+func TestTimedOutAndStoppedExecutionsAreSwept(t *testing.T) {
+	for name, s := range map[string]synthesized{"defaults": stacks.defaults, "custom event bus": stacks.existingVPC} {
+		t.Run(name, func(t *testing.T) {
+			svc := s.stack.Service
+			machine := s.logicalID(svc.Workflow.StateMachine)
+			sweep := s.logicalID(svc.Functions.Function(functions.Sweep))
+			rule := s.logicalID(svc.Workflow.SweepRule)
+			cdktest.Check(t, func() {
+				s.template.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+					"EventBusName": assertions.Match_Absent(),
+					"EventPattern": map[string]any{
+						"source":      []string{investigation.ExecutionEventSource},
+						"detail-type": []string{investigation.ExecutionEventDetailType},
+						"detail": map[string]any{
+							"stateMachineArn": []any{map[string]any{"Ref": machine}},
+							"status":          []string{investigation.ExecutionTimedOut, investigation.ExecutionAborted},
+						},
+					},
+					"Targets": []any{cdktest.Like(map[string]any{
+						"Arn": map[string]any{"Fn::GetAtt": []any{sweep, "Arn"}},
+						"DeadLetterConfig": map[string]any{"Arn": map[string]any{
+							"Fn::GetAtt": []any{s.logicalID(svc.Workflow.SweepDeadLetterQueue), "Arn"}}},
+						"RetryPolicy": map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 86400},
+					})},
+				})
+			})
+			cdktest.Check(t, func() {
+				s.template.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
+					"Action":       "lambda:InvokeFunction",
+					"Principal":    "events.amazonaws.com",
+					"FunctionName": map[string]any{"Fn::GetAtt": []any{sweep, "Arn"}},
+					"SourceArn":    map[string]any{"Fn::GetAtt": []any{rule, "Arn"}},
+				})
+			})
 		})
 	}
 }
