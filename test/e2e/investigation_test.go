@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -14,6 +15,7 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/notify"
+	"github.com/casefile-forensics/casefile/lambdas/sweep"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
 	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
@@ -212,4 +214,95 @@ func TestInvalidRequest(t *testing.T) {
 	assert.Contains(t, msg.Detail, field, "the notification names the field")
 	assert.Empty(t, out.ForensicInstances, "no forensic instance was launched")
 	assertNothingLeft(t, out)
+}
+
+// interruptedTimeoutSeconds replaces the state machine's timeout in the
+// timed-out case: long enough for a disk case to reach WaitForCommand on a
+// busy machine, where holdCommand keeps it.
+const interruptedTimeoutSeconds = 20
+
+// holdCommand keeps an interrupted execution in WaitForCommand: by then
+// the forensic instance runs, the evidence volume is attached and the
+// command is running.
+var holdCommand = map[string]time.Duration{workflow.StateWaitForCommand: time.Hour}
+
+func TestInvestigationInterrupted(t *testing.T) {
+	tests := []struct {
+		name       string
+		forensicID string
+		opts       localaws.RunOptions
+		wantStatus string
+		wantReason investigation.Reason
+	}{
+		{
+			name:       "timed out while the command runs",
+			forensicID: "case-timeout-0001",
+			opts:       localaws.RunOptions{TimeoutSeconds: interruptedTimeoutSeconds, StateWaits: holdCommand},
+			wantStatus: sfnlocal.StatusTimedOut,
+			wantReason: investigation.ReasonExecutionTimedOut,
+		},
+		{
+			name:       "stopped while the command runs",
+			forensicID: "case-abort-0001",
+			opts:       localaws.RunOptions{AbortAt: workflow.StateWaitForCommand, StateWaits: holdCommand},
+			wantStatus: sfnlocal.StatusAborted,
+			wantReason: investigation.ReasonExecutionAborted,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			env := environment(t)
+			req := env.Fixture().DiskRequest(tc.forensicID)
+			input, err := json.Marshal(req)
+			require.NoError(t, err)
+
+			out, err := env.RunWith(ctx, input, tc.opts)
+			require.NoError(t, err, "run the investigation (logs in %s)", env.LogDir())
+			t.Logf("states: %s", strings.Join(out.States, " > "))
+
+			assert.Equal(t, tc.wantStatus, out.Status, "execution status")
+			require.Contains(t, out.States, workflow.StateWaitForCommand, "interrupted while the command ran")
+			assert.NotContains(t, out.States, workflow.StateCleanup, "Step Functions skips the failure path")
+			require.NotNil(t, out.StatusChange, "the status change went to the sweep function")
+
+			var swept sweep.Result
+			require.NoError(t, json.Unmarshal(out.Sweep, &swept), "the sweep's result: %s", out.Sweep)
+			assert.Equal(t, sweep.OutcomeSwept, swept.Outcome, "sweep outcome (%s)", swept.Detail)
+			if assert.NotNil(t, swept.Cleanup, "the sweep released the case") {
+				assert.NotEmpty(t, swept.Cleanup.TerminatedInstances, "forensic instance terminated")
+				assert.NotEmpty(t, swept.Cleanup.DeletedVolumes, "evidence volume deleted")
+				assert.NotEmpty(t, swept.Cleanup.DeletedGroups, "case security group deleted")
+			}
+			assert.Nil(t, swept.CleanupError, "cleanup error")
+
+			require.NotNil(t, out.Investigation, "investigation item of %s", req.ForensicID)
+			assert.Equal(t, investigation.StatusFailed, out.Investigation.Status, "investigation status")
+			assert.Equal(t, tc.wantReason, out.Investigation.Reason, "investigation reason")
+			wantDetail := "execution " + out.StatusChange.Resources[0] + " ended " + tc.wantStatus
+			assert.Contains(t, out.Investigation.ReasonDetail, wantDetail, "the record says how the execution ended")
+
+			msg := caseMessage(t, out)
+			assert.Equal(t, req.ForensicID, msg.ForensicID, "notification forensicId")
+			assert.Equal(t, investigation.StatusFailed, msg.Status, "notification status")
+			assert.Equal(t, tc.wantReason, msg.Reason, "notification reason")
+			assert.Contains(t, msg.Detail, wantDetail, "notification detail")
+			assertNothingLeft(t, out)
+			assert.NotEmpty(t, out.ForensicInstances, "a forensic instance was launched")
+
+			// EventBridge may deliver the event again: nothing more happens.
+			again, err := env.DeliverStatusChange(ctx, *out.StatusChange)
+			require.NoError(t, err, "deliver the status change again")
+			var redelivered sweep.Result
+			require.NoError(t, json.Unmarshal(again, &redelivered))
+			assert.Equal(t, sweep.OutcomeAlreadyFinal, redelivered.Outcome, "a redelivered event (%s)", redelivered.Detail)
+			notes, err := fixture.ReceiveNotifications(ctx, env.Clients(), env.Fixture().QueueURL)
+			require.NoError(t, err)
+			assert.Empty(t, notes, "no second notification")
+			records, err := fixture.Investigations(ctx, env.Clients(), req.ForensicID)
+			require.NoError(t, err)
+			require.Len(t, records, 1)
+			assert.Equal(t, *out.Investigation, records[0], "the record is left as it was")
+		})
+	}
 }

@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
@@ -43,6 +46,10 @@ type Outcome struct {
 	ForensicInstances []string `json:"forensicInstances"`
 	// States are the states the execution entered, in order.
 	States []string `json:"states"`
+	// StatusChange is the event delivered to the sweep function when the
+	// execution timed out or was stopped, and Sweep the sweep's result.
+	StatusChange *events.CloudWatchEvent `json:"-"`
+	Sweep        json.RawMessage         `json:"sweep,omitempty"`
 	// Commands are the SSM commands the forensic host ran.
 	Commands []forensichost.Invocation `json:"-"`
 	// Execution is the full execution, with its event log.
@@ -72,8 +79,27 @@ func executionName(input json.RawMessage) (string, investigation.ForensicType) {
 	return "invalid-" + hex.EncodeToString(sum[:6]), ft
 }
 
+// RunOptions interrupt a run as an execution timeout or StopExecution
+// would. The zero value lets the execution run to its end.
+type RunOptions struct {
+	// TimeoutSeconds, when positive, replaces the state machine's timeout.
+	TimeoutSeconds int
+	// AbortAt stops the execution when it enters the state of that name.
+	AbortAt string
+	// StateWaits replaces Options.Wait for the named Wait states, so that
+	// the timeout or the stop finds the execution there.
+	StateWaits map[string]time.Duration
+}
+
 // Run executes the state machine once with input and gathers its outcome.
 func (e *Environment) Run(ctx context.Context, input json.RawMessage) (*Outcome, error) {
+	return e.RunWith(ctx, input, RunOptions{})
+}
+
+// RunWith executes the state machine once with input, interrupted as opts
+// say, and gathers its outcome. An execution that timed out or was stopped
+// is then sent to the sweep function, as the stack's rule would send it.
+func (e *Environment) RunWith(ctx context.Context, input json.RawMessage, opts RunOptions) (*Outcome, error) {
 	if e.lambdas == nil {
 		return nil, fmt.Errorf("localaws: Reset before Run")
 	}
@@ -87,6 +113,7 @@ func (e *Environment) Run(ctx context.Context, input json.RawMessage) (*Outcome,
 		ToolsDir: repo.ToolsDir(e.opts.Root), LambdaEndpoint: e.lambdas.URL(),
 		Wait: e.opts.Wait, RetryPause: e.opts.RetryPause,
 		StateMachineARN: e.stateMachineARN(), WorkDir: e.opts.WorkDir,
+		StateWaits: opts.StateWaits, TimeoutSeconds: opts.TimeoutSeconds, AbortAt: opts.AbortAt,
 	}
 	e.opts.Logger.Info("execution started", "name", name)
 	exec, err := runner.Run(ctx, e.definition, input, name)
@@ -102,6 +129,16 @@ func (e *Environment) Run(ctx context.Context, input json.RawMessage) (*Outcome,
 		return o, err
 	}
 	o.Commands = e.host.Commands()
+	if slices.Contains(investigation.SweptStatuses(), exec.Status) {
+		ev, err := statusChangeEvent(e.opts.Region, e.fixture.AccountID, e.stateMachineARN(), runner.ExecutionARN(name), exec)
+		if err != nil {
+			return o, err
+		}
+		o.StatusChange = &ev
+		if o.Sweep, err = e.DeliverStatusChange(ctx, ev); err != nil {
+			return o, err
+		}
+	}
 	if err := e.gather(ctx, o, exec); err != nil {
 		return o, err
 	}
