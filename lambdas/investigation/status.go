@@ -26,12 +26,16 @@ type Reason string
 
 // The failure reasons.
 const (
-	ReasonInvalidRequest     Reason = "INVALID_REQUEST"
-	ReasonAMIUnavailable     Reason = "AMI_UNAVAILABLE"
-	ReasonInstanceLaunch     Reason = "INSTANCE_LAUNCH_FAILED"
-	ReasonInstanceNotReady   Reason = "INSTANCE_NOT_READY"
-	ReasonToolsMissing       Reason = "TOOLS_MISSING"
-	ReasonEvidenceAttach     Reason = "EVIDENCE_ATTACH_FAILED"
+	ReasonInvalidRequest   Reason = "INVALID_REQUEST"
+	ReasonAMIUnavailable   Reason = "AMI_UNAVAILABLE"
+	ReasonInstanceLaunch   Reason = "INSTANCE_LAUNCH_FAILED"
+	ReasonInstanceNotReady Reason = "INSTANCE_NOT_READY"
+	ReasonToolsMissing     Reason = "TOOLS_MISSING"
+	ReasonEvidenceAttach   Reason = "EVIDENCE_ATTACH_FAILED"
+	// ReasonEvidenceMismatch: the evidence is not what the request says it
+	// is (a snapshot that is missing, not completed, or of another volume
+	// or size).
+	ReasonEvidenceMismatch   Reason = "EVIDENCE_MISMATCH"
 	ReasonCommandStart       Reason = "COMMAND_START_FAILED"
 	ReasonCommandFailed      Reason = "COMMAND_FAILED"
 	ReasonCommandNotComplete Reason = "COMMAND_NOT_COMPLETE"
@@ -50,7 +54,7 @@ const (
 // Reasons lists every Reason, for documentation and tests.
 var Reasons = []Reason{
 	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
-	ReasonToolsMissing, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
+	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
 	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
 }
