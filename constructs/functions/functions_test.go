@@ -218,7 +218,7 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.CheckInstance: {"ec2:DescribeInstances", "ssm:DescribeInstanceInformation",
 			"ssm:GetCommandInvocation", "ssm:SendCommand"},
 		functions.AttachEvidence: {"ec2:AttachVolume", "ec2:CreateTags", "ec2:CreateVolume",
-			"ec2:DescribeVolumes", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
+			"ec2:DescribeSnapshots", "ec2:DescribeVolumes", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
 			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
 		functions.StartForensics: {"ssm:ListCommands", "ssm:SendCommand"},
 		functions.CheckCommand:   {"ssm:GetCommandInvocation"},

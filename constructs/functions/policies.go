@@ -72,7 +72,8 @@ func unscopedActions(name Name) []string {
 	case CheckInstance:
 		return []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"}
 	case AttachEvidence:
-		return []string{"ec2:DescribeVolumes"}
+		// DescribeSnapshots checks the evidence is what the request says.
+		return []string{"ec2:DescribeSnapshots", "ec2:DescribeVolumes"}
 	case StartForensics:
 		// ListCommands finds a command a retried step already sent.
 		return []string{"ssm:ListCommands"}
