@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lv
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo clean
+.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo deploy clean
 
 all: test
 
@@ -57,6 +57,11 @@ test: lint
 
 demo: deps
 	go run ./test/demo
+
+# Deploys into the account of the current AWS credentials, for example:
+# make deploy CDK_ARGS="-c forensicAmiId=ami-0abc1234def567890"
+deploy: npm-deps go-deps
+	cdk deploy Casefile $(CDK_ARGS)
 
 clean:
 	rm -rf cdk.out out
