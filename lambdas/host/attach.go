@@ -27,12 +27,14 @@ const (
 
 // AttachEC2 is the part of the EC2 API that Attacher calls.
 type AttachEC2 interface {
+	DescribeSnapshots(ctx context.Context, in *ec2.DescribeSnapshotsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSnapshotsOutput, error)
 	DescribeVolumes(ctx context.Context, in *ec2.DescribeVolumesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error)
 	CreateVolume(ctx context.Context, in *ec2.CreateVolumeInput, optFns ...func(*ec2.Options)) (*ec2.CreateVolumeOutput, error)
 	AttachVolume(ctx context.Context, in *ec2.AttachVolumeInput, optFns ...func(*ec2.Options)) (*ec2.AttachVolumeOutput, error)
 }
 
-// Attacher is the AttachEvidence step: one encrypted volume per evidence
+// Attacher is the AttachEvidence step: it checks that each evidence
+// snapshot is what the request says, then makes one encrypted volume per
 // snapshot, in the forensic instance's availability zone, attached to it.
 type Attacher struct {
 	EC2      AttachEC2
@@ -45,10 +47,12 @@ type Attacher struct {
 	Now func() time.Time
 }
 
-// Handle creates and attaches the case's evidence volumes and sets
-// st.Volumes. A retry finds the volumes its first attempt created (by tag
-// and snapshot) instead of creating more. Every failure is
-// EVIDENCE_ATTACH_FAILED.
+// Handle checks the request's snapshots against EC2, creates and attaches
+// the case's evidence volumes and sets st.Volumes. A retry finds the
+// volumes its first attempt created (by tag and snapshot) instead of
+// creating more. A snapshot that is missing, not completed, or of another
+// volume or size than the request says fails with EVIDENCE_MISMATCH before
+// any volume is made; every other failure is EVIDENCE_ATTACH_FAILED.
 func (a *Attacher) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	if st.Instance == nil || st.Instance.InstanceID == "" || st.Instance.AvailabilityZone == "" {
 		return st, investigation.Fail(investigation.ReasonEvidenceAttach, "state names no forensic instance with an availability zone")
@@ -62,6 +66,9 @@ func (a *Attacher) Handle(ctx context.Context, st investigation.State) (investig
 	}
 	trail := newCustody(a.Recorder, a.Now, st, StepAttachEvidence)
 	wait := a.Wait.orDefault(defaultVolumeWait)
+	if err := a.verifySnapshots(ctx, trail, req.Disk.Snapshots); err != nil {
+		return st, err
+	}
 
 	vols := make([]evidenceVolume, 0, len(req.Disk.Snapshots))
 	for i, snap := range req.Disk.Snapshots {

@@ -44,6 +44,16 @@ func attachState(t *testing.T) investigation.State {
 	return st
 }
 
+// attachFake is an EC2 where the forensic instance runs and attachState's
+// two snapshots are what its request says.
+func attachFake() *fakeEC2 {
+	fake := newFakeEC2()
+	fake.addInstance(forensicInstance, types.InstanceStateNameRunning)
+	fake.addSnapshot(snapA, "vol-0000000000000000a", 8)
+	fake.addSnapshot(snapB, "vol-0000000000000000b", 100)
+	return fake
+}
+
 func newAttacher(fake *fakeEC2, rec *fakeRecorder) *Attacher {
 	return &Attacher{EC2: fake, Recorder: rec, VolumeKMSKeyARN: volKey, Wait: fastWait, Now: testClock}
 }
@@ -57,8 +67,7 @@ func evidenceTags(snapshot string) []types.Tag {
 func TestAttachEvidence(t *testing.T) {
 	for _, initial := range []types.VolumeState{types.VolumeStateAvailable, types.VolumeStateCreating} {
 		t.Run("new volumes "+string(initial), func(t *testing.T) {
-			fake, rec := newFakeEC2(), &fakeRecorder{}
-			fake.addInstance(forensicInstance, types.InstanceStateNameRunning)
+			fake, rec := attachFake(), &fakeRecorder{}
 			fake.newVolumeState = initial
 			a := newAttacher(fake, rec)
 
@@ -93,9 +102,14 @@ func TestAttachEvidence(t *testing.T) {
 			assert.Contains(t, tags, types.Tag{Key: aws.String(tagSourceSnapshot), Value: aws.String(snapA)})
 			assert.Contains(t, tags, types.Tag{Key: aws.String(tagSourceVolume), Value: aws.String("vol-0000000000000000a")})
 
-			assert.Equal(t, []string{"volume-created", "volume-created", "volume-attached", "volume-attached"}, rec.actions())
-			assert.Equal(t, got.Volumes[0].VolumeID, rec.events[2].Resources["volumeId"])
-			assert.Equal(t, forensicInstance, rec.events[2].Resources["instanceId"])
+			assert.Equal(t, []string{"snapshot-verified", "snapshot-verified", "volume-created", "volume-created",
+				"volume-attached", "volume-attached"}, rec.actions())
+			assert.Equal(t, map[string]string{
+				"snapshotId": snapA, "sourceVolumeId": "vol-0000000000000000a", "volumeSizeGiB": "8", "state": "completed",
+				"ownerId": "444455556666", "encrypted": "false", "startTime": "2026-03-01T09:30:00Z",
+			}, rec.events[0].Resources, "what EC2 shows of the first snapshot")
+			assert.Equal(t, got.Volumes[0].VolumeID, rec.events[4].Resources["volumeId"])
+			assert.Equal(t, forensicInstance, rec.events[4].Resources["instanceId"])
 		})
 	}
 }
@@ -138,8 +152,7 @@ func TestAttachEvidenceRetryReusesVolumes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, rec := newFakeEC2(), &fakeRecorder{}
-			fake.addInstance(forensicInstance, types.InstanceStateNameRunning)
+			fake, rec := attachFake(), &fakeRecorder{}
 			tt.prepare(fake)
 			a := newAttacher(fake, rec)
 
@@ -222,8 +235,7 @@ func TestAttachEvidenceFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, rec := newFakeEC2(), &fakeRecorder{}
-			fake.addInstance(forensicInstance, types.InstanceStateNameRunning)
+			fake, rec := attachFake(), &fakeRecorder{}
 			if tt.setup != nil {
 				tt.setup(fake)
 			}
@@ -246,4 +258,87 @@ func TestDeviceNames(t *testing.T) {
 	assert.Equal(t, "/dev/sdf", deviceName(0))
 	assert.Equal(t, "/dev/sdg", deviceName(1))
 	assert.Equal(t, "/dev/sdu", deviceName(investigation.MaxSnapshots-1), "device of the last snapshot a request may list")
+}
+
+func TestAttachEvidenceRefusesSnapshotsThatDiffer(t *testing.T) {
+	tests := []struct {
+		name       string
+		setup      func(f *fakeEC2)
+		wantReason investigation.Reason
+		wantInMsg  []string
+	}{
+		{
+			name:       "snapshot does not exist",
+			setup:      func(f *fakeEC2) { delete(f.snapshots, snapB) },
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{"does not exist or is not shared", "The snapshot '" + snapB + "' does not exist"},
+		},
+		{
+			name:       "snapshot of another volume",
+			setup:      func(f *fakeEC2) { f.addSnapshot(snapB, "vol-0000000000000000c", 100) },
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{"snapshot " + snapB + ": source volume is vol-0000000000000000c, the request says vol-0000000000000000b"},
+		},
+		{
+			name:       "snapshot of another size",
+			setup:      func(f *fakeEC2) { f.addSnapshot(snapA, "vol-0000000000000000a", 9) },
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{"snapshot " + snapA + ": size is 9 GiB, the request says 8 GiB"},
+		},
+		{
+			name: "snapshot still pending",
+			setup: func(f *fakeEC2) {
+				snap := f.snapshots[snapA]
+				snap.State = types.SnapshotStatePending
+				f.snapshots[snapA] = snap
+			},
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{`state is "pending", not "completed"`},
+		},
+		{
+			name:       "every difference is named",
+			setup:      func(f *fakeEC2) { f.addSnapshot(snapA, "vol-0000000000000000c", 16384) },
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{"source volume is vol-0000000000000000c", "size is 16384 GiB, the request says 8 GiB"},
+		},
+		{
+			name:       "EC2 refuses to describe",
+			setup:      func(f *fakeEC2) { f.fail("DescribeSnapshots", "", apiErr("UnauthorizedOperation"), 0) },
+			wantReason: investigation.ReasonEvidenceAttach,
+			wantInMsg:  []string{"describe snapshots [" + snapA + " " + snapB + "]", "UnauthorizedOperation"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, rec := attachFake(), &fakeRecorder{}
+			tt.setup(fake)
+
+			got, err := newAttacher(fake, rec).Handle(context.Background(), attachState(t))
+
+			require.Error(t, err)
+			assert.Equal(t, tt.wantReason, reasonOf(err), "reason of %v", err)
+			for _, want := range tt.wantInMsg {
+				assert.ErrorContains(t, err, want)
+			}
+			assert.Zero(t, fake.called("CreateVolume"), "volumes created")
+			assert.Empty(t, fake.volumes, "volumes in EC2")
+			assert.Empty(t, got.Volumes, "volumes in the state")
+			assert.NotContains(t, rec.actions(), "volume-created")
+		})
+	}
+}
+
+func TestAttachEvidenceAcceptsCopiedSnapshot(t *testing.T) {
+	fake, rec := attachFake(), &fakeRecorder{}
+	fake.addSnapshot(snapB, copiedSnapshotVolumeID, 100)
+
+	got, err := newAttacher(fake, rec).Handle(context.Background(), attachState(t))
+
+	require.NoError(t, err)
+	assert.Len(t, got.Volumes, 2)
+	require.GreaterOrEqual(t, len(rec.events), 2)
+	assert.Equal(t, "snapshot-verified", rec.events[1].Action)
+	assert.Equal(t, "vol-0000000000000000b", rec.events[1].Resources["sourceVolumeId"], "the request's source volume, kept")
+	assert.Equal(t, "false", rec.events[1].Resources["sourceVolumeVerified"], "a copy's source volume cannot be checked")
+	assert.Equal(t, "100", rec.events[1].Resources["volumeSizeGiB"])
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -20,6 +21,7 @@ type fakeEC2 struct {
 	groups    map[string]*fakeGroup
 	instances map[string]*types.Instance
 	volumes   map[string]*types.Volume
+	snapshots map[string]types.Snapshot
 	// subnetAZ maps subnets to their availability zone.
 	subnetAZ map[string]string
 	// newVolumeState is the state CreateVolume leaves a volume in; the
@@ -67,6 +69,7 @@ func newFakeEC2() *fakeEC2 {
 		groups:         map[string]*fakeGroup{},
 		instances:      map[string]*types.Instance{},
 		volumes:        map[string]*types.Volume{},
+		snapshots:      map[string]types.Snapshot{},
 		subnetAZ:       map[string]string{"subnet-a": "eu-west-1a", "subnet-b": "eu-west-1b", "subnet-c": "eu-west-1c"},
 		newVolumeState: types.VolumeStateAvailable,
 		terminateTo:    types.InstanceStateNameTerminated,
@@ -499,4 +502,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// addSnapshot puts a completed snapshot of volume, of sizeGiB, into the fake.
+func (f *fakeEC2) addSnapshot(id, volume string, sizeGiB int32) {
+	f.snapshots[id] = types.Snapshot{
+		SnapshotId: aws.String(id), VolumeId: aws.String(volume), VolumeSize: aws.Int32(sizeGiB),
+		State: types.SnapshotStateCompleted, OwnerId: aws.String("444455556666"),
+		StartTime: aws.Time(time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)), Encrypted: aws.Bool(false),
+	}
+}
+
+// DescribeSnapshots answers like EC2: an ID it does not know fails the
+// whole call with InvalidSnapshot.NotFound.
+func (f *fakeEC2) DescribeSnapshots(_ context.Context, in *ec2.DescribeSnapshotsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSnapshotsOutput, error) {
+	if err := f.enter("DescribeSnapshots", strings.Join(in.SnapshotIds, ",")); err != nil {
+		return nil, err
+	}
+	out := &ec2.DescribeSnapshotsOutput{}
+	for _, id := range in.SnapshotIds {
+		snap, ok := f.snapshots[id]
+		if !ok {
+			return nil, &smithy.GenericAPIError{Code: "InvalidSnapshot.NotFound", Message: fmt.Sprintf("The snapshot '%s' does not exist.", id)}
+		}
+		out.Snapshots = append(out.Snapshots, snap)
+	}
+	return out, nil
 }
