@@ -1,7 +1,7 @@
 // Package results is the CollectResults step: every object the forensics
 // wrote under the case's results prefix, and the output of the case's SSM
 // commands, becomes an artifact record with its size and SHA-256, checked
-// against S3's stored checksum and the scripts' manifests.
+// against S3's stored checksum and, for the results, the scripts' manifest.
 package results
 
 import (
@@ -45,17 +45,21 @@ func New(client S3, records Records, bucket string) *Handler {
 }
 
 // Handle records every result object of the investigation in st and
-// returns st with Results set. Any error, and any object whose hash
-// disagrees with S3's checksum or a manifest, fails the step with
-// RESULTS_COLLECTION_FAILED naming the key; the objects that could be read
-// are recorded first, with the hash computed here.
+// returns st with Results set. The objects under the results prefix are
+// checked against the scripts' manifest (see Manifest for which manifest
+// covers which object); the SSM command output is checked against S3's
+// stored checksum only. Any error, a missing or malformed manifest, an
+// object the manifest does not list, a listed object that is missing, and
+// any size or hash that disagrees with S3's checksum or the manifest fails
+// the step with RESULTS_COLLECTION_FAILED naming the key; the objects that
+// could be read are recorded first, with the hash computed here.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	if st.ForensicID == "" || st.ForensicType == "" {
 		return st, investigation.Fail(investigation.ReasonResultsCollection, "state has no forensicId or forensicType")
 	}
 	now := h.now()
 	prefix := investigation.ResultsPrefix(st.ForensicID, st.ForensicType)
-	objects, err := list(ctx, h.s3, h.bucket, prefix)
+	results, err := list(ctx, h.s3, h.bucket, prefix)
 	if err != nil {
 		return st, investigation.Fail(investigation.ReasonResultsCollection, "%w", err)
 	}
@@ -63,38 +67,36 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	if err != nil {
 		return st, investigation.Fail(investigation.ReasonResultsCollection, "%w", err)
 	}
-	objects = append(objects, commandOutputs(outputs, commandIDs(st))...)
+	outputs = commandOutputs(outputs, commandIDs(st))
 
 	var problems []error
-	var read []hashed
-	manifests := map[string]ManifestEntry{}
-	for _, o := range objects {
-		manifest := strings.HasPrefix(o.Key, prefix) && isManifest(o.Key)
-		hd, err := hash(ctx, h.s3, h.bucket, o, manifest)
+	var readResults, read []hashed
+	for _, o := range results {
+		hd, err := hash(ctx, h.s3, h.bucket, o, o.Key == prefix+ManifestName)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		readResults = append(readResults, hd)
+	}
+	manifest, verifyProblems := verifyResults(prefix, results, readResults)
+	problems = append(problems, verifyProblems...)
+	read = append(read, readResults...)
+	for _, o := range outputs {
+		hd, err := hash(ctx, h.s3, h.bucket, o, false)
 		if err != nil {
 			problems = append(problems, err)
 			continue
 		}
 		read = append(read, hd)
-		if manifest {
-			entries, err := parseManifest(o.Key, hd.Content)
-			if err != nil {
-				problems = append(problems, err)
-				continue
-			}
-			for k, e := range entries {
-				manifests[k] = e
-			}
-		}
 	}
-	problems = append(problems, checkManifests(read, manifests)...)
 
 	for _, hd := range read {
 		a := caserecords.Artifact{
 			ForensicID: st.ForensicID, ForensicType: st.ForensicType,
 			Bucket: h.bucket, Key: hd.Key, SizeBytes: hd.Size, SHA256: hd.SHA256, Time: now,
 		}
-		if e, ok := manifests[hd.Key]; ok {
+		if e, ok := manifest[hd.Key]; ok {
 			a.Tool, a.ToolVersion, a.Evidence = e.Tool, e.ToolVersion, e.Evidence
 		}
 		if err := h.records.PutArtifact(ctx, a); err != nil {
@@ -116,13 +118,10 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		return st, investigation.Fail(investigation.ReasonResultsCollection, "%d problem(s) with the results under %s: %w", len(problems), uri, err)
 	}
 
-	if len(read) == 0 {
-		slog.WarnContext(ctx, "no results found", "forensicId", st.ForensicID, "forensicType", st.ForensicType, "s3Uri", uri)
-	}
 	if err := h.records.AppendEvent(ctx, caserecords.Event{
 		ForensicID: st.ForensicID, ForensicType: st.ForensicType,
 		Step: StepCollectResults, Action: ActionResultsCollected,
-		Resources: map[string]string{"s3Uri": uri, "artifactCount": strconv.Itoa(len(read)), "manifestEntries": strconv.Itoa(len(manifests))},
+		Resources: map[string]string{"s3Uri": uri, "artifactCount": strconv.Itoa(len(read)), "manifestEntries": strconv.Itoa(len(manifest))},
 		Detail:    fmt.Sprintf("%d artifacts recorded with SHA-256", len(read)),
 		Time:      now,
 	}); err != nil {
@@ -132,35 +131,6 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	slog.InfoContext(ctx, "results collected", "forensicId", st.ForensicID, "forensicType", st.ForensicType,
 		"s3Uri", uri, "artifactCount", len(read))
 	return st, nil
-}
-
-// checkManifests compares every manifest entry with the object read: a
-// missing object, another size or another SHA-256 is a problem naming the
-// key.
-func checkManifests(read []hashed, manifests map[string]ManifestEntry) []error {
-	byKey := make(map[string]hashed, len(read))
-	for _, hd := range read {
-		byKey[hd.Key] = hd
-	}
-	keys := make([]string, 0, len(manifests))
-	for k := range manifests {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var problems []error
-	for _, k := range keys {
-		e := manifests[k]
-		hd, ok := byKey[k]
-		switch {
-		case !ok:
-			problems = append(problems, fmt.Errorf("%s: listed in the manifest but not readable in the bucket", k))
-		case !strings.EqualFold(hd.SHA256, e.SHA256):
-			problems = append(problems, fmt.Errorf("%s: SHA-256 %s does not match the manifest's %s", k, hd.SHA256, e.SHA256))
-		case hd.Size != e.Size:
-			problems = append(problems, fmt.Errorf("%s: size %d does not match the manifest's %d", k, hd.Size, e.Size))
-		}
-	}
-	return problems
 }
 
 // commandIDs returns the SSM commands of the investigation in st.

@@ -24,6 +24,7 @@ const (
 	timeline   = "timeline\n2026-03-14 09:00 /etc/passwd\n"
 	inventory  = `{"files":[]}`
 	stdout     = "disk forensics done\n"
+	results    = `{"schema":"casefile.disk-results/v1","status":"SUCCEEDED"}`
 )
 
 // manifestOf returns a manifest with one entry per file, made by fls from
@@ -42,16 +43,31 @@ func manifestOf(files map[string]string, evidence string) string {
 	return out + "]}"
 }
 
+const (
+	diskDir   = "cases/cf-1/disk/"
+	memoryDir = "cases/cf-1/memory/"
+)
+
+// goodBucket holds what the scripts upload: a disk run with one volume
+// (its files in the volume's folder, results.json and manifest.json at the
+// top of the prefix), a memory run, the output of two commands and another
+// case.
 func goodBucket() map[string]fakeObject {
-	manifest := manifestOf(map[string]string{"timeline.csv": timeline, "inventory.json": inventory}, "snap-0a1b2c3d4e5f60718")
+	manifest := manifestOf(map[string]string{
+		"vol-0a1b2c3d4e5f60718/timeline.csv": timeline, "vol-0a1b2c3d4e5f60718/inventory.json": inventory,
+		"results.json": results,
+	}, "snap-0a1b2c3d4e5f60718")
+	memoryManifest := manifestOf(map[string]string{"results.json": "{}"}, "s3://dumps/cf-1.lime")
 	return map[string]fakeObject{
-		"cases/cf-1/disk/":        {body: ""}, // folder marker
+		diskDir:                   {body: ""}, // folder marker
 		volDir + "timeline.csv":   {body: timeline, checksum: sha64(timeline), checksumType: types.ChecksumTypeFullObject},
 		volDir + "inventory.json": {body: inventory},
-		volDir + "manifest.json":  {body: manifest, checksum: sha64(manifest)},
+		diskDir + "results.json":  {body: results},
+		diskDir + "manifest.json": {body: manifest, checksum: sha64(manifest)},
 		"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout": {body: stdout},
 		"cases/cf-1/ssm/cmd-9/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout": {body: "memory run"},
-		"cases/cf-1/memory/result.json":    {body: "{}"},
+		memoryDir + "results.json":         {body: "{}"},
+		memoryDir + "manifest.json":        {body: memoryManifest},
 		"cases/cf-10/disk/other-case.json": {body: "{}"},
 	}
 }
@@ -66,6 +82,20 @@ func with(objects map[string]fakeObject, changes map[string]fakeObject) map[stri
 		out[k] = v
 	}
 	return out
+}
+
+// The keys of goodBucket that a disk investigation with command cmd-1
+// records, in order.
+var (
+	diskManifest = diskDir + "manifest.json"
+	diskResults  = diskDir + "results.json"
+	cmd1Stdout   = "cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout"
+	diskKeys     = []string{diskManifest, diskResults, volDir + "inventory.json", volDir + "timeline.csv", cmd1Stdout}
+)
+
+// without returns keys less the given ones.
+func without(keys []string, drop ...string) []string {
+	return slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return slices.Contains(drop, k) })
 }
 
 func TestHandle(t *testing.T) {
@@ -88,14 +118,11 @@ func TestHandle(t *testing.T) {
 		wantAction   string
 	}{
 		{
-			name:    "artifacts with manifest and command output",
-			state:   state,
-			objects: goodBucket(),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
-			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/disk/", ArtifactCount: 4},
+			name:        "artifacts with manifest and command output",
+			state:       state,
+			objects:     goodBucket(),
+			wantKeys:    diskKeys,
+			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/disk/", ArtifactCount: 5},
 			wantAction:  ActionResultsCollected,
 		},
 		{
@@ -103,19 +130,21 @@ func TestHandle(t *testing.T) {
 			state:   investigation.State{ForensicID: "cf-1", ForensicType: investigation.ForensicTypeMemory},
 			objects: goodBucket(),
 			wantKeys: []string{
-				"cases/cf-1/memory/result.json",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
+				memoryDir + "manifest.json", memoryDir + "results.json", cmd1Stdout,
 				"cases/cf-1/ssm/cmd-9/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
 			},
-			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/memory/", ArtifactCount: 3},
+			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/memory/", ArtifactCount: 4},
 			wantAction:  ActionResultsCollected,
 		},
 		{
-			name:        "no results",
-			state:       state,
-			objects:     map[string]fakeObject{},
-			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/disk/", ArtifactCount: 0},
-			wantAction:  ActionResultsCollected,
+			// Changed when the manifest became mandatory: this step runs only
+			// after the command succeeded, and the scripts then always upload
+			// a manifest, so nothing at all is a failure.
+			name:         "no results",
+			state:        state,
+			objects:      map[string]fakeObject{},
+			wantErrParts: []string{diskManifest + ": no manifest"},
+			wantAction:   ActionResultsVerifyFailed,
 		},
 		{
 			name:  "composite checksum of a multipart upload is not compared",
@@ -123,11 +152,8 @@ func TestHandle(t *testing.T) {
 			objects: with(goodBucket(), map[string]fakeObject{
 				volDir + "timeline.csv": {body: timeline, checksum: "AAAA-3", checksumType: types.ChecksumTypeComposite},
 			}),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
-			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/disk/", ArtifactCount: 4},
+			wantKeys:    diskKeys,
+			wantResults: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-1/disk/", ArtifactCount: 5},
 			wantAction:  ActionResultsCollected,
 		},
 		{
@@ -136,10 +162,7 @@ func TestHandle(t *testing.T) {
 			objects: with(goodBucket(), map[string]fakeObject{
 				volDir + "timeline.csv": {body: timeline + "tampered\n"},
 			}),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
+			wantKeys:     diskKeys,
 			wantErrParts: []string{volDir + "timeline.csv: SHA-256 " + sha(timeline+"tampered\n") + " does not match the manifest's " + sha(timeline)},
 			wantAction:   ActionResultsVerifyFailed,
 		},
@@ -149,10 +172,7 @@ func TestHandle(t *testing.T) {
 			objects: with(goodBucket(), map[string]fakeObject{
 				volDir + "timeline.csv": {body: timeline, checksum: sha64("something else")},
 			}),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
+			wantKeys: without(diskKeys, volDir+"timeline.csv"),
 			wantErrParts: []string{
 				"s3://casefile-results/" + volDir + "timeline.csv: SHA-256 " + sha(timeline) + " does not match the stored checksum " + sha64("something else"),
 				volDir + "timeline.csv: listed in the manifest but not readable in the bucket",
@@ -165,46 +185,50 @@ func TestHandle(t *testing.T) {
 			objects: with(goodBucket(), map[string]fakeObject{
 				volDir + "inventory.json": {},
 			}),
-			wantKeys: []string{
-				volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
-			wantErrParts: []string{volDir + "inventory.json: listed in the manifest but not readable in the bucket"},
+			wantKeys:     without(diskKeys, volDir+"inventory.json"),
+			wantErrParts: []string{volDir + "inventory.json: listed in the manifest but not in the bucket"},
 			wantAction:   ActionResultsVerifyFailed,
 		},
 		{
 			name:  "manifest with a path outside its folder",
 			state: state,
 			objects: with(goodBucket(), map[string]fakeObject{
-				volDir + "manifest.json": {body: `{"files":[{"path":"../../../ssm/x","sha256":"00","size":1}]}`},
+				diskManifest: {body: `{"files":[{"path":"../ssm/x","sha256":"00","size":1}]}`},
 			}),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
-			wantErrParts: []string{`manifest ` + volDir + `manifest.json: path "../../../ssm/x" must be relative without '.' or '..' segments`},
+			wantKeys:     diskKeys,
+			wantErrParts: []string{`manifest ` + diskManifest + `: path "../ssm/x" must be relative without '.' or '..' segments`},
 			wantAction:   ActionResultsVerifyFailed,
 		},
 		{
 			name:  "manifest that is not JSON",
 			state: state,
 			objects: with(goodBucket(), map[string]fakeObject{
-				volDir + "manifest.json": {body: `files: none`},
+				diskManifest: {body: `files: none`},
 			}),
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
-			wantErrParts: []string{"manifest " + volDir + "manifest.json: invalid character"},
+			wantKeys:     diskKeys,
+			wantErrParts: []string{"manifest " + diskManifest + ": invalid character"},
 			wantAction:   ActionResultsVerifyFailed,
+		},
+		{
+			name:  "manifest that cannot be read",
+			state: state,
+			objects: with(goodBucket(), map[string]fakeObject{
+				diskManifest: {getErr: errors.New("AccessDenied")},
+			}),
+			wantKeys: without(diskKeys, diskManifest),
+			wantErrParts: []string{
+				"get s3://casefile-results/" + diskManifest + ": AccessDenied",
+				diskManifest + ": manifest not readable, so no result can be verified",
+			},
+			wantAction: ActionResultsVerifyFailed,
 		},
 		{
 			name:  "object shorter than listed",
 			state: state,
 			objects: with(goodBucket(), map[string]fakeObject{
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout": {body: stdout, listedSize: &wrongSize},
+				cmd1Stdout: {body: stdout, listedSize: &wrongSize},
 			}),
-			wantKeys:     []string{volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv"},
+			wantKeys:     without(diskKeys, cmd1Stdout),
 			wantErrParts: []string{"stdout: got 20 bytes, listed as 3"},
 			wantAction:   ActionResultsVerifyFailed,
 		},
@@ -214,10 +238,7 @@ func TestHandle(t *testing.T) {
 			objects: with(goodBucket(), map[string]fakeObject{
 				volDir + "inventory.json": {getErr: errors.New("AccessDenied")},
 			}),
-			wantKeys: []string{
-				volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
+			wantKeys:     without(diskKeys, volDir+"inventory.json"),
 			wantErrParts: []string{"get s3://casefile-results/" + volDir + "inventory.json: AccessDenied"},
 			wantAction:   ActionResultsVerifyFailed,
 		},
@@ -238,10 +259,7 @@ func TestHandle(t *testing.T) {
 				}
 				return nil
 			},
-			wantKeys: []string{
-				volDir + "inventory.json", volDir + "manifest.json", volDir + "timeline.csv",
-				"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout",
-			},
+			wantKeys:     diskKeys,
 			wantErrParts: []string{"record artifact " + volDir + "timeline.csv of case cf-1: artifact already recorded with another SHA-256"},
 			wantAction:   ActionResultsVerifyFailed,
 		},
@@ -316,12 +334,13 @@ func TestHandleFillsToolsFromTheManifest(t *testing.T) {
 	assert.Equal(t, map[string][3]string{
 		volDir + "timeline.csv":   {"fls", "4.12.1", "snap-0a1b2c3d4e5f60718"},
 		volDir + "inventory.json": {"fls", "4.12.1", "snap-0a1b2c3d4e5f60718"},
-		volDir + "manifest.json":  {},
-		"cases/cf-1/ssm/cmd-1/i-0f0e0d0c0b0a09080/awsrunShellScript/0.runscript/stdout": {},
+		diskResults:               {"fls", "4.12.1", "snap-0a1b2c3d4e5f60718"},
+		diskManifest:              {},
+		cmd1Stdout:                {},
 	}, got)
 	require.Len(t, records.events, 1)
 	assert.Equal(t, map[string]string{
-		"s3Uri": "s3://casefile-results/cases/cf-1/disk/", "artifactCount": "4", "manifestEntries": "2",
+		"s3Uri": "s3://casefile-results/cases/cf-1/disk/", "artifactCount": "5", "manifestEntries": "3",
 	}, records.events[0].Resources)
 	assert.Greater(t, len(client.lists), 2, "listing is paginated")
 }
