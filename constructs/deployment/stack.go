@@ -4,6 +4,8 @@
 package deployment
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -30,6 +32,7 @@ const (
 	OutputResultsBucket   = "ResultsBucketName"
 	OutputCaseTable       = "CaseTableName"
 	OutputTopicARN        = "NotificationTopicArn"
+	OutputAMIParameter    = "AmiParameterName"
 )
 
 // Props configures the Casefile stack.
@@ -68,9 +71,12 @@ func NewStack(scope constructs.Construct, id string, props Props) *Stack {
 		OutputResultsBucket:   svc.Storage.ResultsBucket.BucketName(),
 		OutputCaseTable:       svc.Cases.Table.TableName(),
 		OutputTopicARN:        svc.Notifications.Topic.TopicArn(),
+		OutputAMIParameter:    svc.Host.AMIParameter.ParameterName(),
 	}
-	for name, value := range outputs {
-		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: value})
+	// In name order: the template lists outputs in the order they are made,
+	// and the same configuration must give the same template.
+	for _, name := range slices.Sorted(maps.Keys(outputs)) {
+		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: outputs[name]})
 	}
 	return &Stack{Stack: stack, Service: svc}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/casefile-forensics/casefile/constructs/deployment"
 	"github.com/casefile-forensics/casefile/constructs/functions"
 	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/internal/cdktest"
@@ -59,10 +58,6 @@ func TestTheStackHoldsEveryPart(t *testing.T) {
 	s.template.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{
 		"Type": "String", "Value": context["forensicAmiId"],
 	})
-	for _, output := range []string{deployment.OutputStateMachineARN, deployment.OutputEvidenceBucket,
-		deployment.OutputResultsBucket, deployment.OutputCaseTable, deployment.OutputTopicARN} {
-		s.template.HasOutput(jsii.String(output), map[string]any{})
-	}
 }
 
 func TestAnExistingVPCIsUsedAsGiven(t *testing.T) {
