@@ -320,29 +320,31 @@ func TestDiskForensicsRejectsBadArguments(t *testing.T) {
 		return out
 	}
 	tests := []struct {
-		name string
-		args []string
+		name    string
+		args    []string
+		wantMsg string // in the usage error; "" for any
 	}{
-		{"no arguments", nil},
-		{"unknown argument", []string{"--format-disk"}},
-		{"quote in forensic ID", ssm("--forensic-id", "x'; touch "+marker+" #")},
-		{"command substitution in volume IDs", ssm("--volume-ids", "vol-0123456789abcdef0$(touch "+marker+")")},
-		{"device name instead of volume ID", ssm("--volume-ids", "/dev/sdf")},
-		{"space in prefix", ssm("--results-prefix", "cases/a b")},
-		{"dot-dot in prefix", ssm("--results-prefix", "cases/../other")},
-		{"bad KMS ARN", ssm("--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/`id`")},
-		{"local with S3 parameter", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o1"), "--results-bucket", "b-b-b"}},
-		{"local without device", []string{"--local", "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o2")}},
-		{"local bad evidence ID", []string{"--local", "--device", image, "--evidence-id", "vol-xyz", "--output-dir", filepath.Join(dir, "o3")}},
-		{"local missing device", []string{"--local", "--device", filepath.Join(dir, "missing.img"), "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o4")}},
-		{"local output folder not empty", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", full}},
-		{"local path with metacharacters", []string{"--local", "--device", image + ";id", "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o5")}},
+		{"no arguments", nil, "--forensic-id is required"},
+		{"unknown argument", []string{"--format-disk"}, "unknown argument"},
+		{"quote in forensic ID", ssm("--forensic-id", "x'; touch "+marker+" #"), "--forensic-id does not match"},
+		{"command substitution in volume IDs", ssm("--volume-ids", "vol-0123456789abcdef0$(touch "+marker+")"), "--volume-ids does not match"},
+		{"device name instead of volume ID", ssm("--volume-ids", "/dev/sdf"), "--volume-ids does not match"},
+		{"space in prefix", ssm("--results-prefix", "cases/a b"), "--results-prefix does not match"},
+		{"dot-dot in prefix", ssm("--results-prefix", "cases/../other"), "--results-prefix must not contain '..'"},
+		{"bad KMS ARN", ssm("--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/`id`"), "--kms-key-arn does not match"},
+		{"local with a bad S3 parameter", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o1"), "--results-prefix", "cases/../other"}, "--results-prefix must not contain '..'"},
+		{"local with volume IDs", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o1"), "--volume-ids", evidenceVolume}, "--volume-ids is not used with --local"},
+		{"local without device", []string{"--local", "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o2")}, "--device is required"},
+		{"local bad evidence ID", []string{"--local", "--device", image, "--evidence-id", "vol-xyz", "--output-dir", filepath.Join(dir, "o3")}, "--evidence-id does not match"},
+		{"local missing device", []string{"--local", "--device", filepath.Join(dir, "missing.img"), "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o4")}, "--device must be"},
+		{"local output folder not empty", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", full}, "--output-dir must be empty"},
+		{"local path with metacharacters", []string{"--local", "--device", image + ";id", "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o5")}, "--device does not match"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := run(t, nil, "bash", append([]string{script(t, "disk-forensics.sh")}, tt.args...)...)
 			assert.Equal(t, 2, r.code, "exit code; stderr: %s", r.stderr)
-			assert.Contains(t, r.stderr, "usage error")
+			assert.Contains(t, r.stderr, "usage error: "+tt.wantMsg)
 			assert.NoFileExists(t, marker, "nothing ran")
 		})
 	}

@@ -37,6 +37,7 @@ const (
 const (
 	ParamDumpS3URI     = "dumpS3Uri"
 	ParamDumpSHA256    = "dumpSha256"
+	ParamDumpSizeBytes = "dumpSizeBytes"
 	ParamDumpFormat    = "dumpFormat"
 	ParamKernelRelease = "kernelRelease"
 	ParamSymbolsS3URI  = "symbolsS3Uri"

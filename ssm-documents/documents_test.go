@@ -36,7 +36,7 @@ var documentCases = []struct {
 	{
 		name: "memory", file: MemoryFile, render: Memory,
 		params: []string{
-			ParamDumpFormat, ParamDumpS3URI, ParamDumpSHA256, ParamForensicID, ParamKernelRelease,
+			ParamDumpFormat, ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamForensicID, ParamKernelRelease,
 			ParamKMSKeyARN, ParamResultsBucket, ParamResultsPrefix, ParamSymbolsS3URI,
 		},
 		scripts: []string{"common.sh", "memory-forensics.sh"},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,11 +27,14 @@ type memoryResults struct {
 	Schema string `json:"schema"`
 	Status string `json:"status"`
 	Dump   struct {
-		SizeBytes      int64   `json:"sizeBytes"`
-		SHA256         *string `json:"sha256"`
-		HashVerified   bool    `json:"hashVerified"`
-		DetectedFormat *string `json:"detectedFormat"`
-		Ranges         int     `json:"ranges"`
+		SizeBytes int64 `json:"sizeBytes"`
+		// ExpectedSizeBytes is a number that may exceed int64.
+		ExpectedSizeBytes *json.Number `json:"expectedSizeBytes"`
+		SizeVerified      bool         `json:"sizeVerified"`
+		SHA256            *string      `json:"sha256"`
+		HashVerified      bool         `json:"hashVerified"`
+		DetectedFormat    *string      `json:"detectedFormat"`
+		Ranges            int          `json:"ranges"`
 	} `json:"dump"`
 	KernelRelease *string `json:"kernelRelease"`
 	Banner        struct {
@@ -126,6 +130,9 @@ func TestMemoryForensicsLocal(t *testing.T) {
 		wantFormat  string
 		wantMatch   bool
 		wantPlugins bool
+		// wantSize is the expectedSizeBytes results.json records; "" when
+		// none was given.
+		wantSize string
 	}{
 		{
 			name: "lime with matching banner and Volatility", dump: lime, table: testBanner, fakeVol: true,
@@ -150,6 +157,25 @@ func TestMemoryForensicsLocal(t *testing.T) {
 			name: "no symbol table", dump: lime, fakeVol: true,
 			args:       func(d string) []string { return []string{"--kernel-release", testRelease} },
 			wantStatus: "SYMBOLS_MISSING", wantCode: 1, wantFormat: "lime",
+		},
+		{
+			name: "size matches when given with leading zeros", dump: lime, table: testBanner, fakeVol: true,
+			args: func(d string) []string {
+				return []string{"--dump-size-bytes", "000" + strconv.Itoa(len(lime)), "--dump-sha256", sha256File(t, d), "--kernel-release", testRelease}
+			},
+			wantStatus: "SUCCEEDED", wantCode: 0, wantFormat: "lime", wantMatch: true, wantPlugins: true, wantSize: strconv.Itoa(len(lime)),
+		},
+		{
+			name: "size mismatch stops before the hash", dump: lime, table: testBanner, fakeVol: true,
+			args: func(d string) []string {
+				return []string{"--dump-size-bytes", strconv.Itoa(len(lime) + 1), "--dump-sha256", sha256File(t, d)}
+			},
+			wantStatus: "SIZE_MISMATCH", wantCode: 1, wantSize: strconv.Itoa(len(lime) + 1),
+		},
+		{
+			name: "size beyond 64 bits", dump: lime, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-size-bytes", "99999999999999999999"} },
+			wantStatus: "SIZE_MISMATCH", wantCode: 1, wantSize: "1e+20", // jq keeps it as a double
 		},
 		{
 			name: "hash mismatch", dump: lime, table: testBanner, fakeVol: true,
@@ -230,6 +256,18 @@ func TestMemoryForensicsLocal(t *testing.T) {
 			if tt.wantStatus != "SUCCEEDED" {
 				assert.NotEmpty(t, res.Errors, "the failure is recorded")
 			}
+			assert.Equal(t, int64(len(tt.dump)), res.Dump.SizeBytes, "size recorded")
+			if tt.wantSize == "" {
+				assert.Nil(t, res.Dump.ExpectedSizeBytes, "no expected size recorded")
+				assert.False(t, res.Dump.SizeVerified, "size verified")
+			} else if assert.NotNil(t, res.Dump.ExpectedSizeBytes, "expected size recorded") {
+				assert.Equal(t, tt.wantSize, res.Dump.ExpectedSizeBytes.String(), "expected size recorded")
+				assert.Equal(t, tt.wantStatus != "SIZE_MISMATCH", res.Dump.SizeVerified, "size verified")
+			}
+			if tt.wantStatus == "SIZE_MISMATCH" {
+				assert.Nil(t, res.Dump.SHA256, "no hash before the size is right")
+				assert.Contains(t, res.Errors[0].Message, "size is "+strconv.Itoa(len(tt.dump))+" bytes, expected")
+			}
 			if tt.wantFormat != "" && assert.NotNil(t, res.Dump.DetectedFormat) {
 				assert.Equal(t, tt.wantFormat, *res.Dump.DetectedFormat)
 			}
@@ -276,6 +314,7 @@ func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 	marker := filepath.Join(dir, "pwned")
 	valid := []string{
 		"--forensic-id", "case-001", "--dump-s3-uri", "s3://evidence/d/mem.lime", "--dump-sha256", strings.Repeat("a", 64),
+		"--dump-size-bytes", "4096",
 		"--dump-format", "lime", "--kernel-release", testRelease, "--symbols-s3-uri", "s3://symbols",
 		"--results-bucket", "results-bucket", "--results-prefix", "cases/case-001/memory/",
 		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/k-1",
@@ -289,26 +328,48 @@ func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 		}
 		return out
 	}
+	local := func(extra ...string) []string {
+		return append([]string{"--local", "--dump", filepath.Join(dir, "mem.lime"), "--symbols-dir", dir, "--output-dir", filepath.Join(dir, "o")}, extra...)
+	}
+	writeFile(t, filepath.Join(dir, "mem.lime"), "dump", 0o600)
 	tests := []struct {
-		name string
-		args []string
+		name    string
+		args    []string
+		wantMsg string
 	}{
-		{"no arguments", nil},
-		{"padded is not a format", with("--dump-format", "padded")},
-		{"quote in kernel release", with("--kernel-release", "6.1'; touch "+marker+"; '")},
-		{"upper-case hash", with("--dump-sha256", strings.Repeat("A", 64))},
-		{"not an S3 URI", with("--dump-s3-uri", "https://evidence/mem.lime")},
-		{"command substitution in symbols URI", with("--symbols-s3-uri", "s3://symbols/$(touch "+marker+")")},
-		{"local dump missing", []string{"--local", "--dump", filepath.Join(dir, "none"), "--symbols-dir", dir, "--output-dir", filepath.Join(dir, "o")}},
+		{"no arguments", nil, "--forensic-id is required"},
+		{"no size", with("--dump-size-bytes", ""), "--dump-size-bytes is required"},
+		{"padded is not a format", with("--dump-format", "padded"), "--dump-format does not match"},
+		{"quote in kernel release", with("--kernel-release", "6.1'; touch "+marker+"; '"), "--kernel-release does not match"},
+		{"upper-case hash", with("--dump-sha256", strings.Repeat("A", 64)), "--dump-sha256 does not match"},
+		{"negative size", with("--dump-size-bytes", "-1"), "--dump-size-bytes does not match"},
+		{"size in another notation", with("--dump-size-bytes", "4e3"), "--dump-size-bytes does not match"},
+		{"size of 21 digits", with("--dump-size-bytes", strings.Repeat("9", 21)), "--dump-size-bytes does not match"},
+		{"not an S3 URI", with("--dump-s3-uri", "https://evidence/mem.lime"), "--dump-s3-uri does not match"},
+		{"command substitution in symbols URI", with("--symbols-s3-uri", "s3://symbols/$(touch "+marker+")"), "--symbols-s3-uri does not match"},
+		{"local dump missing", []string{"--local", "--dump", filepath.Join(dir, "none"), "--symbols-dir", dir, "--output-dir", filepath.Join(dir, "o")}, "--dump must be a file"},
+		{"local without dump", []string{"--local", "--symbols-dir", dir, "--output-dir", filepath.Join(dir, "o")}, "--dump is required"},
+		{"local bad hash", local("--dump-sha256", "abc"), "--dump-sha256 does not match"},
+		{"local bad size", local("--dump-size-bytes", "1 0"), "--dump-size-bytes does not match"},
+		{"local dot-dot in results prefix", local("--results-prefix", "cases/../other"), "--results-prefix must not contain '..'"},
+		{"local quote in dump URI", local("--dump-s3-uri", "s3://evidence/web-01's-dump.lime"), "--dump-s3-uri does not match"},
+		{"local bad KMS ARN", local("--kms-key-arn", "alias/casefile"), "--kms-key-arn does not match"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := run(t, nil, "bash", append([]string{script(t, "memory-forensics.sh")}, tt.args...)...)
 			assert.Equal(t, 2, r.code, "exit code; stderr: %s", r.stderr)
-			assert.Contains(t, r.stderr, "usage error")
+			assert.Contains(t, r.stderr, "usage error: "+tt.wantMsg)
 			assert.NoFileExists(t, marker, "nothing ran")
 		})
 	}
+}
+
+func fileSize(t *testing.T, path string) int {
+	t.Helper()
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	return int(info.Size())
 }
 
 func fileExists(p string) bool {

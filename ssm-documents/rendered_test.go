@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,7 +71,8 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 		}},
 		{"memory", Memory, map[string]string{
 			"SSM_forensicId": "case-001", "SSM_dumpS3Uri": "s3://evidence/$(touch " + marker + ")", "SSM_dumpSha256": strings.Repeat("a", 64),
-			"SSM_dumpFormat": "lime", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
+			"SSM_dumpSizeBytes": "4096",
+			"SSM_dumpFormat":    "lime", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
 			"SSM_resultsBucket": "results-bucket", "SSM_resultsPrefix": "cases/x/memory/",
 			"SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1",
 		}},
@@ -121,7 +123,8 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 	env := append(awsEnv,
 		"PATH="+bin+":"+os.Getenv("PATH"), "FAKE_VOL_LOG="+filepath.Join(dir, "vol.log"),
 		"SSM_forensicId=case-001", "SSM_dumpS3Uri=s3://evidence-bucket/dumps/i-0abc/mem.lime",
-		"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpFormat=lime", "SSM_kernelRelease="+testRelease,
+		"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpSizeBytes="+strconv.Itoa(fileSize(t, dump)),
+		"SSM_dumpFormat=lime", "SSM_kernelRelease="+testRelease,
 		"SSM_symbolsS3Uri=s3://evidence-bucket/symbols/", "SSM_resultsBucket=results-bucket",
 		"SSM_resultsPrefix=cases/case-001/memory/", "SSM_kmsKeyArn="+kms)
 	doc, err := Memory()
@@ -150,6 +153,7 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 	readJSON(t, filepath.Join(dir, "results.json"), &res)
 	assert.Equal(t, "SUCCEEDED", res.Status)
 	assert.True(t, res.Dump.HashVerified)
+	assert.True(t, res.Dump.SizeVerified)
 	assert.True(t, res.Banner.Match)
 }
 
@@ -203,5 +207,5 @@ func TestRenderedDiskDocumentFallsBackToTextInterpolation(t *testing.T) {
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 2, exit.ExitCode())
-	assert.Contains(t, string(out), "resultsPrefix must not contain '..'", "the substituted value reached the script")
+	assert.Contains(t, string(out), "--results-prefix must not contain '..'", "the substituted value reached the script")
 }

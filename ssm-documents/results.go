@@ -57,6 +57,7 @@ const (
 // The statuses of the memory-forensics script.
 const (
 	ResultDumpCopyFailed        ResultStatus = "DUMP_COPY_FAILED"
+	ResultSizeMismatch          ResultStatus = "SIZE_MISMATCH"
 	ResultHashMismatch          ResultStatus = "HASH_MISMATCH"
 	ResultEvidenceIncomplete    ResultStatus = "EVIDENCE_INCOMPLETE"
 	ResultFormatMismatch        ResultStatus = "FORMAT_MISMATCH"
@@ -72,7 +73,7 @@ const (
 var ResultStatuses = []ResultStatus{
 	ResultSucceeded, ResultRecordFailed, ResultUploadFailed, ResultAnalysisFailed,
 	ResultDeviceNotFound, ResultRootDeviceRefused, ResultDeviceInUse, ResultReadOnlyFailed, ResultHashFailed,
-	ResultDumpCopyFailed, ResultHashMismatch, ResultEvidenceIncomplete, ResultFormatMismatch,
+	ResultDumpCopyFailed, ResultSizeMismatch, ResultHashMismatch, ResultEvidenceIncomplete, ResultFormatMismatch,
 	ResultSymbolsMissing, ResultSymbolsInvalid, ResultSymbolsMismatch,
 	ResultVolatilityUnavailable, ResultVolatilityFailed,
 }

@@ -222,3 +222,34 @@ func TestScriptsWriteOnlyDeclaredStatuses(t *testing.T) {
 		assert.Greater(t, found, 5, "%s sets statuses", name)
 	}
 }
+
+// TestScriptsRunFromTheirOwnFolder runs each script as "bash NAME" from
+// inside scripts/, where its path has no slash: it must still find
+// common.sh beside it.
+func TestScriptsRunFromTheirOwnFolder(t *testing.T) {
+	requireTools(t, "jq")
+	tests := []struct {
+		script   string
+		args     string
+		wantCode int
+		wantErr  string
+	}{
+		{script: "probe.sh", wantCode: 0},
+		{script: "disk-forensics.sh", args: "--local", wantCode: 2, wantErr: "usage error: --device is required"},
+		{script: "memory-forensics.sh", args: "--local", wantCode: 2, wantErr: "usage error: --dump is required"},
+	}
+	dir, err := filepath.Abs("scripts")
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.script, func(t *testing.T) {
+			r := run(t, nil, "bash", "-c", `cd "$1" && bash `+tt.script+" "+tt.args, "bash", dir)
+
+			assert.Equal(t, tt.wantCode, r.code, "exit code; stderr:\n%s", r.stderr)
+			assert.NotContains(t, r.stderr, "No such file", "common.sh found")
+			assert.Contains(t, r.stderr, tt.wantErr)
+			if tt.script == "probe.sh" {
+				assert.True(t, strings.HasPrefix(r.lastLine(), `{"tools":`), "the probe's report: %s", r.stdout)
+			}
+		})
+	}
+}

@@ -33,8 +33,9 @@ type CommandChecker struct {
 
 // Handle counts the attempt and sets st.Command's Status (PENDING or READY)
 // and SSMStatus. A command that ended without success fails the case with
-// COMMAND_FAILED. The command's output stays in S3: nothing of it enters
-// the state.
+// COMMAND_FAILED, naming the status the script reported (such as
+// HASH_MISMATCH) when its output ends with one. The command's output stays
+// in S3: nothing else of it enters the state.
 func (c *CommandChecker) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	if st.Command == nil || st.Command.CommandID == "" || st.Instance == nil || st.Instance.InstanceID == "" {
 		return st, investigation.Fail(investigation.ReasonCommandFailed, "state names no forensics command and instance")
@@ -71,10 +72,14 @@ func (c *CommandChecker) Handle(ctx context.Context, st investigation.State) (in
 		"statusDetail": details,
 		"responseCode": strconv.Itoa(int(out.ResponseCode)),
 	}
+	script := ScriptStatus(aws.ToString(out.StandardOutputContent))
+	if script != "" {
+		resources["scriptStatus"] = script
+	}
 	if outcome == OutcomeFailed {
 		failure := investigation.Fail(investigation.ReasonCommandFailed,
-			"forensics command %s (%s) on instance %s ended %s (%s), response code %d",
-			cmd.CommandID, cmd.DocumentName, instance, out.Status, details, out.ResponseCode)
+			"forensics command %s (%s) on instance %s ended %s (%s), response code %d%s",
+			cmd.CommandID, cmd.DocumentName, instance, out.Status, details, out.ResponseCode, scriptSays(script))
 		if err := trail.Record(ctx, "command-failed", resources, failure.Err.Error()); err != nil {
 			return st, fmt.Errorf("%w; and %w", failure, err)
 		}
@@ -85,4 +90,13 @@ func (c *CommandChecker) Handle(ctx context.Context, st investigation.State) (in
 	slog.InfoContext(ctx, "forensics command succeeded", "forensicId", st.ForensicID,
 		"instanceId", instance, "commandId", cmd.CommandID, "attempts", cmd.Attempts)
 	return st, trail.Record(ctx, "command-succeeded", resources, "forensics command finished; results in S3")
+}
+
+// scriptSays is the end of a failure message that names the script's
+// status, or "".
+func scriptSays(status string) string {
+	if status == "" {
+		return ""
+	}
+	return "; the script reported " + status
 }

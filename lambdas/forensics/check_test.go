@@ -60,6 +60,14 @@ func TestCheckCommand(t *testing.T) {
 			wantActions:  []string{"command-failed"},
 		},
 		{
+			name: "script reported why it failed",
+			ssm: &fakeSSM{invocation: invocation(types.CommandInvocationStatusFailed, "Failed", 1,
+				"secret stdout\n{\"status\":\"SIZE_MISMATCH\",\"forensicId\":\"case-42\",\"results\":\"s3://r/cases/case-42/memory/\",\"errors\":1}\n")},
+			wantReason:   investigation.ReasonCommandFailed,
+			wantErrParts: []string{"ended Failed (Failed), response code 1; the script reported SIZE_MISMATCH"},
+			wantActions:  []string{"command-failed"},
+		},
+		{
 			name:         "execution timed out",
 			ssm:          &fakeSSM{invocation: invocation(types.CommandInvocationStatusTimedOut, "Execution Timed Out", -1, "")},
 			wantReason:   investigation.ReasonCommandFailed,

@@ -2,6 +2,7 @@ package forensics
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // TestParametersMatchTheDocuments sends each forensics command and checks
-// that its parameters are exactly those the rendered document declares:
-// SSM refuses a command with an undeclared or missing parameter.
+// that its parameters are exactly those the rendered document declares and
+// that each value passes the parameter's allowedPattern: SSM refuses a
+// command with an undeclared, missing or non-matching parameter.
 func TestParametersMatchTheDocuments(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -37,6 +39,16 @@ func TestParametersMatchTheDocuments(t *testing.T) {
 			}
 			slices.Sort(sent)
 			assert.Equal(t, doc.ParameterNames(), sent, "parameters of the %s document (want) and of the command (got)", doc.Name)
+			for name, values := range fake.sent[0].Parameters {
+				p, ok := doc.Content.Parameters[name]
+				if !ok {
+					continue
+				}
+				re := regexp.MustCompile(p.AllowedPattern)
+				if assert.Len(t, values, 1, "%s is a String: one value", name) {
+					assert.Regexp(t, re, values[0], "value of %s", name)
+				}
+			}
 		})
 	}
 }

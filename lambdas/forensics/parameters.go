@@ -20,6 +20,9 @@ const (
 	ParamDumpS3URI = "dumpS3Uri"
 	// ParamDumpSHA256 is the dump's expected SHA-256 (MEMORY).
 	ParamDumpSHA256 = "dumpSha256"
+	// ParamDumpSizeBytes is the dump's expected size in bytes, in decimal
+	// (MEMORY).
+	ParamDumpSizeBytes = "dumpSizeBytes"
 	// ParamDumpFormat is lime, avml or raw (MEMORY).
 	ParamDumpFormat = "dumpFormat"
 	// ParamKernelRelease is the kernel release recorded with the dump

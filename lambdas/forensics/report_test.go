@@ -64,3 +64,24 @@ func TestJoinNamesIsBounded(t *testing.T) {
 	assert.True(t, strings.HasSuffix(got, ", ..."), "%q should end with an ellipsis", got)
 	assert.Equal(t, "a, b", joinNames([]string{"a", "b"}))
 }
+
+func TestScriptStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		stdout string
+		want   string
+	}{
+		{name: "summary last", stdout: "log line\n{\"status\":\"HASH_MISMATCH\",\"forensicId\":\"c-1\",\"errors\":1}\n", want: "HASH_MISMATCH"},
+		{name: "succeeded", stdout: `{"status":"SUCCEEDED","forensicId":"c-1","results":"s3://r/p/","errors":0}`, want: "SUCCEEDED"},
+		{name: "the last summary wins", stdout: "{\"status\":\"SUCCEEDED\"}\n{\"status\":\"UPLOAD_FAILED\"}", want: "UPLOAD_FAILED"},
+		{name: "no output", stdout: "", want: ""},
+		{name: "no summary", stdout: "DUMP_COPY_FAILED: get s3://x/y: not found\n", want: ""},
+		{name: "status that is not a status name", stdout: `{"status":"rm -rf / ; SUCCEEDED"}`, want: ""},
+		{name: "status of another type", stdout: `{"status":3}`, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, ScriptStatus(tt.stdout))
+		})
+	}
+}

@@ -3,6 +3,7 @@ package forensics
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,10 +92,16 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 	if reused {
 		action, detail = "command-reused", "a retry found the command an earlier attempt sent"
 	}
+	resources := map[string]string{"instanceId": instance, "commandId": id, "documentName": doc}
+	// What the memory script checks the dump against before it reads it:
+	// results.json records what it found.
+	for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes} {
+		if v, ok := params[p]; ok && len(v) == 1 {
+			resources[p] = v[0]
+		}
+	}
 	trail := newCustody(s.Recorder, s.Now, st, step)
-	if err := trail.Record(ctx, action, map[string]string{
-		"instanceId": instance, "commandId": id, "documentName": doc,
-	}, detail); err != nil {
+	if err := trail.Record(ctx, action, resources, detail); err != nil {
 		return st, err
 	}
 	return st, trail.Update(ctx, caserecords.InvestigationUpdate{CommandID: id})
@@ -135,6 +142,7 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 		}
 		params[ParamDumpS3URI] = []string{req.Memory.S3URI}
 		params[ParamDumpSHA256] = []string{req.Memory.SHA256}
+		params[ParamDumpSizeBytes] = []string{strconv.FormatInt(req.Memory.SizeBytes, 10)}
 		params[ParamDumpFormat] = []string{req.Memory.Format}
 		params[ParamKernelRelease] = []string{req.Memory.KernelRelease}
 		params[ParamSymbolsS3URI] = []string{s.Config.SymbolsS3URI}

@@ -99,6 +99,7 @@ func TestStartForensics(t *testing.T) {
 				ParamResultsPrefix: {"cases/case-42/memory/"},
 				ParamDumpS3URI:     {"s3://casefile-evidence/case-42/mem.lime"},
 				ParamDumpSHA256:    {dumpSHA},
+				ParamDumpSizeBytes: {"4294967296"},
 				ParamDumpFormat:    {"lime"},
 				ParamKernelRelease: {"6.1.0-28-cloud-amd64"},
 				ParamSymbolsS3URI:  {symbols},
@@ -128,6 +129,11 @@ func TestStartForensics(t *testing.T) {
 			assert.Equal(t, []string{"command-sent"}, rec.actions())
 			assert.Equal(t, tt.wantStep, rec.events[0].Step)
 			assert.Equal(t, "cmd-forensics", rec.events[0].Resources["commandId"])
+			if tt.wantParams[ParamDumpS3URI] != nil {
+				for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes} {
+					assert.Equal(t, tt.wantParams[p][0], rec.events[0].Resources[p], "custody event's %s: what the script checks the dump against", p)
+				}
+			}
 			require.Len(t, rec.updates, 1)
 			assert.Equal(t, "cmd-forensics", rec.updates[0].CommandID)
 			assert.Empty(t, rec.updates[0].Status, "status is left as it is")

@@ -17,6 +17,7 @@ readonly CF_RE_S3_FOLDER='^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*
 readonly CF_RE_SHA256='^[0-9a-f]{64}$'
 readonly CF_RE_DUMP_FORMAT='^(lime|avml|raw)$'
 readonly CF_RE_KERNEL_RELEASE='^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$'
+readonly CF_RE_SIZE_BYTES='^[0-9]{1,20}$'
 readonly CF_RE_UINT='^[0-9]{1,9}$'
 
 # LVM warns about every inherited file descriptor; the warnings say nothing
@@ -41,10 +42,13 @@ cf_usage_error() {
 }
 
 # cf_require_match NAME VALUE REGEX: exit 2 unless VALUE matches REGEX.
-# No value is ever evaluated, so a failed check is the only effect of a
-# hostile one.
+# NAME is the option that gave the value, such as --dump-sha256. No value
+# is ever evaluated, so a failed check is the only effect of a hostile one.
 cf_require_match() {
 	local name=$1 value=$2 re=$3
+	if [[ -z $value ]]; then
+		cf_usage_error "$name is required"
+	fi
 	if [[ ! $value =~ $re ]]; then
 		cf_usage_error "$name does not match $re"
 	fi

@@ -15,6 +15,9 @@
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
 # Usage (local): disk-forensics.sh --local --device IMAGE_OR_BLOCK_DEVICE
 #                  --evidence-id vol-... --output-dir DIR [--forensic-id ID]
+#                  [--results-bucket B] [--results-prefix P] [--kms-key-arn ARN]
+#                (the S3 options are checked as in SSM mode, not used: the
+#                caller uploads the output folder)
 # Options:       --device-wait-seconds N (300)  --recent-days N (7)
 #                --max-hash-mib N (256)  --max-artifact-mib N (64)
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
@@ -22,7 +25,8 @@ set -u -o pipefail
 export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 umask 077
 
-readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}
+SCRIPT_DIR=$(dirname -- "${BASH_SOURCE[0]}")
+readonly SCRIPT_DIR
 readonly SCRIPT_NAME=casefile-disk-forensics
 readonly SCRIPT_VERSION=1.0.0
 # shellcheck source=common.sh
@@ -62,26 +66,29 @@ while [[ $# -gt 0 ]]; do
 done
 
 # Validate every value before it is used anywhere.
-cf_require_match device-wait-seconds "$wait_seconds" "$CF_RE_UINT"
-cf_require_match recent-days "$recent_days" "$CF_RE_UINT"
-cf_require_match max-hash-mib "$max_hash_mib" "$CF_RE_UINT"
-cf_require_match max-artifact-mib "$max_artifact_mib" "$CF_RE_UINT"
+cf_require_match --device-wait-seconds "$wait_seconds" "$CF_RE_UINT"
+cf_require_match --recent-days "$recent_days" "$CF_RE_UINT"
+cf_require_match --max-hash-mib "$max_hash_mib" "$CF_RE_UINT"
+cf_require_match --max-artifact-mib "$max_artifact_mib" "$CF_RE_UINT"
 if [[ $mode == ssm ]]; then
-	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
-	cf_require_match volumeIds "$volume_ids" "$CF_RE_VOLUME_IDS"
-	cf_require_match resultsBucket "$results_bucket" "$CF_RE_BUCKET"
-	cf_require_match resultsPrefix "$results_prefix" "$CF_RE_PREFIX"
-	cf_require_match kmsKeyArn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match --volume-ids "$volume_ids" "$CF_RE_VOLUME_IDS"
+	cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
+	cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
+	cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
 	[[ -z $device_arg$evidence_id$output_dir ]] || cf_usage_error "--device, --evidence-id and --output-dir need --local"
 	results_prefix=${results_prefix%/}
 	IFS=, read -r -a evidence_ids <<<"$volume_ids"
 else
 	forensic_id=${forensic_id:-local-investigation}
-	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
-	cf_require_match device "$device_arg" "$RE_LOCAL_PATH"
-	cf_require_match evidence-id "$evidence_id" "$CF_RE_VOLUME_ID"
-	cf_require_match output-dir "$output_dir" "$RE_LOCAL_PATH"
-	[[ -z $volume_ids$results_bucket$results_prefix$kms_key_arn ]] || cf_usage_error "S3 parameters are not used with --local"
+	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match --device "$device_arg" "$RE_LOCAL_PATH"
+	cf_require_match --evidence-id "$evidence_id" "$CF_RE_VOLUME_ID"
+	cf_require_match --output-dir "$output_dir" "$RE_LOCAL_PATH"
+	[[ -z $volume_ids ]] || cf_usage_error "--volume-ids is not used with --local (see --evidence-id)"
+	[[ -z $results_bucket ]] || cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
+	[[ -z $results_prefix ]] || cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
+	[[ -z $kms_key_arn ]] || cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
 	[[ -f $device_arg || -b $device_arg ]] || cf_usage_error "--device must be an image file or a block device"
 	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
 		cf_usage_error "--output-dir must be empty or absent"

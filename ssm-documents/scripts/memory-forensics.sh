@@ -2,7 +2,8 @@
 # memory-forensics.sh: forensic analysis of a Linux memory dump with
 # Volatility 3, after the checks that make its output trustworthy.
 #
-# It copies the dump to a scratch folder, verifies its SHA-256, detects its
+# It copies the dump to a scratch folder, checks its size, verifies its
+# SHA-256, detects its
 # format by magic (LiME, AVML, raw), refuses empty or zero-filled dumps,
 # fetches the kernel's symbol table into a fresh per-run folder, and matches
 # the dump's "Linux version" banner to the table's banner before any plugin
@@ -11,14 +12,19 @@
 # SSE-KMS and SHA-256 checksums.
 #
 # Usage (SSM):   memory-forensics.sh --forensic-id ID --dump-s3-uri s3://b/k
-#                  --dump-sha256 HEX --dump-format lime|avml|raw
+#                  --dump-sha256 HEX --dump-size-bytes N --dump-format lime|avml|raw
 #                  --kernel-release REL --symbols-s3-uri s3://b/prefix
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
 # Usage (local): memory-forensics.sh --local --dump FILE --symbols-dir DIR
-#                  --output-dir DIR [--dump-sha256 HEX] [--dump-format F]
-#                  [--kernel-release REL] [--forensic-id ID]
+#                  --output-dir DIR [--dump-sha256 HEX] [--dump-size-bytes N]
+#                  [--dump-format F] [--kernel-release REL] [--forensic-id ID]
+#                  [--dump-s3-uri U] [--symbols-s3-uri U] [--results-bucket B]
+#                  [--results-prefix P] [--kms-key-arn ARN]
+#                (the S3 options are checked as in SSM mode; --dump-s3-uri and
+#                --symbols-s3-uri name where FILE and DIR's table came from in
+#                results.json; the others are not used: the caller uploads)
 # Options:       --scratch-dir DIR (/mnt/casefile-scratch if present, else /var/tmp)
-# Statuses: SUCCEEDED, DUMP_COPY_FAILED, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
+# Statuses: SUCCEEDED, DUMP_COPY_FAILED, SIZE_MISMATCH, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
 #   FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
 #   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
@@ -26,7 +32,8 @@ set -u -o pipefail
 export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 umask 077
 
-readonly SCRIPT_DIR=${BASH_SOURCE[0]%/*}
+SCRIPT_DIR=$(dirname -- "${BASH_SOURCE[0]}")
+readonly SCRIPT_DIR
 readonly SCRIPT_NAME=casefile-memory-forensics
 readonly SCRIPT_VERSION=1.0.0
 # shellcheck source=common.sh
@@ -38,7 +45,7 @@ readonly PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_
 readonly LIME_MAGIC=1281969477 # 0x4C694D45, "EMiL" on disk (little-endian)
 
 mode=ssm
-forensic_id="" dump_s3_uri="" dump_sha256="" dump_format="" kernel_release="" symbols_s3_uri=""
+forensic_id="" dump_s3_uri="" dump_sha256="" dump_size_bytes="" dump_format="" kernel_release="" symbols_s3_uri=""
 results_bucket="" results_prefix="" kms_key_arn="" dump_arg="" symbols_dir="" output_dir="" scratch_arg=""
 
 need_value() {
@@ -51,6 +58,7 @@ while [[ $# -gt 0 ]]; do
 	--forensic-id) need_value "$@"; forensic_id=$2; shift 2 ;;
 	--dump-s3-uri) need_value "$@"; dump_s3_uri=$2; shift 2 ;;
 	--dump-sha256) need_value "$@"; dump_sha256=$2; shift 2 ;;
+	--dump-size-bytes) need_value "$@"; dump_size_bytes=$2; shift 2 ;;
 	--dump-format) need_value "$@"; dump_format=$2; shift 2 ;;
 	--kernel-release) need_value "$@"; kernel_release=$2; shift 2 ;;
 	--symbols-s3-uri) need_value "$@"; symbols_s3_uri=$2; shift 2 ;;
@@ -68,39 +76,53 @@ done
 
 # Validate every value before it is used anywhere.
 if [[ $mode == ssm ]]; then
-	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
-	cf_require_match dumpS3Uri "$dump_s3_uri" "$CF_RE_S3_URI"
-	cf_require_match dumpSha256 "$dump_sha256" "$CF_RE_SHA256"
-	cf_require_match dumpFormat "$dump_format" "$CF_RE_DUMP_FORMAT"
-	cf_require_match kernelRelease "$kernel_release" "$CF_RE_KERNEL_RELEASE"
-	cf_require_match symbolsS3Uri "$symbols_s3_uri" "$CF_RE_S3_FOLDER"
-	cf_require_match resultsBucket "$results_bucket" "$CF_RE_BUCKET"
-	cf_require_match resultsPrefix "$results_prefix" "$CF_RE_PREFIX"
-	cf_require_match kmsKeyArn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match --dump-s3-uri "$dump_s3_uri" "$CF_RE_S3_URI"
+	cf_require_match --dump-sha256 "$dump_sha256" "$CF_RE_SHA256"
+	cf_require_match --dump-size-bytes "$dump_size_bytes" "$CF_RE_SIZE_BYTES"
+	cf_require_match --dump-format "$dump_format" "$CF_RE_DUMP_FORMAT"
+	cf_require_match --kernel-release "$kernel_release" "$CF_RE_KERNEL_RELEASE"
+	cf_require_match --symbols-s3-uri "$symbols_s3_uri" "$CF_RE_S3_FOLDER"
+	cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
+	cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
+	cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
 	[[ -z $dump_arg$symbols_dir$output_dir ]] || cf_usage_error "--dump, --symbols-dir and --output-dir need --local"
-	results_prefix=${results_prefix%/}
-	symbols_s3_uri=${symbols_s3_uri%/}
-	evidence=$dump_s3_uri
 else
 	forensic_id=${forensic_id:-local-investigation}
-	cf_require_match forensicId "$forensic_id" "$CF_RE_FORENSIC_ID"
-	cf_require_match dump "$dump_arg" "$RE_LOCAL_PATH"
-	cf_require_match symbols-dir "$symbols_dir" "$RE_LOCAL_PATH"
-	cf_require_match output-dir "$output_dir" "$RE_LOCAL_PATH"
-	[[ -z $dump_sha256 ]] || cf_require_match dumpSha256 "$dump_sha256" "$CF_RE_SHA256"
-	[[ -z $dump_format ]] || cf_require_match dumpFormat "$dump_format" "$CF_RE_DUMP_FORMAT"
-	[[ -z $kernel_release ]] || cf_require_match kernelRelease "$kernel_release" "$CF_RE_KERNEL_RELEASE"
-	[[ -z $dump_s3_uri$symbols_s3_uri$results_bucket$results_prefix$kms_key_arn ]] ||
-		cf_usage_error "S3 parameters are not used with --local"
+	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match --dump "$dump_arg" "$RE_LOCAL_PATH"
+	cf_require_match --symbols-dir "$symbols_dir" "$RE_LOCAL_PATH"
+	cf_require_match --output-dir "$output_dir" "$RE_LOCAL_PATH"
+	[[ -z $dump_sha256 ]] || cf_require_match --dump-sha256 "$dump_sha256" "$CF_RE_SHA256"
+	[[ -z $dump_size_bytes ]] || cf_require_match --dump-size-bytes "$dump_size_bytes" "$CF_RE_SIZE_BYTES"
+	[[ -z $dump_format ]] || cf_require_match --dump-format "$dump_format" "$CF_RE_DUMP_FORMAT"
+	[[ -z $kernel_release ]] || cf_require_match --kernel-release "$kernel_release" "$CF_RE_KERNEL_RELEASE"
+	[[ -z $dump_s3_uri ]] || cf_require_match --dump-s3-uri "$dump_s3_uri" "$CF_RE_S3_URI"
+	[[ -z $symbols_s3_uri ]] || cf_require_match --symbols-s3-uri "$symbols_s3_uri" "$CF_RE_S3_FOLDER"
+	[[ -z $results_bucket ]] || cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
+	[[ -z $results_prefix ]] || cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
+	[[ -z $kms_key_arn ]] || cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
 	[[ -f $dump_arg ]] || cf_usage_error "--dump must be a file"
 	[[ -d $symbols_dir ]] || cf_usage_error "--symbols-dir must be a folder"
 	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
 		cf_usage_error "--output-dir must be empty or absent"
 	fi
+fi
+results_prefix=${results_prefix%/}
+symbols_s3_uri=${symbols_s3_uri%/}
+# The dump's source, as results.json and the manifest name it.
+if [[ -n $dump_s3_uri ]]; then
+	evidence=$dump_s3_uri
+else
 	evidence="file://$dump_arg"
 fi
+# The expected size without leading zeros (the pattern allows them), so
+# that it compares as a string with stat's: 20 digits exceed shell
+# arithmetic.
+expected_size=${dump_size_bytes#"${dump_size_bytes%%[!0]*}"}
+[[ -n $dump_size_bytes && -z $expected_size ]] && expected_size=0
 if [[ -n $scratch_arg ]]; then
-	cf_require_match scratch-dir "$scratch_arg" "$RE_LOCAL_PATH"
+	cf_require_match --scratch-dir "$scratch_arg" "$RE_LOCAL_PATH"
 	[[ -d $scratch_arg ]] || cf_usage_error "--scratch-dir must be a folder"
 	scratch_root=$scratch_arg
 elif [[ -d /mnt/casefile-scratch ]]; then
@@ -141,7 +163,7 @@ fail() {
 }
 
 # Facts gathered on the way, for results.json.
-size=0 sha="" hash_verified=false detected="" lime_version="" ranges=0 payload=0
+size=0 size_verified=false sha="" hash_verified=false detected="" lime_version="" ranges=0 payload=0
 symbols_file="" symbols_sha="" table_banner="" banner_checked=false banner_match=false
 : >"$run_dir/dump-banners.txt"
 : >"$run_dir/plugins.jsonl"
@@ -238,8 +260,17 @@ analyze() {
 	fi
 	chmod 0400 "$dump"
 
-	# 2. Hash.
+	# 2. Size, then hash.
 	size=$(stat -c %s "$dump")
+	if [[ -n $expected_size ]]; then
+		if [[ $size != "$expected_size" ]]; then
+			fail SIZE_MISMATCH size "size is $size bytes, expected $expected_size"
+			return 1
+		fi
+		size_verified=true
+	else
+		cf_note size "" "no expected size was given; the dump's size is recorded, not verified"
+	fi
 	sha=$(sha256sum -b "$dump" | cut -c1-64)
 	if [[ -n $dump_sha256 ]]; then
 		if [[ $sha != "$dump_sha256" ]]; then
@@ -383,18 +414,20 @@ tools=$(cf_tool_versions_json sha256sum xz jq aws python3 vol)
 cp "$run_dir/dump-banners.txt" "$out_dir/dump-banners.txt"
 jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg started "$started_at" \
 	--arg ended "$ended_at" --arg script "$SCRIPT_NAME" --arg version "$SCRIPT_VERSION" --argjson tools "$tools" \
-	--arg evidence "$evidence" --argjson size "$size" --arg sha "$sha" --arg expected "$dump_sha256" \
+	--arg evidence "$evidence" --argjson size "$size" --arg expectedSize "$expected_size" --argjson sizeVerified "$size_verified" \
+	--arg sha "$sha" --arg expected "$dump_sha256" \
 	--argjson verified "$hash_verified" --arg declared "$dump_format" --arg detected "$detected" \
 	--arg limeVersion "$lime_version" --argjson ranges "$ranges" --argjson payload "$payload" \
 	--arg release "$kernel_release" --arg symFile "${symbols_file##*/}" --arg symSha "$symbols_sha" \
-	--arg symSource "$([[ $mode == ssm ]] && echo "$symbols_s3_uri" || echo "$symbols_dir")" \
+	--arg symSource "${symbols_s3_uri:-$symbols_dir}" \
 	--arg tableBanner "$table_banner" --rawfile dumpBanners "$run_dir/dump-banners.txt" \
 	--argjson checked "$banner_checked" --argjson match "$banner_match" \
 	--slurpfile plugins "$run_dir/plugins.jsonl" --slurpfile errors "$CF_ERRORS" --slurpfile notes "$CF_NOTES" \
 	'def nullable: if . == "" then null else . end;
 	{schema: "casefile.memory-results/v1", status: $status, forensicId: $id, mode: $mode,
 	 script: {name: $script, version: $version}, startedAt: $started, endedAt: $ended,
-	 dump: {source: $evidence, sizeBytes: $size, sha256: ($sha | nullable), expectedSha256: ($expected | nullable),
+	 dump: {source: $evidence, sizeBytes: $size, expectedSizeBytes: ($expectedSize | nullable | if . then tonumber else . end),
+	        sizeVerified: $sizeVerified, sha256: ($sha | nullable), expectedSha256: ($expected | nullable),
 	        hashVerified: $verified, declaredFormat: ($declared | nullable), detectedFormat: ($detected | nullable),
 	        limeVersion: ($limeVersion | nullable | if . then tonumber else . end), ranges: $ranges, payloadBytes: $payload},
 	 kernelRelease: ($release | nullable),

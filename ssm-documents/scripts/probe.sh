@@ -8,7 +8,7 @@ set -u -o pipefail
 export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # shellcheck source=common.sh
-. "${BASH_SOURCE[0]%/*}/common.sh"
+. "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 # The tools, in the order they are reported.
 tools=(
