@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -24,6 +26,8 @@ const (
 	// and is left to the sweep).
 	TaskAllowance = 30 * time.Minute
 )
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // The acquisition event that starts an investigation: its detail is an
 // investigation.Request.
@@ -52,6 +56,12 @@ type Props struct {
 	// EventBus carries the acquisition events. Default: the account's
 	// default event bus.
 	EventBus awsevents.IEventBus
+	// SenderAccountIDs are the other accounts (12 digits each) that may put
+	// acquisition events on EventBus: the bus's resource policy gets one
+	// statement per account, allowing events:PutEvents of events with the
+	// acquisition source and detail type only. Default: none; the bus's
+	// policy is left as it is.
+	SenderAccountIDs []string
 	// WaitInstanceSeconds is the pause between instance checks. Default
 	// DefaultWaitInstanceSeconds.
 	WaitInstanceSeconds *int
@@ -81,6 +91,7 @@ type settings struct {
 	start             awslambda.IFunction
 	sweep             awslambda.IFunction
 	eventBus          awsevents.IEventBus
+	senderAccountIDs  []string
 	waitInstance      int
 	waitCommand       int
 	maxInstanceChecks int
@@ -112,6 +123,7 @@ func (p Props) resolve() (settings, error) {
 		start:             p.Start,
 		sweep:             p.Sweep,
 		eventBus:          p.EventBus,
+		senderAccountIDs:  p.SenderAccountIDs,
 		waitInstance:      valueOr(p.WaitInstanceSeconds, DefaultWaitInstanceSeconds),
 		waitCommand:       valueOr(p.WaitCommandSeconds, DefaultWaitCommandSeconds),
 		maxInstanceChecks: valueOr(p.MaxInstanceChecks, DefaultMaxInstanceChecks),
@@ -130,6 +142,14 @@ func (p Props) resolve() (settings, error) {
 	for _, v := range positive {
 		if v.value < 1 {
 			return settings{}, fmt.Errorf("workflow: Props.%s must be at least 1, not %d", v.name, v.value)
+		}
+	}
+	for i, account := range s.senderAccountIDs {
+		if !accountIDPattern.MatchString(account) {
+			return settings{}, fmt.Errorf("workflow: Props.SenderAccountIDs[%d] must be a 12-digit account ID, not %q", i, account)
+		}
+		if slices.Index(s.senderAccountIDs, account) != i {
+			return settings{}, fmt.Errorf("workflow: Props.SenderAccountIDs lists %s twice", account)
 		}
 	}
 	if s.timeout < time.Minute || s.timeout%time.Second != 0 {

@@ -37,6 +37,9 @@ type Workflow struct {
 	SweepDeadLetterQueue awssqs.IQueue
 	// LogGroup receives the execution history.
 	LogGroup awslogs.ILogGroup
+	// SenderPolicies are the event bus's policy statements that let
+	// Props.SenderAccountIDs put acquisition events on it, one per account.
+	SenderPolicies []awsevents.CfnEventBusPolicy
 
 	scope constructs.Construct
 }
@@ -70,6 +73,7 @@ func NewWorkflow(scope constructs.Construct, id string, props Props) *Workflow {
 	w.StateMachine = sm
 	w.DeadLetterQueue, w.Rule = trigger(w.scope, s)
 	w.SweepDeadLetterQueue, w.SweepRule = sweepTrigger(w.scope, s, sm)
+	w.SenderPolicies = allowSenders(w.scope, s)
 	suppressFindings(sm, w.DeadLetterQueue, w.SweepDeadLetterQueue)
 	return w
 }

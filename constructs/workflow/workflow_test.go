@@ -300,6 +300,61 @@ func TestAcquisitionEventsStartTheStartFunction(t *testing.T) {
 	}
 }
 
+func TestSenderAccountsMayPutOnlyAcquisitionEventsOnTheBus(t *testing.T) {
+	senders := []string{"111111111111", "222222222222"}
+	tests := []struct {
+		name    string
+		edit    func(awscdk.Stack, *workflow.Props)
+		wantBus string
+	}{
+		{"default bus", func(_ awscdk.Stack, p *workflow.Props) { p.SenderAccountIDs = senders }, "default"},
+		{"named bus", func(stack awscdk.Stack, p *workflow.Props) {
+			p.EventBus = awsevents.EventBus_FromEventBusName(stack, jsii.String("Bus"), jsii.String("security"))
+			p.SenderAccountIDs = senders
+		}, "security"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl := synth(t, tt.edit).template
+			busARN := map[string]any{"Fn::Join": []any{"", []any{
+				"arn:", map[string]any{"Ref": "AWS::Partition"}, ":events:", map[string]any{"Ref": "AWS::Region"}, ":",
+				map[string]any{"Ref": "AWS::AccountId"}, ":event-bus/" + tt.wantBus,
+			}}}
+
+			tmpl.ResourceCountIs(jsii.String("AWS::Events::EventBusPolicy"), jsii.Number(len(senders)))
+			for _, account := range senders {
+				cdktest.Check(t, func() {
+					tmpl.HasResourceProperties(jsii.String("AWS::Events::EventBusPolicy"), map[string]any{
+						"EventBusName": tt.wantBus,
+						"StatementId":  "CasefileAcquisitionFrom" + account,
+						"Statement": map[string]any{
+							"Sid":    "CasefileAcquisitionFrom" + account,
+							"Effect": "Allow",
+							"Principal": map[string]any{"AWS": map[string]any{"Fn::Join": []any{"", []any{
+								"arn:", map[string]any{"Ref": "AWS::Partition"}, ":iam::" + account + ":root",
+							}}}},
+							"Action":   "events:PutEvents",
+							"Resource": busARN,
+							"Condition": map[string]any{
+								"ForAllValues:StringEquals": map[string]any{"events:source": []any{workflow.AcquisitionEventSource}},
+								"StringEquals":              map[string]any{"events:detail-type": workflow.AcquisitionEventDetailType},
+							},
+						},
+						"Action":    assertions.Match_Absent(),
+						"Principal": assertions.Match_Absent(),
+					})
+				})
+			}
+		})
+	}
+}
+
+func TestWithoutSenderAccountsTheBusPolicyIsLeftAlone(t *testing.T) {
+	tmpl := synth(t, nil).template
+
+	tmpl.ResourceCountIs(jsii.String("AWS::Events::EventBusPolicy"), jsii.Number(0))
+}
+
 func TestTimedOutAndStoppedExecutionsGoToTheSweepFunction(t *testing.T) {
 	tests := []struct {
 		name string
@@ -372,6 +427,10 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 		{"short timeout", func(p *workflow.Props) { p.Timeout = cdktest.Ptr(time.Second) }, "workflow: Props.Timeout must be whole seconds and at least a minute, not 1s"},
 		{"timeout within the loops", func(p *workflow.Props) { p.Timeout = cdktest.Ptr(3 * time.Hour) },
 			"workflow: Props.Timeout is 3h0m0s, less than the polling loops may take plus 30m0s for the tasks (4h0m0s)"},
+		{"sender not an account", func(p *workflow.Props) { p.SenderAccountIDs = []string{"111111111111", "1234"} },
+			`workflow: Props.SenderAccountIDs[1] must be a 12-digit account ID, not "1234"`},
+		{"sender twice", func(p *workflow.Props) { p.SenderAccountIDs = []string{"111111111111", "111111111111"} },
+			"workflow: Props.SenderAccountIDs lists 111111111111 twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -418,7 +477,9 @@ func TestPathsNameFieldsOfTheInvestigationState(t *testing.T) {
 func TestCDKNagFindsNothingUnexplained(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Test"), nil)
-	workflow.NewWorkflow(stack, "Workflow", validProps(stack))
+	props := validProps(stack)
+	props.SenderAccountIDs = []string{"111111111111"}
+	workflow.NewWorkflow(stack, "Workflow", props)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
 
 	errs, warnings := cdktest.NagMessages(stack, "*")
