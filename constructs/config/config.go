@@ -42,12 +42,14 @@ type Config struct {
 	// InstanceType is the forensic instance type.
 	InstanceType string
 	// SymbolsS3URI is where the Volatility symbol tables are,
-	// s3://bucket/ or s3://bucket/prefix/; empty means the AMI's own.
+	// s3://bucket/ or s3://bucket/prefix/; empty means the evidence
+	// bucket's symbols/ prefix.
 	SymbolsS3URI string
 	// NotificationEmail, when set, is subscribed to the notification topic.
 	NotificationEmail string
 	// ApplicationAccountIDs are the 12-digit accounts whose resources
-	// Casefile investigates, for the cross-account roles.
+	// Casefile investigates: each may put acquisition events on the event
+	// bus (a statement in the bus's resource policy).
 	ApplicationAccountIDs []string
 	// EventBusName is the bus carrying the acquisition events; empty means
 	// the account's default bus.

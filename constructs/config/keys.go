@@ -33,6 +33,12 @@ func Keys() []string {
 	}
 }
 
+// PlaceholderForensicAMIID is the forensicAmiId that cdk.json ships with:
+// a well-formed ID of no real AMI, so that synthesis works out of the box.
+// A stack deployed with it fails every investigation with AMI_UNAVAILABLE,
+// so synthesis warns about it.
+const PlaceholderForensicAMIID = "ami-0123456789abcdef0"
+
 // Defaults of the optional settings, the values cdk.json also holds.
 const (
 	DefaultWaitInstanceSeconds     = 120

@@ -58,6 +58,9 @@ func Load(get Getter) (Config, error) {
 		RemovalPolicy:           RemovalPolicy(strings.ToLower(r.optional(KeyRemovalPolicy, string(DefaultRemovalPolicy), anyPattern, ""))),
 	}
 	c.Network = r.network()
+	if hasDuplicates(c.ApplicationAccountIDs) {
+		r.fail(KeyApplicationAccountIDs, "lists an account twice")
+	}
 	if c.EventBusName == defaultEventBusName {
 		c.EventBusName = ""
 	}
@@ -110,10 +113,14 @@ func (r *reader) network() *Network {
 		r.fail(KeyAvailabilityZones, "must list the zones of the %d subnets of %s (as many, or a divisor), got %d",
 			len(n.SubnetIDs), KeySubnetIDs, len(n.AvailabilityZones))
 	}
-	if len(slices.Compact(slices.Sorted(slices.Values(n.SubnetIDs)))) != len(n.SubnetIDs) {
+	if hasDuplicates(n.SubnetIDs) {
 		r.fail(KeySubnetIDs, "lists a subnet twice")
 	}
 	return &n
+}
+
+func hasDuplicates(items []string) bool {
+	return len(slices.Compact(slices.Sorted(slices.Values(items)))) != len(items)
 }
 
 func isEmpty(v any) bool {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,6 +123,7 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 		{"account short", config.KeyApplicationAccountIDs, []any{"12345"}, `item 0 must be a 12-digit account ID, got "12345"`},
 		{"account number", config.KeyApplicationAccountIDs, []any{111111111111.0}, "item 0 must be a string"},
 		{"account object", config.KeyApplicationAccountIDs, map[string]any{}, "must be a list of strings"},
+		{"account twice", config.KeyApplicationAccountIDs, "111111111111,222222222222,111111111111", "lists an account twice"},
 		{"event bus", config.KeyEventBusName, "bad bus!", `must be an event bus name, got "bad bus!"`},
 		{"lock mode", config.KeyObjectLockMode, "FOREVER", `must be GOVERNANCE or COMPLIANCE, got "FOREVER"`},
 		{"lock days", config.KeyObjectLockDays, 0.0, "must be a whole number from 1 to 36500, got 0"},
@@ -214,5 +214,5 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 	want, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: cdk.Context[config.KeyForensicAMIID]}))
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
-	assert.True(t, strings.HasPrefix(got.ForensicAMIID, "ami-"))
+	assert.Equal(t, config.PlaceholderForensicAMIID, got.ForensicAMIID, "cdk.json ships the placeholder AMI")
 }

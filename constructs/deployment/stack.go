@@ -4,6 +4,7 @@
 package deployment
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/forensichost"
 	"github.com/casefile-forensics/casefile/constructs/service"
 	"github.com/casefile-forensics/casefile/constructs/storage"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // Construct IDs inside the stack.
@@ -34,6 +36,10 @@ const (
 	OutputTopicARN        = "NotificationTopicArn"
 	OutputAMIParameter    = "AmiParameterName"
 )
+
+// WarningPlaceholderAMI is the ID of the synthesis warning given while the
+// forensic AMI is config.PlaceholderForensicAMIID.
+const WarningPlaceholderAMI = "casefile:placeholderForensicAmi"
 
 // Props configures the Casefile stack.
 type Props struct {
@@ -78,7 +84,23 @@ func NewStack(scope constructs.Construct, id string, props Props) *Stack {
 	for _, name := range slices.Sorted(maps.Keys(outputs)) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: outputs[name]})
 	}
+	warnOfPlaceholders(stack, props.Config)
 	return &Stack{Stack: stack, Service: svc}
+}
+
+// warnOfPlaceholders adds a synthesis warning on the stack while the
+// configuration still holds cdk.json's placeholder AMI: the stack deploys,
+// but no investigation could run.
+func warnOfPlaceholders(stack awscdk.Stack, c config.Config) {
+	if c.ForensicAMIID != config.PlaceholderForensicAMIID {
+		return
+	}
+	awscdk.Annotations_Of(stack).AddWarningV2(jsii.String(WarningPlaceholderAMI), jsii.String(fmt.Sprintf(
+		"%s is %s, cdk.json's placeholder, not a real AMI: every investigation would fail with %s. "+
+			"Set the context key %s to your forensic AMI's ID (in cdk.json, or cdk deploy -c %s=ami-...), "+
+			"or after deploying write it to the SSM parameter named by the stack output %s.",
+		config.KeyForensicAMIID, c.ForensicAMIID, investigation.ReasonAMIUnavailable,
+		config.KeyForensicAMIID, config.KeyForensicAMIID, OutputAMIParameter)), nil)
 }
 
 // serviceProps translates the configuration into the service's props.
@@ -90,6 +112,7 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 		InstanceType:          c.InstanceType,
 		SymbolsS3URI:          c.SymbolsS3URI,
 		NotificationEmail:     c.NotificationEmail,
+		ApplicationAccountIDs: c.ApplicationAccountIDs,
 		WaitInstanceSeconds:   &c.WaitInstanceSeconds,
 		WaitCommandSeconds:    &c.WaitCommandSeconds,
 		MaxInstanceChecks:     &c.MaxInstanceChecks,
@@ -108,7 +131,6 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 	if c.EventBusName != "" {
 		sp.EventBus = awsevents.EventBus_FromEventBusName(stack, jsii.String(idEventBus), jsii.String(c.EventBusName))
 	}
-	// TODO: c.ApplicationAccountIDs is validated but unused until the cross-account isolation role exists.
 	return sp
 }
 

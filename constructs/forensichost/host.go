@@ -49,8 +49,8 @@ type Host struct {
 	VolumeKey awskms.IKey
 	// InstanceType is the forensic instance type.
 	InstanceType string
-	// SymbolsS3URI is s3://bucket/prefix of the Volatility symbol tables,
-	// or nil when Props.SymbolsBucket is not set.
+	// SymbolsS3URI is s3://bucket/prefix/ of the Volatility symbol tables:
+	// by default the evidence bucket's DefaultSymbolsPrefix. Never nil.
 	SymbolsS3URI *string
 	// ProbeDocument checks that the forensic tools are installed. Its Ref is
 	// the document name.
@@ -100,19 +100,18 @@ func (h *Host) DocumentARNs() []string {
 // bucketResources are the ARNs of the buckets the instance uses and of their
 // objects.
 func (p Props) bucketResources() []string {
+	buckets := []awss3.IBucket{p.EvidenceBucket, p.ResultsBucket}
+	if !p.symbolsInEvidence() {
+		buckets = append(buckets, p.SymbolsBucket)
+	}
 	var arns []string
-	for _, bucket := range []awss3.IBucket{p.EvidenceBucket, p.ResultsBucket, p.SymbolsBucket} {
-		if bucket != nil {
-			arns = append(arns, *bucket.BucketArn(), *bucket.ArnForObjects(jsii.String("*")))
-		}
+	for _, bucket := range buckets {
+		arns = append(arns, *bucket.BucketArn(), *bucket.ArnForObjects(jsii.String("*")))
 	}
 	return arns
 }
 
 func (p Props) symbolsS3URI() *string {
-	if p.SymbolsBucket == nil {
-		return nil
-	}
 	uri := "s3://" + *p.SymbolsBucket.BucketName() + "/" + p.SymbolsPrefix
 	return &uri
 }

@@ -215,6 +215,8 @@ func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 		obj{"Effect": "Allow", "Action": "s3:GetObject",
 			"Resource": f.resolve(s.EvidenceBucket.ArnForObjects(jsii.String("*")))},
 		obj{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": f.resolve(s.EvidenceKey.KeyArn())},
+		obj{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f.resolve(s.EvidenceBucket.BucketArn()),
+			"Condition": obj{"StringLike": obj{"s3:prefix": "symbols/*"}}},
 		obj{"Effect": "Allow", "Action": []any{"s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload"},
 			"Resource": f.resolve(s.ResultsBucket.ArnForObjects(jsii.String("cases/*")))},
 		obj{"Effect": "Allow", "Action": []any{"kms:GenerateDataKey", "kms:Decrypt"},
@@ -290,10 +292,16 @@ func TestNewHost_SymbolTables(t *testing.T) {
 	})
 }
 
-func TestNewHost_NoSymbolTablesByDefault(t *testing.T) {
+// TestNewHost_SymbolTablesDefaultToTheEvidenceBucket: without a symbols
+// bucket, the tables are under symbols/ in the evidence bucket, which the
+// instance reads already (the role test checks it gains only the listing).
+func TestNewHost_SymbolTablesDefaultToTheEvidenceBucket(t *testing.T) {
 	f := synth(nil)
 
-	assert.Nil(t, f.host.SymbolsS3URI)
+	require.NotNil(t, f.host.SymbolsS3URI)
+	assert.Equal(t, obj{"Fn::Join": []any{"", []any{"s3://", f.resolve(f.storage.EvidenceBucket.BucketName()), "/symbols/"}}},
+		f.resolve(f.host.SymbolsS3URI))
+	assert.Equal(t, "symbols/", forensichost.DefaultSymbolsPrefix)
 }
 
 func TestNewHost_AMIParameter(t *testing.T) {

@@ -19,6 +19,9 @@ const (
 	// must be built for x86_64 to match it.
 	DefaultInstanceType     = "m6i.large"
 	DefaultFlowLogRetention = awslogs.RetentionDays_ONE_YEAR
+	// DefaultSymbolsPrefix is where the symbol tables are in the evidence
+	// bucket when Props.SymbolsBucket is not set.
+	DefaultSymbolsPrefix = "symbols/"
 )
 
 // Formats checked at synth time.
@@ -44,9 +47,10 @@ type Props struct {
 	// granted kms:GenerateDataKey and kms:Decrypt. Required.
 	ResultsBucket awss3.IBucket
 
-	// SymbolsBucket holds the Volatility 3 symbol tables the memory forensics
-	// may download. Default: none; memory forensics then uses the tables on
-	// the AMI.
+	// SymbolsBucket holds the Volatility 3 symbol tables, named
+	// <kernelRelease>.json.xz, that the memory forensics downloads. Its
+	// EncryptionKey, if any, is granted kms:Decrypt. Default:
+	// EvidenceBucket, under DefaultSymbolsPrefix.
 	SymbolsBucket awss3.IBucket
 	// SymbolsPrefix is the key prefix of the symbol tables in SymbolsBucket,
 	// ending in "/". Only with SymbolsBucket. Default: the whole bucket.
@@ -103,6 +107,9 @@ func (p Props) withDefaults() Props {
 			invalid("SymbolsPrefix must end in \"/\" and not start with one, got %q", p.SymbolsPrefix)
 		}
 	}
+	if p.SymbolsBucket == nil {
+		p.SymbolsBucket, p.SymbolsPrefix = p.EvidenceBucket, DefaultSymbolsPrefix
+	}
 	if p.ExistingNetwork != nil {
 		p.ExistingNetwork.validate()
 	}
@@ -151,3 +158,9 @@ func invalid(format string, args ...any) {
 }
 
 func isToken(s string) bool { return *awscdk.Token_IsUnresolved(s) }
+
+// symbolsInEvidence says whether the symbol tables are in the evidence
+// bucket, which the instance can already read whole.
+func (p Props) symbolsInEvidence() bool {
+	return *p.SymbolsBucket.Node().Path() == *p.EvidenceBucket.Node().Path()
+}

@@ -80,17 +80,17 @@ func newInstanceIdentity(scope constructs.Construct, p Props) instanceIdentity {
 
 	grantObjects(role, p.EvidenceBucket, "*", s3GetObject, "kms:Decrypt")
 
-	if p.SymbolsBucket != nil {
+	if !p.symbolsInEvidence() {
 		grantObjects(role, p.SymbolsBucket, p.SymbolsPrefix+"*", s3GetObject, "kms:Decrypt")
-		// Listing makes a missing symbol table a 404 rather than a 403.
-		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings(s3ListBucket),
-			Resources: jsii.Strings(*p.SymbolsBucket.BucketArn()),
-			Conditions: &map[string]any{
-				"StringLike": map[string]any{"s3:prefix": p.SymbolsPrefix + "*"},
-			},
-		}))
 	}
+	// Listing makes a missing symbol table a 404 rather than a 403.
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(s3ListBucket),
+		Resources: jsii.Strings(*p.SymbolsBucket.BucketArn()),
+		Conditions: &map[string]any{
+			"StringLike": map[string]any{"s3:prefix": p.SymbolsPrefix + "*"},
+		},
+	}))
 
 	grantObjects(role, p.ResultsBucket, investigation.CasesPrefix+"*",
 		s3PutObject, s3PutObjectACL, s3AbortMultipartUpload, "kms:GenerateDataKey", "kms:Decrypt")

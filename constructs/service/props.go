@@ -30,8 +30,8 @@ type Props struct {
 	// forensichost.DefaultInstanceType.
 	InstanceType string
 	// SymbolsS3URI is where the Volatility symbol tables are,
-	// s3://bucket/ or s3://bucket/prefix/. Default: none; the memory
-	// forensics use the tables on the AMI.
+	// s3://bucket/ or s3://bucket/prefix/. Default: the evidence bucket,
+	// under forensichost.DefaultSymbolsPrefix.
 	SymbolsS3URI string
 	// NotificationEmail is subscribed to the notification topic. Default:
 	// no subscription.
@@ -39,6 +39,10 @@ type Props struct {
 	// EventBus carries the "Evidence Acquisition Completed" events.
 	// Default: the account's default event bus.
 	EventBus awsevents.IEventBus
+	// ApplicationAccountIDs are the accounts whose resources are
+	// investigated: each may put acquisition events on EventBus (see
+	// workflow.Props.SenderAccountIDs). Default: none.
+	ApplicationAccountIDs []string
 
 	// WaitInstanceSeconds, WaitCommandSeconds, MaxInstanceChecks and
 	// MaxCommandChecks pace and bound the workflow's polling loops.

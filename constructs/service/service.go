@@ -135,6 +135,7 @@ func (p Props) workflowProps(f *functions.Functions) workflow.Props {
 		Start:               f.Start,
 		Sweep:               f.Sweep,
 		EventBus:            p.EventBus,
+		SenderAccountIDs:    p.ApplicationAccountIDs,
 		WaitInstanceSeconds: p.WaitInstanceSeconds,
 		WaitCommandSeconds:  p.WaitCommandSeconds,
 		MaxInstanceChecks:   p.MaxInstanceChecks,

@@ -122,7 +122,7 @@ func TestTheServiceHasEveryPart(t *testing.T) {
 }
 
 func TestTheFunctionsAreWiredToTheParts(t *testing.T) {
-	_, tmpl := build(t, nil)
+	svc, tmpl := build(t, nil)
 
 	start := envWith(t, tmpl, investigation.EnvStateMachineARN)
 	assert.Contains(t, mustJSON(t, start[investigation.EnvStateMachineARN]), `"Ref":"CasefileWorkflowStateMachine`)
@@ -136,7 +136,10 @@ func TestTheFunctionsAreWiredToTheParts(t *testing.T) {
 	start2 := envWith(t, tmpl, investigation.EnvDiskDocument)
 	assert.Contains(t, mustJSON(t, start2[investigation.EnvDiskDocument]), `"Ref":"CasefileForensicHostDiskDocument`)
 	assert.Contains(t, mustJSON(t, start2[investigation.EnvResultsKMSKeyARN]), "CasefileStorageResultsKey")
-	assert.NotContains(t, start2, investigation.EnvSymbolsS3URI)
+	evidence := svc.Storage.EvidenceBucket
+	assert.Equal(t, map[string]any{"Fn::Join": []any{"", []any{
+		"s3://", awscdk.Stack_Of(evidence).Resolve(evidence.BucketName()), "/symbols/",
+	}}}, start2[investigation.EnvSymbolsS3URI], "the symbol tables are in the evidence bucket by default")
 
 	// The sweep rule targets the sweep function, for this state machine.
 	cdktest.Check(t, func() {
@@ -174,6 +177,7 @@ func TestOptionalSettingsReachTheirParts(t *testing.T) {
 		p.SymbolsS3URI = "s3://symbols-bucket/linux/"
 		p.NotificationEmail = "soc@example.com"
 		p.EventBus = awsevents.EventBus_FromEventBusName(stack, jsii.String("Bus"), jsii.String("security"))
+		p.ApplicationAccountIDs = []string{"111111111111"}
 		p.WaitCommandSeconds = cdktest.Ptr(30)
 		p.CommandTimeoutSeconds = cdktest.Ptr(900)
 		p.RemovalPolicy = awscdk.RemovalPolicy_DESTROY
@@ -186,6 +190,9 @@ func TestOptionalSettingsReachTheirParts(t *testing.T) {
 		"Protocol": "email", "Endpoint": "soc@example.com",
 	})
 	tmpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"EventBusName": "security"})
+	tmpl.HasResourceProperties(jsii.String("AWS::Events::EventBusPolicy"), map[string]any{
+		"EventBusName": "security", "StatementId": "CasefileAcquisitionFrom111111111111",
+	})
 	raw, err := json.Marshal(*tmpl.ToJSON())
 	require.NoError(t, err)
 	def, err := asl.Definition(raw)

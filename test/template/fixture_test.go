@@ -34,7 +34,8 @@ type synthesized struct {
 }
 
 // stacks are synthesized once for every test: with cdk.json's context, and
-// with an existing VPC and a custom event bus.
+// with every optional setting (an existing VPC, a custom event bus, a
+// symbols location, application accounts and a real-looking AMI).
 var stacks struct {
 	defaults, existingVPC synthesized
 }
@@ -58,6 +59,8 @@ func TestMain(m *testing.M) {
 		context[config.KeyEventBusName] = "security"
 		context[config.KeySymbolsS3URI] = "s3://casefile-symbols/linux/"
 		context[config.KeyNotificationEmail] = "soc@example.com"
+		context[config.KeyApplicationAccountIDs] = []any{"111111111111", "222222222222"}
+		context[config.KeyForensicAMIID] = "ami-0fedcba9876543210"
 		stacks.existingVPC = synth(filepath.Join(dir, "existing-vpc"), context)
 		return m.Run()
 	}()
