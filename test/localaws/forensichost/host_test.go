@@ -25,8 +25,21 @@ import (
 
 const region = "eu-west-1"
 
+// echoDocument declares Echo's parameters as SSM would read them: message
+// is required, exitCode has a default.
+const echoDocument = `{
+  "schemaVersion": "2.2",
+  "description": "Prints a message and exits with a code.",
+  "parameters": {
+    "message": {"type": "String", "allowedPattern": "^[a-z]{1,20}$"},
+    "exitCode": {"type": "String", "allowedPattern": "^[0-9]$", "default": "0"}
+  },
+  "mainSteps": [{"action": "aws:runShellScript", "name": "echo",
+    "inputs": {"runCommand": ["echo {{ message }}; exit {{ exitCode }}"]}}]
+}`
+
 // start runs moto and a host whose document "Echo" prints its parameter
-// and exits with the code it is given.
+// and exits with the code it is given; Echo is registered in moto.
 func start(t *testing.T) (*forensichost.Host, fixture.Clients, fixture.Clients) {
 	t.Helper()
 	if err := moto.Available(); err != nil {
@@ -37,6 +50,11 @@ func start(t *testing.T) (*forensichost.Host, fixture.Clients, fixture.Clients) 
 	require.NoError(t, err)
 	t.Cleanup(srv.Stop)
 	direct, err := fixture.NewClients(ctx, srv.URL, region)
+	require.NoError(t, err)
+	_, err = direct.SSM.CreateDocument(ctx, &ssm.CreateDocumentInput{
+		Name: aws.String("Echo"), Content: aws.String(echoDocument),
+		DocumentType: ssmtypes.DocumentTypeCommand, DocumentFormat: ssmtypes.DocumentFormatJson,
+	})
 	require.NoError(t, err)
 	echo := func(_ context.Context, cmd forensichost.Command, stdout, _ io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "said %s", cmd.Param("message"))
@@ -135,7 +153,9 @@ func TestAgent(t *testing.T) {
 func TestSendCommandBeforeRegistration(t *testing.T) {
 	_, direct, proxied := start(t)
 	id := launch(t, direct)
-	_, err := proxied.SSM.SendCommand(context.Background(), &ssm.SendCommandInput{DocumentName: aws.String("Echo"), InstanceIds: []string{id}})
+	_, err := proxied.SSM.SendCommand(context.Background(), &ssm.SendCommandInput{
+		DocumentName: aws.String("Echo"), InstanceIds: []string{id}, Parameters: map[string][]string{"message": {"hi"}},
+	})
 	assert.Equal(t, "InvalidInstanceId", apiCode(err), "an agent that has not registered: %v", err)
 }
 
@@ -149,4 +169,56 @@ func TestFault(t *testing.T) {
 	_, err = proxied.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
 	assert.NoError(t, err, "the fault applies once")
 	assert.Equal(t, 1, h.FaultHits("ec2", "DescribeVolumes"))
+}
+
+// TestSendCommandChecksParameters sends commands whose parameters the
+// registered document refuses: SSM answers InvalidParameters and runs
+// nothing.
+func TestSendCommandChecksParameters(t *testing.T) {
+	h, direct, proxied := start(t)
+	ctx := context.Background()
+	id := launch(t, direct)
+	_, err := proxied.SSM.DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{})
+	require.NoError(t, err, "the agent's first look")
+
+	tests := []struct {
+		name    string
+		doc     string
+		params  map[string][]string
+		wantErr string // the error code; "" for none
+		wantMsg string
+	}{
+		{name: "value outside allowedPattern", doc: "Echo", params: map[string][]string{"message": {"hello world"}},
+			wantErr: "InvalidParameters", wantMsg: `"message" value "hello world"`},
+		{name: "quote in a value", doc: "Echo", params: map[string][]string{"message": {"a'b"}},
+			wantErr: "InvalidParameters", wantMsg: "^[a-z]{1,20}$"},
+		{name: "undeclared parameter", doc: "Echo", params: map[string][]string{"message": {"hi"}, "extra": {"x"}},
+			wantErr: "InvalidParameters", wantMsg: `"extra" is not defined`},
+		{name: "required parameter missing", doc: "Echo", params: map[string][]string{"exitCode": {"0"}},
+			wantErr: "InvalidParameters", wantMsg: `"message" is required`},
+		{name: "two values for a String", doc: "Echo", params: map[string][]string{"message": {"a", "b"}},
+			wantErr: "InvalidParameters", wantMsg: "takes one value"},
+		{name: "default stands for a missing parameter", doc: "Echo", params: map[string][]string{"message": {"hi"}}},
+		{name: "document the host runs but SSM does not hold", doc: "Unregistered", params: nil, wantErr: "InvalidDocument"},
+	}
+	h.SetDocuments(map[string]forensichost.Document{
+		"Echo":         {Step: "echo", Run: func(context.Context, forensichost.Command, io.Writer, io.Writer) (int, error) { return 0, nil }},
+		"Unregistered": {Step: "echo", Run: func(context.Context, forensichost.Command, io.Writer, io.Writer) (int, error) { return 0, nil }},
+	})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(h.Commands())
+			_, err := proxied.SSM.SendCommand(ctx, &ssm.SendCommandInput{
+				DocumentName: aws.String(tc.doc), DocumentVersion: aws.String("$LATEST"), InstanceIds: []string{id}, Parameters: tc.params,
+			})
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				assert.Len(t, h.Commands(), before+1, "the command runs")
+				return
+			}
+			assert.Equal(t, tc.wantErr, apiCode(err), "error of %v", err)
+			assert.ErrorContains(t, err, tc.wantMsg)
+			assert.Len(t, h.Commands(), before, "nothing runs")
+		})
+	}
 }

@@ -161,8 +161,9 @@ func (s Scripts) Disk() RunFunc {
 				return -1, err
 			}
 			out := filepath.Join(dir, vol)
-			code, err := s.run(ctx, stdout, stderr, DiskScript, "--local", "--device", image, "--evidence-id", vol,
-				"--output-dir", out, "--forensic-id", cmd.Param("forensicId"))
+			args := append([]string{"--local", "--device", image, "--evidence-id", vol, "--output-dir", out},
+				passed(cmd, diskFlags)...)
+			code, err := s.run(ctx, stdout, stderr, DiskScript, args...)
 			if err != nil {
 				return -1, err
 			}
@@ -218,8 +219,39 @@ func (s Scripts) attachedImage(ctx context.Context, instanceID, vol string) (str
 	return image, nil
 }
 
+// diskFlags and memoryFlags map each document parameter to the script
+// option that takes it: every parameter the script's SSM mode checks and
+// its local mode accepts, so that the script's own checks run on what the
+// command carries.
+var (
+	diskFlags = []paramFlag{
+		{"forensicId", "--forensic-id"}, {"resultsBucket", "--results-bucket"},
+		{"resultsPrefix", "--results-prefix"}, {"kmsKeyArn", "--kms-key-arn"},
+	}
+	memoryFlags = []paramFlag{
+		{"forensicId", "--forensic-id"}, {"dumpS3Uri", "--dump-s3-uri"}, {"dumpSha256", "--dump-sha256"},
+		{"dumpSizeBytes", "--dump-size-bytes"}, {"dumpFormat", "--dump-format"}, {"kernelRelease", "--kernel-release"},
+		{"symbolsS3Uri", "--symbols-s3-uri"}, {"resultsBucket", "--results-bucket"},
+		{"resultsPrefix", "--results-prefix"}, {"kmsKeyArn", "--kms-key-arn"},
+	}
+)
+
+type paramFlag struct{ param, flag string }
+
+// passed returns the options for the parameters cmd carries.
+func passed(cmd Command, flags []paramFlag) []string {
+	var args []string
+	for _, p := range flags {
+		if v := cmd.Param(p.param); v != "" {
+			args = append(args, p.flag, v)
+		}
+	}
+	return args
+}
+
 // Memory downloads the dump and the symbol table from S3 as the document
-// would, runs memory-forensics.sh --local on them, and uploads the results.
+// would, runs memory-forensics.sh --local on them with every parameter of
+// the command, and uploads the results.
 func (s Scripts) Memory() RunFunc {
 	return func(ctx context.Context, cmd Command, stdout, stderr io.Writer) (int, error) {
 		dir, err := s.runDir(cmd)
@@ -227,11 +259,20 @@ func (s Scripts) Memory() RunFunc {
 			return -1, err
 		}
 		dump := filepath.Join(dir, "dump.bin")
+		out := filepath.Join(dir, "out")
+		symbols := filepath.Join(dir, "symbols")
+		args := append([]string{"--local", "--dump", dump, "--symbols-dir", symbols, "--output-dir", out, "--scratch-dir", dir},
+			passed(cmd, memoryFlags)...)
 		if err := s.download(ctx, cmd.Param("dumpS3Uri"), dump); err != nil {
+			// The script checks its arguments before it copies the dump:
+			// a value it refuses is its usage error, not a failed copy.
+			if code, usage, err := s.usageError(ctx, args); err != nil || code != 0 {
+				_, _ = io.WriteString(stderr, usage)
+				return code, err
+			}
 			fmt.Fprintf(stderr, "DUMP_COPY_FAILED: %v\n", err)
 			return 1, nil
 		}
-		symbols := filepath.Join(dir, "symbols")
 		if err := os.MkdirAll(symbols, 0o755); err != nil {
 			return -1, fmt.Errorf("create %s: %w", symbols, err)
 		}
@@ -241,16 +282,6 @@ func (s Scripts) Memory() RunFunc {
 			if err := s.download(ctx, table, filepath.Join(symbols, release+".json.xz")); err != nil {
 				// The script reports SYMBOLS_MISSING.
 				fmt.Fprintf(stderr, "symbol table %s: %v\n", table, err)
-			}
-		}
-		out := filepath.Join(dir, "out")
-		args := []string{"--local", "--dump", dump, "--symbols-dir", symbols, "--output-dir", out, "--scratch-dir", dir,
-			"--forensic-id", cmd.Param("forensicId")}
-		for _, p := range []struct{ flag, param string }{
-			{"--dump-sha256", "dumpSha256"}, {"--dump-format", "dumpFormat"}, {"--kernel-release", "kernelRelease"},
-		} {
-			if v := cmd.Param(p.param); v != "" {
-				args = append(args, p.flag, v)
 			}
 		}
 		code, err := s.run(ctx, stdout, stderr, MemoryScript, args...)
@@ -264,6 +295,18 @@ func (s Scripts) Memory() RunFunc {
 		}
 		return code, nil
 	}
+}
+
+// usageError runs the memory script with args, whose --dump does not
+// exist, and returns its exit code and usage error when it refuses an
+// argument before it would look at the dump; 0 means it refuses none.
+func (s Scripts) usageError(ctx context.Context, args []string) (int, string, error) {
+	var stderr strings.Builder
+	code, err := s.run(ctx, io.Discard, &stderr, MemoryScript, args...)
+	if err != nil || code != 2 || strings.Contains(stderr.String(), "usage error: --dump must be a file") {
+		return 0, "", err
+	}
+	return code, stderr.String(), nil
 }
 
 // download copies s3://bucket/key to path.

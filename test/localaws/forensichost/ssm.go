@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -133,14 +134,16 @@ func (h *Host) describeInstanceInformation(w http.ResponseWriter, ctx context.Co
 
 type sendCommandInput struct {
 	DocumentName       string
+	DocumentVersion    string
 	InstanceIds        []string
 	Parameters         map[string][]string
 	OutputS3BucketName string
 	OutputS3KeyPrefix  string
 }
 
-// sendCommand checks that the agents have registered, lets moto record the
-// command, and runs it on each instance.
+// sendCommand checks the parameters against the registered document and
+// that the agents have registered, lets moto record the command, and runs
+// it on each instance.
 func (h *Host) sendCommand(w http.ResponseWriter, r *http.Request, call apiCall, body []byte) {
 	var in sendCommandInput
 	if err := json.Unmarshal(body, &in); err != nil {
@@ -151,6 +154,19 @@ func (h *Host) sendCommand(w http.ResponseWriter, r *http.Request, call apiCall,
 	if !ok {
 		writeAPIError(w, call, http.StatusBadRequest, "InvalidDocument",
 			"document "+in.DocumentName+" is not one the local forensic host can run")
+		return
+	}
+	declared, err := h.registeredParameters(r, in.DocumentName, in.DocumentVersion)
+	if err == nil {
+		err = checkParameters(declared, in.Parameters)
+	}
+	var api *apiError
+	if errors.As(err, &api) {
+		writeAPIError(w, call, api.status, api.code, api.message)
+		return
+	}
+	if err != nil {
+		writeAPIError(w, call, http.StatusInternalServerError, "InternalServerError", err.Error())
 		return
 	}
 	if len(in.InstanceIds) == 0 {
