@@ -1,6 +1,7 @@
 package investigation
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -104,18 +105,56 @@ const (
 )
 
 // CaseID returns the ID under which a request is recorded: its forensicId
-// when that is well formed, or else "invalid-" and the execution name, so
-// that even a request without a usable ID leaves a failed case behind.
+// when that is well formed (ValidForensicID), or else "invalid-" and the
+// execution name, so that even a request without a usable ID leaves a
+// failed case behind. Only a top-level key spelled exactly "forensicId"
+// and given once counts.
 func CaseID(raw json.RawMessage, executionName string) string {
-	var probe struct {
-		ForensicID any `json:"forensicId"`
-	}
-	if err := json.Unmarshal(raw, &probe); err == nil {
-		if id, ok := probe.ForensicID.(string); ok && forensicIDPattern.MatchString(id) {
-			return id
-		}
+	if id, _ := RequestHead(raw); ValidForensicID(id) {
+		return id
 	}
 	return "invalid-" + safeName(executionName)
+}
+
+// RequestHead returns the string values of the top-level keys spelled
+// exactly "forensicId" and "forensicType" of a request that may be invalid,
+// without validating them. A key that is missing, given more than once or
+// not a string gives "", and so does a request that is not a JSON object.
+func RequestHead(raw json.RawMessage) (forensicID, forensicType string) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", ""
+	}
+	values := map[string]string{}
+	counts := map[string]int{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", ""
+		}
+		key, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return "", ""
+		}
+		if key != "forensicId" && key != "forensicType" {
+			continue
+		}
+		counts[key]++
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			values[key] = s
+		} else {
+			values[key] = ""
+		}
+	}
+	pick := func(key string) string {
+		if counts[key] != 1 {
+			return ""
+		}
+		return values[key]
+	}
+	return pick("forensicId"), pick("forensicType")
 }
 
 var unsafeNameChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
@@ -145,7 +184,7 @@ func ExecutionName(forensicID string, forensicType ForensicType) string {
 func ParseExecutionName(name string) (forensicID string, forensicType ForensicType, ok bool) {
 	for _, t := range []ForensicType{ForensicTypeDisk, ForensicTypeMemory} {
 		id, found := strings.CutSuffix(name, "-"+strings.ToLower(string(t)))
-		if found && forensicIDPattern.MatchString(id) {
+		if found && ValidForensicID(id) {
 			return id, t, true
 		}
 	}

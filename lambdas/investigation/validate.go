@@ -3,9 +3,7 @@ package investigation
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 )
@@ -16,9 +14,12 @@ const (
 	MaxSnapshots    = 16
 	MaxFindingTypes = 32
 	MaxSnapshotGiB  = 16384
-	maxS3KeyBytes   = 1024
 )
 
+// The patterns of the request's fields. A value that reaches an SSM
+// document parameter or an S3 key must also pass that parameter's
+// allowedPattern and hold no "..", which the documents' scripts refuse
+// (TestParserAgreesWithTheDocuments checks both).
 var (
 	forensicIDPattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$`)
 	accountIDPattern     = regexp.MustCompile(`^[0-9]{12}$`)
@@ -27,52 +28,47 @@ var (
 	snapshotIDPattern    = regexp.MustCompile(`^snap-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	volumeIDPattern      = regexp.MustCompile(`^vol-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	sha256Pattern        = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	bucketPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	s3KeyPattern         = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]+$`) // at most maxS3KeyBytes; RE2 repeats stop at 1000
 	kernelReleasePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$`)
 	clusterNamePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
-	k8sNamePattern       = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
-	findingTextPattern   = regexp.MustCompile(`^[\x20-\x7e]{1,512}$`)
+	// Kubernetes names: a namespace is an RFC 1123 label, a pod name an
+	// RFC 1123 subdomain (at most 253 characters, checked apart).
+	k8sLabelPattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	k8sSubdomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
+	findingTextPattern  = regexp.MustCompile(`^[\x20-\x7e]{1,512}$`)
 )
+
+const maxK8sSubdomain = 253
 
 var severities = map[string]bool{"INFORMATIONAL": true, "LOW": true, "MEDIUM": true, "HIGH": true, "CRITICAL": true}
 
 var memoryFormats = map[string]bool{"lime": true, "avml": true, "raw": true}
 
-// ValidationError says which field of a request is wrong and why.
-type ValidationError struct {
-	// Field is the JSON path of the field, such as "disk.snapshots[1].snapshotId".
-	Field string
-	// Problem says what is wrong with it.
-	Problem string
+// ValidForensicID reports whether id is a well-formed forensic ID: 3 to 64
+// letters, digits, '.', '_' and '-', starting with a letter or digit, with
+// no "..".
+func ValidForensicID(id string) bool {
+	return forensicIDPattern.MatchString(id) && !strings.Contains(id, "..")
 }
 
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("invalid request: %s: %s", e.Field, e.Problem)
-}
-
-func invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
-}
-
-// ParseRequest decodes and validates a request. Unknown fields, wrong types,
-// trailing data and oversized input are rejected. The error is a
-// *ValidationError naming the field.
+// ParseRequest decodes and validates a request. Oversized input, anything
+// but one JSON object, keys that are not the exact name of a field at their
+// place (encoding/json would match them without regard to case), keys given
+// twice, values of the wrong kind and invalid values are refused. The error
+// is a *ValidationError naming the field.
 func ParseRequest(raw []byte) (Request, error) {
-	var req Request
 	if len(raw) > MaxRequestBytes {
-		return req, invalid("(request)", "is %d bytes, more than the %d allowed", len(raw), MaxRequestBytes)
+		return Request{}, invalid(RequestField, "is %d bytes, more than the %d allowed", len(raw), MaxRequestBytes)
 	}
-	if len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return req, invalid("(request)", "is empty")
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return Request{}, invalid(RequestField, "is empty")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return Request{}, decodeError(err)
+	if verr := checkShape(raw); verr != nil {
+		return Request{}, verr
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Request{}, invalid("(request)", "has data after the JSON object")
+	var req Request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		// checkShape lets through only what decodes; this is a safety net.
+		return Request{}, invalid(RequestField, "cannot be decoded: %v", err)
 	}
 	if err := req.Validate(); err != nil {
 		return Request{}, err
@@ -80,30 +76,11 @@ func ParseRequest(raw []byte) (Request, error) {
 	return req, nil
 }
 
-func decodeError(err error) *ValidationError {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		field := typeErr.Field
-		if field == "" {
-			field = "(request)"
-		}
-		return invalid(field, "must be a JSON %s, not %s", typeErr.Type.Kind(), typeErr.Value)
-	}
-	var syntaxErr *json.SyntaxError
-	if errors.As(err, &syntaxErr) {
-		return invalid("(request)", "is not valid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)
-	}
-	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return invalid(strings.Trim(msg, `"`), "is not a known field")
-	}
-	return invalid("(request)", "cannot be decoded: %v", err)
-}
-
 // Validate checks every field of a decoded request and returns the first
 // problem as a *ValidationError.
 func (r Request) Validate() error {
-	if !forensicIDPattern.MatchString(r.ForensicID) {
-		return invalid("forensicId", "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	if !ValidForensicID(r.ForensicID) {
+		return invalid("forensicId", "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'")
 	}
 	if err := r.Resource.validate(); err != nil {
 		return err
@@ -165,11 +142,11 @@ func (w EKSWorkload) validate() error {
 	if !instanceIDPattern.MatchString(w.NodeInstanceID) {
 		return invalid("resource.eks.nodeInstanceId", "must be an EC2 instance ID such as i-0123456789abcdef0")
 	}
-	if w.Namespace != "" && !k8sNamePattern.MatchString(w.Namespace) {
-		return invalid("resource.eks.namespace", "must be a Kubernetes name")
+	if w.Namespace != "" && !k8sLabelPattern.MatchString(w.Namespace) {
+		return invalid("resource.eks.namespace", "must be a Kubernetes namespace name (RFC 1123 label)")
 	}
-	if w.PodName != "" && !k8sNamePattern.MatchString(w.PodName) {
-		return invalid("resource.eks.podName", "must be a Kubernetes name")
+	if w.PodName != "" && (len(w.PodName) > maxK8sSubdomain || !k8sSubdomainPattern.MatchString(w.PodName)) {
+		return invalid("resource.eks.podName", "must be a Kubernetes pod name (RFC 1123 subdomain)")
 	}
 	return nil
 }
@@ -235,44 +212,25 @@ func (m MemoryEvidence) validate() error {
 	if !memoryFormats[m.Format] {
 		return invalid("memory.format", "must be lime, avml or raw")
 	}
-	if !kernelReleasePattern.MatchString(m.KernelRelease) {
-		return invalid("memory.kernelRelease", "must be a kernel release such as 6.1.0-28-cloud-amd64")
+	if !kernelReleasePattern.MatchString(m.KernelRelease) || strings.Contains(m.KernelRelease, "..") {
+		return invalid("memory.kernelRelease", "must be a kernel release such as 6.1.0-28-cloud-amd64, without '..'")
 	}
 	return nil
 }
 
-// SplitS3URI splits s3://bucket/key into its bucket and key, refusing keys
-// with path traversal or characters outside S3's safe set.
-func SplitS3URI(uri string) (bucket, key string, err error) {
-	rest, ok := strings.CutPrefix(uri, "s3://")
-	if !ok {
-		return "", "", errors.New("must start with s3://")
+// CheckEvidenceBucket refuses a MEMORY request whose dump is not in bucket,
+// the evidence bucket, which is the only one the forensic instance can read.
+// The error is a *ValidationError naming memory.s3Uri.
+func (r Request) CheckEvidenceBucket(bucket string) error {
+	if r.Memory == nil {
+		return nil
 	}
-	bucket, key, ok = strings.Cut(rest, "/")
-	if !ok || key == "" {
-		return "", "", errors.New("must name a bucket and a key")
+	got, _, err := SplitS3URI(r.Memory.S3URI)
+	if err != nil {
+		return invalid("memory.s3Uri", "%v", err)
 	}
-	if !bucketPattern.MatchString(bucket) || strings.Contains(bucket, "..") {
-		return "", "", errors.New("must name a valid bucket")
+	if got != bucket {
+		return invalid("memory.s3Uri", "must name an object in the evidence bucket %s, not in %s", bucket, got)
 	}
-	if len(key) > maxS3KeyBytes {
-		return "", "", fmt.Errorf("key must be at most %d bytes", maxS3KeyBytes)
-	}
-	if !s3KeyPattern.MatchString(key) {
-		return "", "", errors.New("key may hold only letters, digits and !_.*'()/-")
-	}
-	for _, part := range strings.Split(key, "/") {
-		if part == "" || part == "." || part == ".." {
-			return "", "", errors.New("key must not have empty, '.' or '..' segments")
-		}
-	}
-	return bucket, key, nil
-}
-
-func truncate(s string) string {
-	const max = 32
-	if len(s) > max {
-		return s[:max] + "..."
-	}
-	return s
+	return nil
 }

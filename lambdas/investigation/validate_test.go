@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,9 +46,14 @@ func snapshot(m map[string]any, i int) map[string]any {
 	return obj(m, "disk")["snapshots"].([]any)[i].(map[string]any)
 }
 
+// fixtureEvidenceBucket is the evidence bucket of the fixture requests.
+const fixtureEvidenceBucket = "casefile-evidence-111122223333"
+
 func TestParseRequestFixtures(t *testing.T) {
 	// Every file in the fixture folder must be listed here: valid ones with
-	// what they describe, invalid ones with the field they get wrong.
+	// what they describe, invalid ones with the field they get wrong. A
+	// request is checked as intake checks it: ParseRequest, then
+	// CheckEvidenceBucket with fixtureEvidenceBucket.
 	tests := map[string]struct {
 		wantField string
 		check     func(t *testing.T, req Request)
@@ -70,12 +76,21 @@ func TestParseRequestFixtures(t *testing.T) {
 			assert.Equal(t, "i-0c3d4e5f60718293a", req.Resource.TargetInstanceID())
 			assert.Equal(t, "cart-api-7d9f8b6c5d-x2kqp", req.Resource.EKS.PodName)
 		}},
-		"invalid-shell-metacharacters.json": {wantField: "forensicId"},
-		"invalid-path-traversal.json":       {wantField: "memory.s3Uri"},
-		"invalid-duplicate-snapshot.json":   {wantField: "disk.snapshots[1].snapshotId"},
-		"invalid-unknown-type.json":         {wantField: "forensicType"},
-		"invalid-missing-forensic-id.json":  {wantField: "forensicId"},
-		"invalid-wrong-type-size.json":      {wantField: "disk.snapshots.sizeGiB"},
+		"invalid-shell-metacharacters.json":         {wantField: "forensicId"},
+		"invalid-path-traversal.json":               {wantField: "memory.s3Uri"},
+		"invalid-duplicate-snapshot.json":           {wantField: "disk.snapshots[1].snapshotId"},
+		"invalid-unknown-type.json":                 {wantField: "forensicType"},
+		"invalid-missing-forensic-id.json":          {wantField: "forensicId"},
+		"invalid-wrong-type-size.json":              {wantField: "disk.snapshots[0].sizeGiB"},
+		"invalid-double-dot-forensic-id.json":       {wantField: "forensicId"},
+		"invalid-case-variant-key.json":             {wantField: "FORENSICID"},
+		"invalid-duplicate-key.json":                {wantField: "forensicId"},
+		"invalid-nested-case-variant-key.json":      {wantField: "resource.instanceID"},
+		"invalid-dump-key-apostrophe.json":          {wantField: "memory.s3Uri"},
+		"invalid-dump-key-double-dot.json":          {wantField: "memory.s3Uri"},
+		"invalid-dump-bucket-ip.json":               {wantField: "memory.s3Uri"},
+		"invalid-kernel-release-double-dot.json":    {wantField: "memory.kernelRelease"},
+		"invalid-dump-outside-evidence-bucket.json": {wantField: "memory.s3Uri"},
 	}
 	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
 	require.NoError(t, err)
@@ -86,6 +101,10 @@ func TestParseRequestFixtures(t *testing.T) {
 			tt, ok := tests[name]
 			require.True(t, ok, "fixture %s has no expectation in this test", name)
 			req, err := ParseRequest(readFixture(t, name))
+			parsed := err == nil
+			if parsed {
+				err = req.CheckEvidenceBucket(fixtureEvidenceBucket)
+			}
 			if tt.wantField == "" {
 				require.NoError(t, err)
 				tt.check(t, req)
@@ -94,7 +113,10 @@ func TestParseRequestFixtures(t *testing.T) {
 			var verr *ValidationError
 			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
 			assert.Equal(t, tt.wantField, verr.Field, "field named by %q", verr.Error())
-			assert.Equal(t, Request{}, req, "an invalid request decodes to nothing")
+			assert.True(t, strings.HasPrefix(name, "invalid-"), "an invalid fixture's name starts with invalid-")
+			if !parsed {
+				assert.Equal(t, Request{}, req, "an invalid request decodes to nothing")
+			}
 		})
 	}
 	assert.Len(t, files, len(tests), "every expectation has a fixture file")
@@ -129,6 +151,13 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "trailing second object", raw: append(readFixture(t, "disk-ec2.json"), []byte(`{"forensicType":"MEMORY"}`)...), wantField: "(request)"},
 		{name: "oversized", raw: disk(set(top, "padding", strings.Repeat("A", MaxRequestBytes))), wantField: "(request)"},
 		{name: "unknown field", raw: disk(set(top, "command", "rm -rf /")), wantField: "command"},
+		{name: "unknown nested field", raw: disk(set(resource, "x", 1)), wantField: "resource.x"},
+		{name: "unknown field of a snapshot", raw: disk(func(m map[string]any) { snapshot(m, 1)["size"] = 8 }), wantField: "disk.snapshots[1].size"},
+		{name: "snapshot is a string", raw: disk(func(m map[string]any) { obj(m, "disk")["snapshots"].([]any)[1] = "snap-0a1b2c3d" }), wantField: "disk.snapshots[1]"},
+		{name: "finding type is a number", raw: disk(set([]string{"finding"}, "types", []any{"a", "b", 3})), wantField: "finding.types[2]"},
+		{name: "snapshot size with a fraction", raw: []byte(strings.Replace(string(readFixture(t, "disk-ec2.json")), `"sizeGiB": 100`, `"sizeGiB": 100.0`, 1)), wantField: "disk.snapshots[1].sizeGiB"},
+		{name: "snapshot size beyond 32 bits", raw: disk(func(m map[string]any) { snapshot(m, 0)["sizeGiB"] = 1 << 40 }), wantField: "disk.snapshots[0].sizeGiB"},
+		{name: "dump size beyond 64 bits", raw: []byte(strings.Replace(string(readFixture(t, "memory-ec2.json")), `4294967296`, `9223372036854775808`, 1)), wantField: "memory.sizeBytes"},
 		{name: "missing forensicId", raw: disk(del(top, "forensicId")), wantField: "forensicId"},
 		{name: "forensicId is a number", raw: disk(set(top, "forensicId", 42)), wantField: "forensicId"},
 		{name: "forensicId with semicolon and space", raw: disk(set(top, "forensicId", "cf-1; rm -rf /")), wantField: "forensicId"},
@@ -155,6 +184,9 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "EKS cluster name with a slash", raw: eks(set([]string{"resource", "eks"}, "clusterName", "prod/../x")), wantField: "resource.eks.clusterName"},
 		{name: "EKS node is not an instance", raw: eks(set([]string{"resource", "eks"}, "nodeInstanceId", "ip-10-0-0-1")), wantField: "resource.eks.nodeInstanceId"},
 		{name: "EKS namespace upper case", raw: eks(set([]string{"resource", "eks"}, "namespace", "Checkout")), wantField: "resource.eks.namespace"},
+		{name: "EKS namespace with a dot", raw: eks(set([]string{"resource", "eks"}, "namespace", "check.out")), wantField: "resource.eks.namespace"},
+		{name: "EKS pod name with an empty label", raw: eks(set([]string{"resource", "eks"}, "podName", "cart..api")), wantField: "resource.eks.podName"},
+		{name: "EKS pod name too long", raw: eks(set([]string{"resource", "eks"}, "podName", strings.Repeat("a", 254))), wantField: "resource.eks.podName"},
 		{name: "EKS pod name with semicolon", raw: eks(set([]string{"resource", "eks"}, "podName", "cart;reboot")), wantField: "resource.eks.podName"},
 		{name: "finding ID empty", raw: disk(set([]string{"finding"}, "id", "")), wantField: "finding.id"},
 		{name: "finding type with a newline", raw: disk(set([]string{"finding"}, "types", []any{"Backdoor:EC2/C&CActivity.B\nINJECTED"})), wantField: "finding.types[0]"},
@@ -174,7 +206,7 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "dump URI over HTTPS", raw: memory(set([]string{"memory"}, "s3Uri", "https://bucket.example/dump.lime")), wantField: "memory.s3Uri"},
 		{name: "dump key with traversal", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/memory/../../secrets")), wantField: "memory.s3Uri"},
 		{name: "dump key with shell characters", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/dump;rm -rf $HOME")), wantField: "memory.s3Uri"},
-		{name: "dump key too long", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/"+strings.Repeat("k", 1025))), wantField: "memory.s3Uri"},
+		{name: "dump key longer than the document allows", raw: memory(set([]string{"memory"}, "s3Uri", "s3://evidence/"+strings.Repeat("k", MaxS3KeyBytes+1))), wantField: "memory.s3Uri"},
 		{name: "dump bucket upper case", raw: memory(set([]string{"memory"}, "s3Uri", "s3://Evidence/dump.lime")), wantField: "memory.s3Uri"},
 		{name: "upper-case SHA-256", raw: memory(set([]string{"memory"}, "sha256", strings.Repeat("A", 64))), wantField: "memory.sha256"},
 		{name: "short SHA-256", raw: memory(set([]string{"memory"}, "sha256", "5f70bf18")), wantField: "memory.sha256"},
@@ -261,4 +293,91 @@ func TestParseRequestValid(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func TestParseRequestAcceptsTheLimits(t *testing.T) {
+	memory := func(edit func(m map[string]any)) []byte { return fixtureWith(t, "memory-ec2.json", edit) }
+	tests := []struct {
+		name string
+		raw  []byte
+	}{
+		{name: "dump key of exactly the document's limit", raw: memory(func(m map[string]any) {
+			obj(m, "memory")["s3Uri"] = "s3://casefile-evidence/" + strings.Repeat("k", MaxS3KeyBytes)
+		})},
+		{name: "dump key with every allowed punctuation", raw: memory(func(m map[string]any) {
+			obj(m, "memory")["s3Uri"] = "s3://casefile-evidence/memory/web-01_(2026)!*.v1/dump.lime"
+		})},
+		{name: "bucket with dots", raw: memory(func(m map[string]any) { obj(m, "memory")["s3Uri"] = "s3://evidence.example.org/dump.lime" })},
+		{name: "forensicId of 64 characters with single dots", raw: memory(func(m map[string]any) { m["forensicId"] = "a." + strings.Repeat("b", 62) })},
+		{name: "null finding", raw: memory(func(m map[string]any) { m["finding"] = nil })},
+		{name: "EKS pod name of 253 characters", raw: fixtureWith(t, "disk-eks.json", func(m map[string]any) {
+			obj(m, "resource", "eks")["podName"] = strings.Repeat("a", 63) + "." + strings.Repeat("b", 189)
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRequest(tt.raw)
+			assert.NoError(t, err)
+		})
+	}
+}
+
+func TestValidationErrorIsBounded(t *testing.T) {
+	key := strings.Repeat("\u0085", (MaxRequestBytes-200)/2)
+	raw := []byte(`{"forensicId":"case-9","forensicType":"DISK","` + key + `":1}`)
+	require.Less(t, len(raw), MaxRequestBytes)
+
+	_, err := ParseRequest(raw)
+
+	var verr *ValidationError
+	require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+	assert.LessOrEqual(t, len(verr.Field), MaxFieldBytes, "field")
+	assert.LessOrEqual(t, len(verr.Problem), MaxProblemBytes, "problem")
+	assert.True(t, strings.HasPrefix(verr.Field, `"\u0085\u0085`), "the key is quoted in ASCII: %.40s", verr.Field)
+	assert.True(t, strings.HasSuffix(verr.Field, "…"), "a cut field ends with an ellipsis: %s", verr.Field)
+	assert.True(t, utf8.ValidString(verr.Error()))
+	assert.LessOrEqual(t, len(verr.Error()), len("invalid request: ")+MaxFieldBytes+2+MaxProblemBytes)
+
+	direct := &ValidationError{Field: strings.Repeat("é", 1000), Problem: strings.Repeat("x", 1000)}
+	assert.LessOrEqual(t, len(direct.Error()), len("invalid request: ")+MaxFieldBytes+2+MaxProblemBytes,
+		"Error is bounded even for a ValidationError built by hand")
+	assert.Equal(t, "invalid request: (request): empty field", (&ValidationError{Problem: "empty field"}).Error())
+}
+
+func TestBound(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want string
+	}{
+		{name: "short", in: "abc", max: 8, want: "abc"},
+		{name: "exactly max", in: "abcdefgh", max: 8, want: "abcdefgh"},
+		{name: "cut with ellipsis", in: "abcdefghij", max: 8, want: "abcde…"},
+		{name: "never inside a character", in: "abcdéfghij", max: 8, want: "abcd…"},
+		{name: "invalid UTF-8 replaced", in: "a\xffb", max: 8, want: "a\uFFFDb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bound(tt.in, tt.max)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, len(got), tt.max)
+		})
+	}
+}
+
+func TestCheckEvidenceBucket(t *testing.T) {
+	memory, err := ParseRequest(readFixture(t, "memory-ec2.json"))
+	require.NoError(t, err)
+	disk, err := ParseRequest(readFixture(t, "disk-ec2.json"))
+	require.NoError(t, err)
+
+	assert.NoError(t, memory.CheckEvidenceBucket(fixtureEvidenceBucket), "dump in the evidence bucket")
+	assert.NoError(t, disk.CheckEvidenceBucket(fixtureEvidenceBucket), "a DISK request names no bucket")
+
+	err = memory.CheckEvidenceBucket("casefile-evidence-other")
+	var verr *ValidationError
+	require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+	assert.Equal(t, "memory.s3Uri", verr.Field)
+	assert.Equal(t, "must name an object in the evidence bucket casefile-evidence-other, not in "+fixtureEvidenceBucket, verr.Problem)
 }
