@@ -67,4 +67,7 @@ type Network struct {
 	VPCID             string
 	SubnetIDs         []string
 	AvailabilityZones []string
+	// RouteTableIDs are the subnets' route tables, in the same order, or
+	// none: Casefile itself does not use them.
+	RouteTableIDs []string
 }

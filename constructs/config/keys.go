@@ -7,6 +7,7 @@ const (
 	KeyVPCID                   = "vpcId"
 	KeySubnetIDs               = "subnetIds"
 	KeyAvailabilityZones       = "availabilityZones"
+	KeyRouteTableIDs           = "routeTableIds"
 	KeyWaitInstanceSeconds     = "waitInstanceSeconds"
 	KeyWaitCommandSeconds      = "waitCommandSeconds"
 	KeyMaxInstanceChecks       = "maxInstanceChecks"
@@ -26,7 +27,7 @@ const (
 // Keys lists every context key Load reads.
 func Keys() []string {
 	return []string{
-		KeyForensicAMIID, KeyVPCID, KeySubnetIDs, KeyAvailabilityZones, KeyWaitInstanceSeconds,
+		KeyForensicAMIID, KeyVPCID, KeySubnetIDs, KeyAvailabilityZones, KeyRouteTableIDs, KeyWaitInstanceSeconds,
 		KeyWaitCommandSeconds, KeyMaxInstanceChecks, KeyMaxCommandChecks, KeyExecutionTimeoutMinutes,
 		KeyCommandTimeoutSeconds, KeyInstanceType, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,

@@ -13,6 +13,7 @@ var (
 	amiIDPattern        = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	routeTableIDPattern = regexp.MustCompile(`^rtb-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	zonePattern         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 	symbolsURIPattern   = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.*'()-]+/)*$`)
@@ -91,15 +92,17 @@ func Load(get Getter) (Config, error) {
 	return c, nil
 }
 
-// network reads the existing VPC settings: all three keys or none.
+// network reads the existing VPC settings: the VPC, its subnets and their
+// zones, and optionally their route tables; or none of them.
 func (r *reader) network() *Network {
 	n := Network{
 		VPCID:             r.optional(KeyVPCID, "", vpcIDPattern, "a VPC ID such as vpc-0123456789abcdef0"),
 		SubnetIDs:         r.list(KeySubnetIDs, subnetIDPattern, "a subnet ID such as subnet-0123456789abcdef0"),
 		AvailabilityZones: r.list(KeyAvailabilityZones, zonePattern, "an availability zone such as eu-west-1a"),
+		RouteTableIDs:     r.list(KeyRouteTableIDs, routeTableIDPattern, "a route table ID such as rtb-0123456789abcdef0"),
 	}
 	if n.VPCID == "" {
-		for _, key := range []string{KeySubnetIDs, KeyAvailabilityZones} {
+		for _, key := range []string{KeySubnetIDs, KeyAvailabilityZones, KeyRouteTableIDs} {
 			if r.get(key) != nil && !isEmpty(r.get(key)) {
 				r.fail(key, "is set, so %s must be set too (or remove %s for a new VPC)", KeyVPCID, key)
 			}
@@ -115,6 +118,10 @@ func (r *reader) network() *Network {
 	}
 	if hasDuplicates(n.SubnetIDs) {
 		r.fail(KeySubnetIDs, "lists a subnet twice")
+	}
+	if len(n.RouteTableIDs) != 0 && len(n.RouteTableIDs) != len(n.SubnetIDs) {
+		r.fail(KeyRouteTableIDs, "must list the route table of each of the %d subnets of %s, in the same order, or nothing; got %d",
+			len(n.SubnetIDs), KeySubnetIDs, len(n.RouteTableIDs))
 	}
 	return &n
 }

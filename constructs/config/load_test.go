@@ -47,6 +47,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
 			config.KeySubnetIDs:           []any{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
 			config.KeyAvailabilityZones:   []any{"eu-west-1a", "eu-west-1b"},
+			config.KeyRouteTableIDs:       []any{"rtb-0123456789abcdef0", "rtb-0123456789abcdef1"},
 			config.KeyWaitInstanceSeconds: 30.0, config.KeyWaitCommandSeconds: 60.0,
 			config.KeyMaxInstanceChecks: 4.0, config.KeyMaxCommandChecks: 100.0,
 			config.KeyExecutionTimeoutMinutes: 240.0, config.KeyCommandTimeoutSeconds: 1800.0,
@@ -60,6 +61,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
 			config.KeySubnetIDs:           "subnet-0123456789abcdef0, subnet-0123456789abcdef1",
 			config.KeyAvailabilityZones:   "eu-west-1a,eu-west-1b",
+			config.KeyRouteTableIDs:       "rtb-0123456789abcdef0, rtb-0123456789abcdef1",
 			config.KeyWaitInstanceSeconds: "30", config.KeyWaitCommandSeconds: "60",
 			config.KeyMaxInstanceChecks: "4", config.KeyMaxCommandChecks: "100",
 			config.KeyExecutionTimeoutMinutes: "240", config.KeyCommandTimeoutSeconds: "1800",
@@ -76,6 +78,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			VPCID:             "vpc-0123456789abcdef0",
 			SubnetIDs:         []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
 			AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"},
+			RouteTableIDs:     []string{"rtb-0123456789abcdef0", "rtb-0123456789abcdef1"},
 		},
 		WaitInstanceSeconds: 30, WaitCommandSeconds: 60, MaxInstanceChecks: 4, MaxCommandChecks: 100,
 		ExecutionTimeoutMinutes: 240, CommandTimeoutSeconds: 1800, InstanceType: "m7i.xlarge",
@@ -131,6 +134,7 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 		{"vpc id", config.KeyVPCID, "my-vpc", `must be a VPC ID such as vpc-0123456789abcdef0, got "my-vpc"`},
 		{"subnets without vpc", config.KeySubnetIDs, []any{"subnet-0123456789abcdef0"}, "is set, so vpcId must be set too"},
 		{"zones without vpc", config.KeyAvailabilityZones, "eu-west-1a", "is set, so vpcId must be set too"},
+		{"route tables without vpc", config.KeyRouteTableIDs, []any{"rtb-0123456789abcdef0"}, "is set, so vpcId must be set too"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +171,13 @@ func TestLoadChecksTheExistingNetworkAsAWhole(t *testing.T) {
 			config.KeyAvailabilityZones: "eu-west-1a"}, config.KeySubnetIDs, "lists a subnet twice"},
 		{"bad zone", map[string]any{config.KeyVPCID: vpc, config.KeySubnetIDs: "subnet-0123456789abcdef0",
 			config.KeyAvailabilityZones: "west"}, config.KeyAvailabilityZones, `item 0 must be an availability zone`},
+		{"route tables not one per subnet", map[string]any{config.KeyVPCID: vpc,
+			config.KeySubnetIDs:         "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+			config.KeyAvailabilityZones: "eu-west-1a", config.KeyRouteTableIDs: "rtb-0123456789abcdef0"},
+			config.KeyRouteTableIDs, "must list the route table of each of the 2 subnets of subnetIds, in the same order, or nothing; got 1"},
+		{"bad route table", map[string]any{config.KeyVPCID: vpc, config.KeySubnetIDs: "subnet-0123456789abcdef0",
+			config.KeyAvailabilityZones: "eu-west-1a", config.KeyRouteTableIDs: "subnet-0123456789abcdef0"},
+			config.KeyRouteTableIDs, `item 0 must be a route table ID such as rtb-0123456789abcdef0, got "subnet-0123456789abcdef0"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

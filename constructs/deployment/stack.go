@@ -125,7 +125,7 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 	}
 	if n := c.Network; n != nil {
 		sp.ExistingNetwork = &forensichost.ExistingNetwork{
-			VpcID: n.VPCID, SubnetIDs: n.SubnetIDs, AvailabilityZones: n.AvailabilityZones,
+			VpcID: n.VPCID, SubnetIDs: n.SubnetIDs, AvailabilityZones: n.AvailabilityZones, RouteTableIDs: n.RouteTableIDs,
 		}
 	}
 	if c.EventBusName != "" {

@@ -84,11 +84,15 @@ func interfaceEndpointOptions(service awsec2.IInterfaceVpcEndpointService, group
 }
 
 func (n ExistingNetwork) vpcAttributes() *awsec2.VpcAttributes {
-	return &awsec2.VpcAttributes{
+	attrs := &awsec2.VpcAttributes{
 		VpcId:             jsii.String(n.VpcID),
 		AvailabilityZones: jsii.Strings(n.AvailabilityZones...),
 		IsolatedSubnetIds: jsii.Strings(n.SubnetIDs...),
 	}
+	if len(n.RouteTableIDs) != 0 {
+		attrs.IsolatedSubnetRouteTableIds = jsii.Strings(n.RouteTableIDs...)
+	}
+	return attrs
 }
 
 func (p Props) volumeKeyProps() *awskms.KeyProps {

@@ -182,6 +182,38 @@ func TestNewHost_ExistingNetwork(t *testing.T) {
 	assert.Equal(t, network.SubnetIDs, f.host.SubnetIDs)
 }
 
+// TestNewHost_ExistingNetworkRouteTables: route tables are optional; with
+// them the imported subnets know theirs, and either way synthesis gives no
+// warning.
+func TestNewHost_ExistingNetworkRouteTables(t *testing.T) {
+	tests := []struct {
+		name   string
+		tables []string
+	}{
+		{"not given", nil},
+		{"given", []string{"rtb-0aaaaaaaaaaaaaaa1", "rtb-0bbbbbbbbbbbbbbb2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			network := existingNetwork()
+			network.RouteTableIDs = tt.tables
+			f := synth(func(_ awscdk.Stack, p *forensichost.Props) { p.ExistingNetwork = network })
+
+			warnings := assertions.Annotations_FromStack(f.stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue())
+			for _, w := range *warnings {
+				assert.Fail(t, "synthesis warning", "%s: %v", *w.Id, w.Entry.Data)
+			}
+			if tt.tables != nil {
+				var got []string
+				for _, subnet := range *f.host.Vpc.IsolatedSubnets() {
+					got = append(got, *subnet.RouteTable().RouteTableId())
+				}
+				assert.Equal(t, tt.tables, got)
+			}
+		})
+	}
+}
+
 func TestNewHost_InstanceRoleHasOnlyWhatTheDocumentsNeed(t *testing.T) {
 	f := synth(nil)
 	role := f.resolve(f.host.InstanceRole.RoleName())
@@ -477,6 +509,14 @@ func TestNewHost_InvalidPropsPanic(t *testing.T) {
 			p.ExistingNetwork = existingNetwork()
 			p.ExistingNetwork.AvailabilityZones = nil
 		}, want: "forensichost: Props.ExistingNetwork.AvailabilityZones must list the subnets' zones (2 subnets, 0 zones)"},
+		{name: "route tables not one per subnet", configure: func(p *forensichost.Props) {
+			p.ExistingNetwork = existingNetwork()
+			p.ExistingNetwork.RouteTableIDs = []string{"rtb-0aaaaaaaaaaaaaaa1"}
+		}, want: "forensichost: Props.ExistingNetwork.RouteTableIDs must list one route table per subnet (2 subnets, 1 route tables)"},
+		{name: "bad route table ID", configure: func(p *forensichost.Props) {
+			p.ExistingNetwork = existingNetwork()
+			p.ExistingNetwork.RouteTableIDs = []string{"rtb-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"}
+		}, want: `forensichost: Props.ExistingNetwork.RouteTableIDs must match ^rtb-[0-9a-f]{8,17}$, got "subnet-0bbbbbbbbbbbbbbb2"`},
 		{name: "zone ID instead of name", configure: func(p *forensichost.Props) {
 			p.ExistingNetwork = existingNetwork()
 			p.ExistingNetwork.AvailabilityZones[0] = "euw1-az1"

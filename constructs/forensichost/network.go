@@ -1,6 +1,7 @@
 package forensichost
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -17,6 +18,9 @@ const (
 	idS3Endpoint        = "S3Endpoint"
 	isolatedSubnetGroup = "Forensic"
 	httpsPort           = 443
+	// warningNoRouteTableID is CDK's warning on an imported subnet without
+	// a route table ID.
+	warningNoRouteTableID = "@aws-cdk/aws-ec2:noSubnetRouteTableId"
 )
 
 // interfaceEndpoint is a service the forensic instance reaches through the
@@ -53,6 +57,10 @@ type network struct {
 func newNetwork(scope constructs.Construct, p Props, s3Resources []string) network {
 	if n := p.ExistingNetwork; n != nil {
 		vpc := awsec2.Vpc_FromVpcAttributes(scope, jsii.String(idVpc), n.vpcAttributes())
+		if len(n.RouteTableIDs) == 0 {
+			awscdk.Annotations_Of(scope).AcknowledgeWarning(jsii.String(warningNoRouteTableID),
+				jsii.String("Casefile reads no route table of an existing VPC; ExistingNetwork.RouteTableIDs is optional"))
+		}
 		return network{vpc: vpc, subnetIDs: n.SubnetIDs}
 	}
 

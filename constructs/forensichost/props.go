@@ -29,6 +29,7 @@ var (
 	amiIDPattern        = regexp.MustCompile(`^ami-[0-9a-f]{8,17}$`)
 	vpcIDPattern        = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	subnetIDPattern     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	routeTableIDPattern = regexp.MustCompile(`^rtb-[0-9a-f]{8,17}$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
 	zonePattern         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
 )
@@ -85,6 +86,12 @@ type ExistingNetwork struct {
 	// AvailabilityZones are the subnets' zones, in the same order; there
 	// must be as many subnets as zones, or a multiple of that.
 	AvailabilityZones []string
+	// RouteTableIDs are the subnets' route tables, one per subnet in the
+	// same order. Optional: Casefile reads no route table of an existing
+	// VPC; give them when other code uses the route tables of Host.Vpc's
+	// subnets (for a gateway endpoint, say). Without them, CDK's warning
+	// that the subnets have no route table ID is acknowledged.
+	RouteTableIDs []string
 }
 
 // withDefaults returns a copy of p with the defaults filled in. It panics,
@@ -143,6 +150,15 @@ func (n ExistingNetwork) validate() {
 	if len(n.AvailabilityZones) == 0 || len(n.SubnetIDs)%len(n.AvailabilityZones) != 0 {
 		invalid("ExistingNetwork.AvailabilityZones must list the subnets' zones (%d subnets, %d zones)",
 			len(n.SubnetIDs), len(n.AvailabilityZones))
+	}
+	if len(n.RouteTableIDs) != 0 && len(n.RouteTableIDs) != len(n.SubnetIDs) {
+		invalid("ExistingNetwork.RouteTableIDs must list one route table per subnet (%d subnets, %d route tables)",
+			len(n.SubnetIDs), len(n.RouteTableIDs))
+	}
+	for _, id := range n.RouteTableIDs {
+		if !routeTableIDPattern.MatchString(id) {
+			invalid("ExistingNetwork.RouteTableIDs must match %s, got %q", routeTableIDPattern, id)
+		}
 	}
 	for _, zone := range n.AvailabilityZones {
 		if !zonePattern.MatchString(zone) {

@@ -110,3 +110,19 @@ func TestThePlaceholderAMIIsWarnedAbout(t *testing.T) {
 	}
 	assert.Empty(t, warnings(stacks.existingVPC), "another AMI ID")
 }
+
+// TestSynthesisWarnsOnlyOfThePlaceholderAMI: an existing VPC given without
+// route tables (as in the existing-VPC stack) gives no CDK warning, and
+// nothing else warns either.
+func TestSynthesisWarnsOnlyOfThePlaceholderAMI(t *testing.T) {
+	for name, s := range map[string]synthesized{"defaults": stacks.defaults, "existing VPC": stacks.existingVPC} {
+		t.Run(name, func(t *testing.T) {
+			found := assertions.Annotations_FromStack(s.stack.Stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue())
+			for _, m := range *found {
+				if data, _ := m.Entry.Data.(string); !strings.Contains(data, deployment.WarningPlaceholderAMI) {
+					assert.Fail(t, "synthesis warning", "%s: %v", *m.Id, m.Entry.Data)
+				}
+			}
+		})
+	}
+}
