@@ -11,6 +11,8 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvTableName] = *p.Table.TableName()
 	}
 	switch name {
+	case Start, Intake:
+		env[investigation.EnvEvidenceBucket] = *p.EvidenceBucket.BucketName()
 	case CreateInstance:
 		env[investigation.EnvAMIParameter] = *p.AMIParameter.ParameterName()
 		env[investigation.EnvInstanceProfileARN] = p.InstanceProfileARN

@@ -104,6 +104,7 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 		ResultsBucket: awss3.NewBucket(stack, jsii.String("Results"), &awss3.BucketProps{
 			Encryption: awss3.BucketEncryption_KMS, EncryptionKey: resultsKey,
 		}),
+		EvidenceBucket: awss3.NewBucket(stack, jsii.String("Evidence"), nil),
 		AMIParameter: awsssm.NewStringParameter(stack, jsii.String("AMIParameter"), &awsssm.StringParameterProps{
 			StringValue: jsii.String("ami-0123456789abcdef0"),
 		}),
@@ -166,8 +167,8 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 
 	table := investigation.EnvTableName
 	tests := map[functions.Name][]string{
-		functions.Start:  {investigation.EnvStateMachineARN},
-		functions.Intake: {table},
+		functions.Start:  {investigation.EnvStateMachineARN, investigation.EnvEvidenceBucket},
+		functions.Intake: {table, investigation.EnvEvidenceBucket},
 		functions.CreateInstance: {table, investigation.EnvAMIParameter, investigation.EnvInstanceProfileARN,
 			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN},
 		functions.CheckInstance:  {table, investigation.EnvProbeDocument},
@@ -377,6 +378,7 @@ func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
 	}{
 		{"module root", func(p *functions.Props) { p.ModuleRoot = "" }, "Props.ModuleRoot is required"},
 		{"table", func(p *functions.Props) { p.Table = nil }, "Props.Table is required"},
+		{"evidence bucket", func(p *functions.Props) { p.EvidenceBucket = nil }, "Props.EvidenceBucket is required"},
 		{"subnets", func(p *functions.Props) { p.Network.SubnetIDs = nil }, "Props.Network.SubnetIDs is required"},
 		{"memory document", func(p *functions.Props) { p.Documents.Memory = "" }, "Props.Documents.Memory is required"},
 	}

@@ -55,6 +55,10 @@ type Props struct {
 	Topic awssns.ITopic
 	// ResultsBucket receives the forensics results under cases/. Required.
 	ResultsBucket awss3.IBucket
+	// EvidenceBucket holds the acquired evidence. The start and intake
+	// functions refuse a memory dump anywhere else, since the forensic
+	// instance can read only this bucket. Required.
+	EvidenceBucket awss3.IBucket
 	// ResultsKey encrypts what the forensics upload to ResultsBucket.
 	// Default: ResultsBucket's encryption key, if it has one.
 	ResultsKey awskms.IKey
@@ -103,6 +107,7 @@ func (p Props) withDefaults() (Props, error) {
 		{"Table", p.Table == nil},
 		{"Topic", p.Topic == nil},
 		{"ResultsBucket", p.ResultsBucket == nil},
+		{"EvidenceBucket", p.EvidenceBucket == nil},
 		{"AMIParameter", p.AMIParameter == nil},
 		{"InstanceRole", p.InstanceRole == nil},
 		{"InstanceProfileARN", p.InstanceProfileARN == ""},

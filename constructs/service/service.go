@@ -102,6 +102,7 @@ func (p Props) functionsProps(s *Service) functions.Props {
 		Table:              s.Cases.Table,
 		Topic:              s.Notifications.Topic,
 		ResultsBucket:      s.Storage.ResultsBucket,
+		EvidenceBucket:     s.Storage.EvidenceBucket,
 		ResultsKey:         s.Storage.ResultsKey,
 		AMIParameter:       h.AMIParameter,
 		InstanceRole:       h.InstanceRole,

@@ -1,7 +1,9 @@
 // Package intake is the RecordCase step: it parses and validates the
 // investigation request, records the case, and puts the forensic ID and
-// type into the workflow state. An invalid request is recorded as a failed
-// case and ends the workflow with INVALID_REQUEST, naming the field.
+// type into the workflow state. An invalid request, or one whose memory dump
+// is outside the evidence bucket (the only bucket the forensic instance can
+// read), is recorded as a failed case and ends the workflow with
+// INVALID_REQUEST, naming the field.
 package intake
 
 import (
@@ -27,13 +29,15 @@ type Records interface {
 
 // Handler handles the RecordCase step.
 type Handler struct {
-	records Records
-	now     func() time.Time
+	records        Records
+	evidenceBucket string
+	now            func() time.Time
 }
 
-// New returns a Handler that records cases in records.
-func New(records Records) *Handler {
-	return &Handler{records: records, now: time.Now}
+// New returns a Handler that records cases in records and accepts memory
+// dumps in evidenceBucket only.
+func New(records Records, evidenceBucket string) *Handler {
+	return &Handler{records: records, evidenceBucket: evidenceBucket, now: time.Now}
 }
 
 // Handle records the request in st and returns st with ForensicID and
@@ -46,6 +50,9 @@ func New(records Records) *Handler {
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
 	req, err := investigation.ParseRequest(st.Request)
+	if err == nil {
+		err = req.CheckEvidenceBucket(h.evidenceBucket)
+	}
 	if err != nil {
 		return st, h.reject(ctx, st, err, now)
 	}
@@ -96,7 +103,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 func (h *Handler) reject(ctx context.Context, st investigation.State, parseErr error, now time.Time) error {
 	var verr *investigation.ValidationError
 	if !errors.As(parseErr, &verr) {
-		verr = &investigation.ValidationError{Field: "(request)", Problem: parseErr.Error()}
+		verr = &investigation.ValidationError{Field: investigation.RequestField, Problem: parseErr.Error()}
 	}
 	caseID := investigation.CaseID(st.Request, st.ExecutionName)
 	if _, err := h.records.RecordRejected(ctx, caseID, st.Request, verr, st.ExecutionName, now); err != nil {

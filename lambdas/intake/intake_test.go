@@ -59,6 +59,15 @@ func fixture(t *testing.T, name string) json.RawMessage {
 	return raw
 }
 
+// evidenceBucket is the evidence bucket of the fixture requests.
+const evidenceBucket = "casefile-evidence-111122223333"
+
+// The problems intake names for the fixtures it refuses.
+const (
+	idProblem      = "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'"
+	outsideProblem = "must name an object in the evidence bucket " + evidenceBucket + ", not in casefile-public-uploads"
+)
+
 func TestHandle(t *testing.T) {
 	now := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -120,12 +129,47 @@ func TestHandle(t *testing.T) {
 		{
 			name: "invalid ID is recorded under the execution name", request: fixture(t, "invalid-shell-metacharacters.json"),
 			executionName: "invalid-7f1e2d3c-aaaa-bbbb-cccc-0123456789ab",
-			wantErr:       "INVALID_REQUEST: forensicId: must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+			wantErr:       "INVALID_REQUEST: forensicId: " + idProblem,
 			wantReason:    investigation.ReasonInvalidRequest,
 			wantRejection: &rejection{
 				caseID: "invalid-invalid-7f1e2d3c-aaaa-bbbb-cccc-0123456789ab", executionName: "invalid-7f1e2d3c-aaaa-bbbb-cccc-0123456789ab",
-				verr: &investigation.ValidationError{Field: "forensicId", Problem: "must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"},
+				verr: &investigation.ValidationError{Field: "forensicId", Problem: idProblem},
 			},
+		},
+		{
+			name: "ID with '..' is recorded under the execution name", request: fixture(t, "invalid-double-dot-forensic-id.json"),
+			executionName: "invalid-0b1c",
+			wantErr:       "INVALID_REQUEST: forensicId: " + idProblem,
+			wantReason:    investigation.ReasonInvalidRequest,
+			wantRejection: &rejection{
+				caseID: "invalid-invalid-0b1c", executionName: "invalid-0b1c",
+				verr: &investigation.ValidationError{Field: "forensicId", Problem: idProblem},
+			},
+		},
+		{
+			name: "a case variant of a key is refused and the exact key names the case", request: fixture(t, "invalid-case-variant-key.json"),
+			executionName: "invalid-0c1d",
+			wantErr:       "INVALID_REQUEST: FORENSICID: is not a known field (field names are case-sensitive: forensicId)",
+			wantReason:    investigation.ReasonInvalidRequest,
+			wantRejection: &rejection{
+				caseID: "cf-2026-03-14-0009", executionName: "invalid-0c1d",
+				verr: &investigation.ValidationError{Field: "FORENSICID", Problem: "is not a known field (field names are case-sensitive: forensicId)"},
+			},
+		},
+		{
+			name: "memory dump outside the evidence bucket", request: fixture(t, "invalid-dump-outside-evidence-bucket.json"),
+			executionName: "invalid-0d1e",
+			wantErr:       "INVALID_REQUEST: memory.s3Uri: " + outsideProblem,
+			wantReason:    investigation.ReasonInvalidRequest,
+			wantRejection: &rejection{
+				caseID: "cf-2026-03-14-0018", executionName: "invalid-0d1e",
+				verr: &investigation.ValidationError{Field: "memory.s3Uri", Problem: outsideProblem},
+			},
+		},
+		{
+			name: "memory dump in the evidence bucket", request: fixture(t, "memory-ec2.json"), executionName: "cf-2026-03-14-0001-memory",
+			wantID: "cf-2026-03-14-0001", wantType: investigation.ForensicTypeMemory,
+			wantCreates: 1, wantAction: caserecords.ActionCaseRecorded,
 		},
 		{
 			name: "recording the rejection fails", request: json.RawMessage(`{"forensicId":"cf-9"}`), executionName: "e-1",
@@ -152,7 +196,7 @@ func TestHandle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			records := tt.records
-			h := New(&records)
+			h := New(&records, evidenceBucket)
 			h.now = func() time.Time { return now }
 			in := investigation.State{Request: tt.request, ExecutionName: tt.executionName}
 
@@ -199,7 +243,7 @@ func TestHandle(t *testing.T) {
 
 func TestHandleRecordsTheResource(t *testing.T) {
 	records := &fakeRecords{}
-	_, err := New(records).Handle(context.Background(), investigation.State{Request: fixture(t, "disk-eks.json"), ExecutionName: "x"})
+	_, err := New(records, evidenceBucket).Handle(context.Background(), investigation.State{Request: fixture(t, "disk-eks.json"), ExecutionName: "x"})
 	require.NoError(t, err)
 	require.Len(t, records.events, 1)
 	assert.Equal(t, map[string]string{

@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	logger, env, cfg := lambdamain.Init(investigation.EnvTableName)
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvEvidenceBucket)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
-	lambdamain.Start(logger, intake.New(store).Handle)
+	lambdamain.Start(logger, intake.New(store, env[investigation.EnvEvidenceBucket]).Handle)
 }
