@@ -1,7 +1,9 @@
 // Package starter is the EventBridge target that starts an investigation:
 // each "Evidence Acquisition Completed" event becomes one Step Functions
-// execution, named after the case and evidence type so that a redelivered
-// event cannot start a second one.
+// execution. A valid request is named after its case and evidence type, so
+// that a redelivered event cannot start a second investigation; an invalid
+// one is named after its content, so that it is still recorded and notified
+// without taking the name that its corrected re-send needs.
 package starter
 
 import (
@@ -9,9 +11,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,12 +23,12 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
-// InvalidPrefix starts the execution name of a request that has no usable
-// forensicId or forensicType.
+// InvalidPrefix starts the execution name of an invalid request.
 const InvalidPrefix = "invalid-"
 
-// maxExecutionName is Step Functions' limit on execution names.
-const maxExecutionName = 80
+// invalidHashBytes is how much of the SHA-256 of an invalid request's
+// detail names its execution: 16 bytes, 32 hex characters.
+const invalidHashBytes = 16
 
 // StepFunctions is the part of the Step Functions client that the starter
 // uses.
@@ -38,11 +40,14 @@ type StepFunctions interface {
 type Handler struct {
 	sfn             StepFunctions
 	stateMachineARN string
+	evidenceBucket  string
 }
 
-// New returns a Handler that starts executions of stateMachineARN.
-func New(client StepFunctions, stateMachineARN string) *Handler {
-	return &Handler{sfn: client, stateMachineARN: stateMachineARN}
+// New returns a Handler that starts executions of stateMachineARN and
+// judges requests as intake does, with memory dumps accepted in
+// evidenceBucket only.
+func New(client StepFunctions, stateMachineARN, evidenceBucket string) *Handler {
+	return &Handler{sfn: client, stateMachineARN: stateMachineARN, evidenceBucket: evidenceBucket}
 }
 
 // Started says what Handle did.
@@ -57,17 +62,24 @@ type Started struct {
 
 // Handle starts the investigation whose request is the event's detail. The
 // detail is passed on unchanged, even when it is invalid: the workflow then
-// records the rejected request and notifies it, under the name
-// "invalid-<event id>" when it has no usable forensicId or forensicType.
+// records the rejected request and notifies it. A valid request runs as
+// investigation.ExecutionName; an invalid one as "invalid-" and a hash of
+// the detail, so that a corrected re-send of the same case and evidence
+// type can still start under the case's name.
 // An execution of that name that already exists is a duplicate delivery
 // and not an error: Step Functions refuses it with ExecutionAlreadyExists
 // (Duplicate is set), or, for a running execution with the very same input,
 // answers with that execution, so that nothing new starts either way.
 func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Started, error) {
-	name, usable := ExecutionName(ev)
-	if !usable {
-		slog.WarnContext(ctx, "request has no usable forensicId or forensicType; starting it to record the rejection",
-			"eventId", ev.ID, "executionName", name)
+	name, err := ExecutionName(ev.Detail, h.evidenceBucket)
+	if err != nil {
+		field := investigation.RequestField
+		var verr *investigation.ValidationError
+		if errors.As(err, &verr) {
+			field = verr.Field
+		}
+		slog.WarnContext(ctx, "invalid request; starting it to record and notify the rejection",
+			"eventId", ev.ID, "executionName", name, "field", field)
 	}
 	out, err := h.sfn.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(h.stateMachineARN),
@@ -86,41 +98,22 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Starte
 	return Started{ExecutionName: name, ExecutionARN: arn}, nil
 }
 
-// ExecutionName returns the execution name for the event's request:
-// investigation.ExecutionName of its forensicId and forensicType when both
-// are usable (usable is true), else "invalid-" and the event ID.
-func ExecutionName(ev events.CloudWatchEvent) (name string, usable bool) {
-	var probe struct {
-		ForensicID   any `json:"forensicId"`
-		ForensicType any `json:"forensicType"`
+// ExecutionName returns the execution name for a request: for a valid one
+// (investigation.ParseRequest, and a memory dump in evidenceBucket)
+// investigation.ExecutionName of its forensicId and forensicType; for any
+// other, "invalid-" and the first 32 hex characters of the SHA-256 of
+// detail, with the reason it is invalid. The same detail always gets the
+// same name, so a redelivered event is a duplicate either way.
+func ExecutionName(detail json.RawMessage, evidenceBucket string) (string, error) {
+	req, err := investigation.ParseRequest(detail)
+	if err == nil {
+		err = req.CheckEvidenceBucket(evidenceBucket)
 	}
-	if err := json.Unmarshal(ev.Detail, &probe); err == nil {
-		id, _ := probe.ForensicID.(string)
-		t, _ := probe.ForensicType.(string)
-		idOK := id != "" && investigation.CaseID(ev.Detail, "") == id
-		typeOK := t == string(investigation.ForensicTypeDisk) || t == string(investigation.ForensicTypeMemory)
-		if idOK && typeOK {
-			return investigation.ExecutionName(id, investigation.ForensicType(t)), true
-		}
+	if err != nil {
+		sum := sha256.Sum256(detail)
+		return InvalidPrefix + hex.EncodeToString(sum[:invalidHashBytes]), err
 	}
-	return InvalidPrefix + eventToken(ev), false
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
-
-// eventToken returns the event ID made safe for an execution name, or a
-// hash of the detail when the event has no ID, so that a redelivery of the
-// same event gets the same name.
-func eventToken(ev events.CloudWatchEvent) string {
-	token := unsafeName.ReplaceAllString(ev.ID, "_")
-	if token == "" {
-		sum := sha256.Sum256(ev.Detail)
-		token = "detail-" + hex.EncodeToString(sum[:12])
-	}
-	if max := maxExecutionName - len(InvalidPrefix); len(token) > max {
-		token = token[:max]
-	}
-	return token
+	return investigation.ExecutionName(req.ForensicID, req.ForensicType), nil
 }
 
 // input returns the execution input: the detail as it is, JSON null when

@@ -2,6 +2,8 @@ package starter
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 type fakeSFN struct {
@@ -35,6 +39,8 @@ var _ StepFunctions = (*fakeSFN)(nil)
 const (
 	testMachine = "arn:aws:states:eu-west-1:444455556666:stateMachine:casefile-investigation"
 	testEventID = "7f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+	// testEvidenceBucket is the evidence bucket of the fixture requests.
+	testEvidenceBucket = "casefile-evidence-111122223333"
 )
 
 func fixture(t *testing.T, name string) json.RawMessage {
@@ -58,12 +64,19 @@ func event(t *testing.T, id string, detail json.RawMessage) events.CloudWatchEve
 	return ev
 }
 
+// invalidName is the execution name of an invalid detail.
+func invalidName(detail []byte) string {
+	sum := sha256.Sum256(detail)
+	return "invalid-" + hex.EncodeToString(sum[:16])
+}
+
 func TestHandle(t *testing.T) {
 	tests := []struct {
 		name      string
 		event     events.CloudWatchEvent
 		sfnErr    error
 		want      Started
+		invalid   bool   // the name is invalidName of the detail, set in want by the loop
 		wantInput string // defaults to the event's detail
 		wantErr   string
 	}{
@@ -78,35 +91,35 @@ func TestHandle(t *testing.T) {
 			want:  Started{ExecutionName: "cf-2026-03-14-0001-memory", ExecutionARN: testMachine + ":cf-2026-03-14-0001-memory"},
 		},
 		{
-			name:  "invalid request with a usable ID keeps the case's name",
-			event: event(t, testEventID, fixture(t, "invalid-duplicate-snapshot.json")),
-			want:  Started{ExecutionName: "cf-2026-03-14-0005-disk", ExecutionARN: testMachine + ":cf-2026-03-14-0005-disk"},
+			name:    "invalid request with a usable ID leaves the case's name free",
+			event:   event(t, testEventID, fixture(t, "invalid-duplicate-snapshot.json")),
+			invalid: true,
 		},
 		{
-			name:  "unknown forensic type is started under the event ID",
-			event: event(t, testEventID, fixture(t, "invalid-unknown-type.json")),
-			want:  Started{ExecutionName: "invalid-" + testEventID, ExecutionARN: testMachine + ":invalid-" + testEventID},
+			name:    "memory dump outside the evidence bucket leaves the case's name free",
+			event:   event(t, testEventID, fixture(t, "invalid-dump-outside-evidence-bucket.json")),
+			invalid: true,
 		},
 		{
-			name:  "missing forensic ID is started under the event ID",
-			event: event(t, testEventID, fixture(t, "invalid-missing-forensic-id.json")),
-			want:  Started{ExecutionName: "invalid-" + testEventID, ExecutionARN: testMachine + ":invalid-" + testEventID},
+			name:    "unknown forensic type",
+			event:   event(t, testEventID, fixture(t, "invalid-unknown-type.json")),
+			invalid: true,
 		},
 		{
-			name:  "shell metacharacters never reach the name",
-			event: event(t, "id;rm -rf /", fixture(t, "invalid-shell-metacharacters.json")),
-			want:  Started{ExecutionName: "invalid-id_rm_-rf__", ExecutionARN: testMachine + ":invalid-id_rm_-rf__"},
+			name:    "shell metacharacters never reach the name",
+			event:   event(t, "id;rm -rf /", fixture(t, "invalid-shell-metacharacters.json")),
+			invalid: true,
 		},
 		{
 			name:      "empty detail",
 			event:     events.CloudWatchEvent{ID: testEventID},
-			want:      Started{ExecutionName: "invalid-" + testEventID, ExecutionARN: testMachine + ":invalid-" + testEventID},
+			invalid:   true,
 			wantInput: "null",
 		},
 		{
 			name:      "detail that is not JSON is passed as a string",
 			event:     events.CloudWatchEvent{ID: testEventID, Detail: json.RawMessage(`forensicId=x`)},
-			want:      Started{ExecutionName: "invalid-" + testEventID, ExecutionARN: testMachine + ":invalid-" + testEventID},
+			invalid:   true,
 			wantInput: `"forensicId=x"`,
 		},
 		{
@@ -114,6 +127,13 @@ func TestHandle(t *testing.T) {
 			event:  event(t, testEventID, fixture(t, "disk-ec2.json")),
 			sfnErr: &types.ExecutionAlreadyExists{Message: aws.String("Execution Already Exists: 'cf-2026-03-14-0001-disk'")},
 			want:   Started{ExecutionName: "cf-2026-03-14-0001-disk", Duplicate: true},
+		},
+		{
+			name:    "duplicate delivery of an invalid request succeeds without a new execution",
+			event:   event(t, "another-event-id", fixture(t, "invalid-duplicate-snapshot.json")),
+			sfnErr:  &types.ExecutionAlreadyExists{Message: aws.String("Execution Already Exists")},
+			invalid: true,
+			want:    Started{Duplicate: true},
 		},
 		{
 			name:    "other Step Functions error",
@@ -125,8 +145,14 @@ func TestHandle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.invalid {
+				tt.want.ExecutionName = invalidName(tt.event.Detail)
+				if !tt.want.Duplicate {
+					tt.want.ExecutionARN = testMachine + ":" + tt.want.ExecutionName
+				}
+			}
 			client := &fakeSFN{err: tt.sfnErr}
-			got, err := New(client, testMachine).Handle(context.Background(), tt.event)
+			got, err := New(client, testMachine, testEvidenceBucket).Handle(context.Background(), tt.event)
 
 			require.Len(t, client.inputs, 1)
 			in := client.inputs[0]
@@ -147,32 +173,66 @@ func TestHandle(t *testing.T) {
 	}
 }
 
-func TestExecutionNameWithoutEventID(t *testing.T) {
-	detail := json.RawMessage(`{"forensicType":"DISK"}`)
-	first, usable := ExecutionName(events.CloudWatchEvent{Detail: detail})
-	assert.False(t, usable)
-	again, _ := ExecutionName(events.CloudWatchEvent{Detail: detail})
-	other, _ := ExecutionName(events.CloudWatchEvent{Detail: json.RawMessage(`{"forensicType":"MEMORY"}`)})
+// TestCorrectedResendStarts: a rejected request must not take the name of
+// its case, or the corrected re-send would be refused as a duplicate and
+// dropped without a word.
+func TestCorrectedResendStarts(t *testing.T) {
+	client := &fakeSFN{}
+	h := New(client, testMachine, testEvidenceBucket)
+	rejected, err := h.Handle(context.Background(), event(t, "event-1", fixture(t, "invalid-duplicate-snapshot.json")))
+	require.NoError(t, err)
 
-	assert.True(t, strings.HasPrefix(first, "invalid-detail-"), "got %s", first)
-	assert.Equal(t, first, again, "the same event gets the same name")
-	assert.NotEqual(t, first, other)
-	assert.LessOrEqual(t, len(first), maxExecutionName)
+	var corrected map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "invalid-duplicate-snapshot.json"), &corrected))
+	snapshots := corrected["disk"].(map[string]any)["snapshots"].([]any)
+	snapshots[1].(map[string]any)["snapshotId"] = "snap-0b2c3d4e5f6071829"
+	detail, err := json.Marshal(corrected)
+	require.NoError(t, err)
+	resent, err := h.Handle(context.Background(), event(t, "event-2", detail))
+	require.NoError(t, err)
+
+	assert.True(t, strings.HasPrefix(rejected.ExecutionName, InvalidPrefix), "rejected request runs as %s", rejected.ExecutionName)
+	assert.Equal(t, "cf-2026-03-14-0005-disk", resent.ExecutionName, "the corrected request runs under its case's name")
+	assert.NotEqual(t, rejected.ExecutionName, resent.ExecutionName)
 }
 
-func TestExecutionNameIsBounded(t *testing.T) {
-	name, _ := ExecutionName(events.CloudWatchEvent{ID: strings.Repeat("x", 200), Detail: json.RawMessage(`{}`)})
-	assert.Len(t, name, maxExecutionName)
-	long, usable := ExecutionName(events.CloudWatchEvent{
-		Detail: json.RawMessage(`{"forensicId":"` + strings.Repeat("a", 64) + `","forensicType":"MEMORY"}`),
-	})
-	assert.True(t, usable)
-	assert.LessOrEqual(t, len(long), maxExecutionName, "the longest valid ID fits: %s", long)
+func TestExecutionName(t *testing.T) {
+	tests := []struct {
+		name      string
+		detail    json.RawMessage
+		want      string
+		wantField string // of the error, for an invalid detail
+	}{
+		{name: "valid", detail: fixture(t, "disk-eks.json"), want: "cf-2026-03-14-0002-disk"},
+		{name: "longest valid ID", detail: []byte(strings.Replace(string(fixture(t, "memory-ec2.json")), "cf-2026-03-14-0001", strings.Repeat("a", 64), 1)),
+			want: strings.Repeat("a", 64) + "-memory"},
+		{name: "ID with '..'", detail: fixture(t, "invalid-double-dot-forensic-id.json"), wantField: "forensicId"},
+		{name: "case variant of forensicId", detail: fixture(t, "invalid-case-variant-key.json"), wantField: "FORENSICID"},
+		{name: "dump elsewhere", detail: fixture(t, "invalid-dump-outside-evidence-bucket.json"), wantField: "memory.s3Uri"},
+		{name: "no detail", detail: nil, wantField: investigation.RequestField},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ExecutionName(tt.detail, testEvidenceBucket)
+			assert.LessOrEqual(t, len(got), 80, "Step Functions' limit on names")
+			if tt.wantField == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, got)
+				return
+			}
+			var verr *investigation.ValidationError
+			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+			assert.Equal(t, tt.wantField, verr.Field)
+			assert.Equal(t, invalidName(tt.detail), got)
+			again, _ := ExecutionName(tt.detail, testEvidenceBucket)
+			assert.Equal(t, got, again, "the same detail gets the same name")
+		})
+	}
 }
 
 func TestHandleReportsStartErrorsAsErrors(t *testing.T) {
 	client := &fakeSFN{err: errors.New("connection reset")}
-	_, err := New(client, testMachine).Handle(context.Background(), event(t, testEventID, fixture(t, "disk-eks.json")))
+	_, err := New(client, testMachine, testEvidenceBucket).Handle(context.Background(), event(t, testEventID, fixture(t, "disk-eks.json")))
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "start execution cf-2026-03-14-0002-disk")
 }

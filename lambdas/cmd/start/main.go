@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	logger, env, cfg := lambdamain.Init(investigation.EnvStateMachineARN)
-	h := starter.New(sfn.NewFromConfig(cfg), env[investigation.EnvStateMachineARN])
+	logger, env, cfg := lambdamain.Init(investigation.EnvStateMachineARN, investigation.EnvEvidenceBucket)
+	h := starter.New(sfn.NewFromConfig(cfg), env[investigation.EnvStateMachineARN], env[investigation.EnvEvidenceBucket])
 	lambdamain.Start(logger, h.Handle)
 }
