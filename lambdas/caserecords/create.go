@@ -31,7 +31,10 @@ type Created struct {
 
 // CreateCase records a valid request: the case item and the investigation
 // item (RECEIVED), each written only if absent, so that a redelivered
-// request never resets a running investigation.
+// request never resets a running investigation. A recorded rejection
+// (RecordRejected) is not an investigation, since nothing ran: the valid
+// request of the same case and type takes its place, so that a corrected
+// re-send is investigated. The rejection stays in the custody log.
 func (s *Store) CreateCase(ctx context.Context, req investigation.Request, executionName string, now time.Time) (Created, error) {
 	var created Created
 	pk := investigation.CasePartition(req.ForensicID)
@@ -72,7 +75,7 @@ func (s *Store) CreateCase(ctx context.Context, req investigation.Request, execu
 	if req.Disk != nil {
 		inv.Snapshots = req.Disk.Snapshots
 	}
-	existed, old, err := s.putIfAbsent(ctx, pk, investigation.InvestigationSortKey(req.ForensicType), inv)
+	existed, old, err := s.putUnless(ctx, pk, investigation.InvestigationSortKey(req.ForensicType), inv, notExistsOrRejected, rejectedNames())
 	if err != nil {
 		return created, fmt.Errorf("record investigation %s %s: %w", req.ForensicID, req.ForensicType, err)
 	}
@@ -89,6 +92,13 @@ func (s *Store) CreateCase(ctx context.Context, req investigation.Request, execu
 // putIfAbsent writes v under pk/sk unless an item is already there. It
 // reports whether one was, with that item when DynamoDB returns it.
 func (s *Store) putIfAbsent(ctx context.Context, pk, sk string, v any) (existed bool, old map[string]types.AttributeValue, err error) {
+	return s.putUnless(ctx, pk, sk, v, notExists, keyNames())
+}
+
+// putUnless writes v under pk/sk when condition (whose attribute names are
+// names) holds. It reports whether it did not, with the item that was there
+// when DynamoDB returns it.
+func (s *Store) putUnless(ctx context.Context, pk, sk string, v any, condition string, names map[string]string) (existed bool, old map[string]types.AttributeValue, err error) {
 	item, err := marshalItem(pk, sk, v)
 	if err != nil {
 		return false, nil, err
@@ -96,8 +106,8 @@ func (s *Store) putIfAbsent(ctx context.Context, pk, sk string, v any) (existed 
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                           aws.String(s.table),
 		Item:                                item,
-		ConditionExpression:                 aws.String(notExists),
-		ExpressionAttributeNames:            keyNames(),
+		ConditionExpression:                 aws.String(condition),
+		ExpressionAttributeNames:            names,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	if awserr.IsConditionalCheckFailed(err) {

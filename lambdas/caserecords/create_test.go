@@ -151,9 +151,12 @@ func TestCreateCase(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 			for _, in := range db.puts {
 				assert.Equal(t, testTable, aws.ToString(in.TableName))
-				assert.Equal(t, "attribute_not_exists(#pk)", aws.ToString(in.ConditionExpression), "every create is conditional")
-				assert.Equal(t, map[string]string{"#pk": "pk"}, in.ExpressionAttributeNames)
 			}
+			assert.Equal(t, "attribute_not_exists(#pk)", aws.ToString(db.puts[0].ConditionExpression), "the case item is created once")
+			assert.Equal(t, map[string]string{"#pk": "pk"}, db.puts[0].ExpressionAttributeNames)
+			assert.Equal(t, "attribute_not_exists(#pk) OR attribute_exists(#invalidField)", aws.ToString(db.puts[1].ConditionExpression),
+				"the investigation item is created once, unless a rejected request holds its place")
+			assert.Equal(t, map[string]string{"#pk": "pk", "#invalidField": "invalidField"}, db.puts[1].ExpressionAttributeNames)
 			caseItem, invItem := plain(t, db.puts[0].Item), plain(t, db.puts[1].Item)
 			assert.Equal(t, "CASE", caseItem["sk"])
 			for k, want := range tt.wantCase {

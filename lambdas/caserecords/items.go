@@ -14,6 +14,7 @@ const (
 	attrResultsS3URI  = "resultsS3Uri"
 	attrSHA256        = "sha256"
 	attrExecutionName = "executionName"
+	attrInvalidField  = "invalidField"
 )
 
 // caseItem is the case item (sort key investigation.SortCase). Its

@@ -96,3 +96,13 @@ const notExists = "attribute_not_exists(#pk)"
 func keyNames() map[string]string {
 	return map[string]string{"#pk": investigation.TableKeyPartition}
 }
+
+// notExistsOrRejected is the condition that creates an investigation item
+// only once, unless the item there records a rejected request (only those
+// have an invalidField).
+const notExistsOrRejected = "attribute_not_exists(#pk) OR attribute_exists(#invalidField)"
+
+// rejectedNames are the expression attribute names of notExistsOrRejected.
+func rejectedNames() map[string]string {
+	return map[string]string{"#pk": investigation.TableKeyPartition, "#invalidField": attrInvalidField}
+}
