@@ -2,7 +2,6 @@ package caserecords
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,18 +26,14 @@ const (
 )
 
 // RejectedType returns the evidence type under which a rejected request is
-// recorded: its forensicType when that is DISK or MEMORY, else
-// ForensicTypeUnknown. With investigation.CaseID it gives the key of the
-// rejected request's investigation item.
+// recorded: its forensicType (the top-level key spelled exactly so, given
+// once) when that is DISK or MEMORY, else ForensicTypeUnknown. With
+// investigation.CaseID it gives the key of the rejected request's
+// investigation item.
 func RejectedType(raw []byte) investigation.ForensicType {
-	var probe struct {
-		ForensicType any `json:"forensicType"`
-	}
-	if err := json.Unmarshal(raw, &probe); err == nil {
-		switch t, _ := probe.ForensicType.(string); investigation.ForensicType(t) {
-		case investigation.ForensicTypeDisk, investigation.ForensicTypeMemory:
-			return investigation.ForensicType(t)
-		}
+	switch _, t := investigation.RequestHead(raw); investigation.ForensicType(t) {
+	case investigation.ForensicTypeDisk, investigation.ForensicTypeMemory:
+		return investigation.ForensicType(t)
 	}
 	return ForensicTypeUnknown
 }

@@ -25,6 +25,9 @@ func TestRejectedType(t *testing.T) {
 		{name: "number", raw: `{"forensicType":1}`, want: ForensicTypeUnknown},
 		{name: "missing", raw: `{}`, want: ForensicTypeUnknown},
 		{name: "not JSON", raw: `forensicType=DISK`, want: ForensicTypeUnknown},
+		{name: "only the exact key counts", raw: `{"forensicType":"DISK","FORENSICTYPE":"MEMORY"}`, want: investigation.ForensicTypeDisk},
+		{name: "case variant alone", raw: `{"ForensicType":"DISK"}`, want: ForensicTypeUnknown},
+		{name: "given twice", raw: `{"forensicType":"DISK","forensicType":"MEMORY"}`, want: ForensicTypeUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
