@@ -15,10 +15,11 @@ const (
 
 // Request is the documented input of one investigation: one case and one
 // evidence type. It is the detail of an "Evidence Acquisition Completed"
-// event, or the input of a direct StartExecution.
+// event, or the input of a direct StartExecution. Its JSON keys are the
+// json tags below, exactly and once each (ParseRequest).
 type Request struct {
 	// ForensicID identifies the case. 3 to 64 characters: letters, digits,
-	// '.', '_' and '-', starting with a letter or digit.
+	// '.', '_' and '-', starting with a letter or digit, without "..".
 	ForensicID string `json:"forensicId"`
 	// ForensicType is DISK or MEMORY.
 	ForensicType ForensicType `json:"forensicType"`
@@ -49,8 +50,10 @@ type Resource struct {
 type EKSWorkload struct {
 	ClusterName    string `json:"clusterName"`
 	NodeInstanceID string `json:"nodeInstanceId"`
-	Namespace      string `json:"namespace,omitempty"`
-	PodName        string `json:"podName,omitempty"`
+	// Namespace is a Kubernetes namespace name (an RFC 1123 label).
+	Namespace string `json:"namespace,omitempty"`
+	// PodName is a Kubernetes pod name (an RFC 1123 subdomain).
+	PodName string `json:"podName,omitempty"`
 }
 
 // Finding is the Security Hub finding (or custom action) behind a case.
@@ -81,7 +84,8 @@ type Snapshot struct {
 
 // MemoryEvidence is a memory dump stored in S3.
 type MemoryEvidence struct {
-	// S3URI is the dump's location, s3://bucket/key.
+	// S3URI is the dump's location, s3://bucket/key, in the evidence bucket
+	// (CheckEvidenceBucket); see SplitS3URI for the rules on the key.
 	S3URI string `json:"s3Uri"`
 	// SHA256 is the dump's SHA-256 as 64 lower-case hex characters.
 	SHA256 string `json:"sha256"`
@@ -91,7 +95,7 @@ type MemoryEvidence struct {
 	Format string `json:"format"`
 	// KernelRelease is the kernel release recorded with the dump (its
 	// metadata tag), such as 6.1.0-28-cloud-amd64. It picks the Volatility
-	// symbol table.
+	// symbol table. No "..".
 	KernelRelease string `json:"kernelRelease"`
 }
 
