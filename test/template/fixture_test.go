@@ -83,13 +83,14 @@ func cdkJSONContext() (map[string]any, error) {
 }
 
 // synth builds the stack as app.go does, with the cdk-nag checks, and
-// writes the cloud assembly to outdir.
+// writes the cloud assembly to outdir. The app gets the whole context, as
+// the CDK CLI gives it cdk.json's: the feature flags too.
 func synth(outdir string, context map[string]any) synthesized {
 	cfg, err := config.Load(func(key string) any { return context[key] })
 	if err != nil {
 		panic(err)
 	}
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir), Context: &context})
 	stack := deployment.NewStack(app, "Casefile", deployment.Props{Config: cfg, ModuleRoot: repoRoot})
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
 	app.Synth(nil)
