@@ -1,6 +1,7 @@
 // Package workflow builds Casefile's investigation state machine (the
 // states of docs/workflow.md, with the typed Step Functions API), the
-// EventBridge rule that starts investigations from acquisition events, and
+// EventBridge rule that starts investigations from acquisition events (and
+// the event bus policy statements that let other accounts send them), and
 // the rule that sends the executions that timed out or were stopped to the
 // sweep function.
 package workflow
