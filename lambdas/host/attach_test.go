@@ -271,7 +271,13 @@ func TestAttachEvidenceRefusesSnapshotsThatDiffer(t *testing.T) {
 			name:       "snapshot does not exist",
 			setup:      func(f *fakeEC2) { delete(f.snapshots, snapB) },
 			wantReason: investigation.ReasonEvidenceMismatch,
-			wantInMsg:  []string{"does not exist or is not shared", "The snapshot '" + snapB + "' does not exist"},
+			wantInMsg:  []string{"snapshot " + snapB + " does not exist or is not shared", "The snapshot '" + snapB + "' does not exist"},
+		},
+		{
+			name:       "no snapshot exists",
+			setup:      func(f *fakeEC2) { clear(f.snapshots) },
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg:  []string{"snapshots " + snapA + ", " + snapB + " do not exist or are not shared"},
 		},
 		{
 			name:       "snapshot of another volume",

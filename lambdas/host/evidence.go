@@ -57,24 +57,54 @@ func (a *Attacher) describeSnapshots(ctx context.Context, claims []investigation
 	for _, c := range claims {
 		ids = append(ids, c.SnapshotID)
 	}
+	found, err := a.describe(ctx, ids)
+	if snapshotMissing(err) {
+		missing := a.missing(ctx, ids)
+		what := "snapshot " + missing[0] + " does not exist or is"
+		if len(missing) > 1 {
+			what = "snapshots " + strings.Join(missing, ", ") + " do not exist or are"
+		}
+		return nil, investigation.Fail(investigation.ReasonEvidenceMismatch, "%s not shared with the forensic account: %w", what, err)
+	}
+	if err != nil {
+		return nil, investigation.Fail(investigation.ReasonEvidenceAttach, "describe snapshots %v: %w", ids, err)
+	}
+	return found, nil
+}
+
+// describe describes the snapshots ids, by ID.
+func (a *Attacher) describe(ctx context.Context, ids []string) (map[string]types.Snapshot, error) {
 	found := make(map[string]types.Snapshot, len(ids))
 	pages := ec2.NewDescribeSnapshotsPaginator(a.EC2, &ec2.DescribeSnapshotsInput{SnapshotIds: ids})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		switch {
-		case snapshotMissing(err):
-			// EC2 names the missing snapshot in its message; one missing
-			// snapshot hides the others, so none is known.
-			return nil, investigation.Fail(investigation.ReasonEvidenceMismatch,
-				"snapshots %v: one does not exist or is not shared with the forensic account: %w", ids, err)
-		case err != nil:
-			return nil, investigation.Fail(investigation.ReasonEvidenceAttach, "describe snapshots %v: %w", ids, err)
+		if err != nil {
+			return nil, err
 		}
 		for _, s := range page.Snapshots {
 			found[aws.ToString(s.SnapshotId)] = s
 		}
 	}
 	return found, nil
+}
+
+// missing names which of ids EC2 does not know, after a call for all of
+// them failed because one is missing: one call per snapshot. When no
+// single call says so, it names them all.
+func (a *Attacher) missing(ctx context.Context, ids []string) []string {
+	if len(ids) == 1 {
+		return ids
+	}
+	var out []string
+	for _, id := range ids {
+		if _, err := a.describe(ctx, []string{id}); snapshotMissing(err) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == 0 {
+		return ids
+	}
+	return out
 }
 
 // snapshotMissing reports whether err is EC2 saying a snapshot ID names no

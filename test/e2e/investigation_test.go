@@ -150,7 +150,8 @@ func TestInvestigationFails(t *testing.T) {
 				require.NoError(t, err)
 				return f.DiskRequest("case-attach-0001")
 			},
-			wantReason: investigation.ReasonEvidenceAttach,
+			// AttachEvidence describes the snapshot before it makes a volume.
+			wantReason: investigation.ReasonEvidenceMismatch,
 		},
 		{
 			name: "AttachVolume refused",
