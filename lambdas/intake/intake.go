@@ -106,7 +106,8 @@ func (h *Handler) reject(ctx context.Context, st investigation.State, parseErr e
 		verr = &investigation.ValidationError{Field: investigation.RequestField, Problem: parseErr.Error()}
 	}
 	caseID := investigation.CaseID(st.Request, st.ExecutionName)
-	if _, err := h.records.RecordRejected(ctx, caseID, st.Request, verr, st.ExecutionName, now); err != nil {
+	sent, _ := investigation.RequestText(st.Request) // the request as sent, even when the starter quoted it
+	if _, err := h.records.RecordRejected(ctx, caseID, sent, verr, st.ExecutionName, now); err != nil {
 		return err
 	}
 	return investigation.Fail(investigation.ReasonInvalidRequest, "%s: %s", verr.Field, verr.Problem)

@@ -52,6 +52,15 @@ func (f *fakeRecords) AppendEvent(_ context.Context, e caserecords.Event) error 
 
 var _ Records = (*fakeRecords)(nil)
 
+// quote returns raw as a JSON string, as the starter passes a request it
+// judged invalid.
+func quote(t *testing.T, raw []byte) json.RawMessage {
+	t.Helper()
+	out, err := json.Marshal(string(raw))
+	require.NoError(t, err)
+	return out
+}
+
 func fixture(t *testing.T, name string) json.RawMessage {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("../../test/fixtures/requests", name))
@@ -167,6 +176,26 @@ func TestHandle(t *testing.T) {
 			},
 		},
 		{
+			name: "a request the starter judged invalid is read from its string", request: quote(t, fixture(t, "invalid-duplicate-key.json")),
+			executionName: "invalid-0e1f",
+			wantErr:       "INVALID_REQUEST: forensicId: is given more than once",
+			wantReason:    investigation.ReasonInvalidRequest,
+			wantRejection: &rejection{
+				caseID: "invalid-invalid-0e1f", executionName: "invalid-0e1f", raw: string(fixture(t, "invalid-duplicate-key.json")),
+				verr: &investigation.ValidationError{Field: "forensicId", Problem: "is given more than once"},
+			},
+		},
+		{
+			name: "a valid request in a string is refused", request: quote(t, fixture(t, "disk-ec2.json")),
+			executionName: "invalid-0f10",
+			wantErr:       "INVALID_REQUEST: (request): is a JSON string holding a request, not a JSON object",
+			wantReason:    investigation.ReasonInvalidRequest,
+			wantRejection: &rejection{
+				caseID: "cf-2026-03-14-0001", executionName: "invalid-0f10", raw: string(fixture(t, "disk-ec2.json")),
+				verr: &investigation.ValidationError{Field: investigation.RequestField, Problem: "is a JSON string holding a request, not a JSON object"},
+			},
+		},
+		{
 			name: "memory dump in the evidence bucket", request: fixture(t, "memory-ec2.json"), executionName: "cf-2026-03-14-0001-memory",
 			wantID: "cf-2026-03-14-0001", wantType: investigation.ForensicTypeMemory,
 			wantCreates: 1, wantAction: caserecords.ActionCaseRecorded,
@@ -208,7 +237,9 @@ func TestHandle(t *testing.T) {
 			} else {
 				require.Len(t, records.rejections, 1, "RecordRejected calls")
 				want := *tt.wantRejection
-				want.raw = string(tt.request)
+				if want.raw == "" {
+					want.raw = string(tt.request)
+				}
 				assert.Equal(t, want, records.rejections[0])
 			}
 			if tt.wantAction == "" {

@@ -117,11 +117,13 @@ func CaseID(raw json.RawMessage, executionName string) string {
 }
 
 // RequestHead returns the string values of the top-level keys spelled
-// exactly "forensicId" and "forensicType" of a request that may be invalid,
-// without validating them. A key that is missing, given more than once or
-// not a string gives "", and so does a request that is not a JSON object.
+// exactly "forensicId" and "forensicType" of a request that may be invalid
+// (or passed as a JSON string, see RequestText), without validating them. A
+// key that is missing, given more than once or not a string gives "", and so
+// does a request that is not a JSON object.
 func RequestHead(raw json.RawMessage) (forensicID, forensicType string) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
+	text, _ := RequestText(raw)
+	dec := json.NewDecoder(bytes.NewReader(text))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return "", ""
 	}

@@ -55,7 +55,38 @@ func ValidForensicID(id string) bool {
 // place (encoding/json would match them without regard to case), keys given
 // twice, values of the wrong kind and invalid values are refused. The error
 // is a *ValidationError naming the field.
+//
+// A request passed as a JSON string (RequestText) is always refused, with
+// the problem of the string's content when it has one: that is how the
+// starter passes a request it judged invalid.
 func ParseRequest(raw []byte) (Request, error) {
+	text, quoted := RequestText(raw)
+	req, err := parseObject(text)
+	if quoted && err == nil {
+		return Request{}, invalid(RequestField, "is a JSON string holding a request, not a JSON object")
+	}
+	return req, err
+}
+
+// RequestText returns the request as it was sent: raw itself, or, when raw
+// is a JSON string (quoted is true), the string's content. The starter
+// passes a request that it judged invalid as a JSON string, because Step
+// Functions parses an execution's input, keeping only the last of duplicate
+// keys, and would hand intake a request other than the one judged.
+func RequestText(raw []byte) (text []byte, quoted bool) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || trimmed[0] != '"' {
+		return raw, false
+	}
+	var s string
+	if err := json.Unmarshal(trimmed, &s); err != nil {
+		return raw, false
+	}
+	return []byte(s), true
+}
+
+// parseObject decodes and validates a request that is not a JSON string.
+func parseObject(raw []byte) (Request, error) {
 	if len(raw) > MaxRequestBytes {
 		return Request{}, invalid(RequestField, "is %d bytes, more than the %d allowed", len(raw), MaxRequestBytes)
 	}

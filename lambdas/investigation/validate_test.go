@@ -381,3 +381,66 @@ func TestCheckEvidenceBucket(t *testing.T) {
 	assert.Equal(t, "memory.s3Uri", verr.Field)
 	assert.Equal(t, "must name an object in the evidence bucket casefile-evidence-other, not in "+fixtureEvidenceBucket, verr.Problem)
 }
+
+// quoted returns raw as a JSON string, as the starter passes a request it
+// judged invalid.
+func quoted(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	out, err := json.Marshal(string(raw))
+	require.NoError(t, err)
+	return out
+}
+
+func TestParseRequestQuoted(t *testing.T) {
+	tests := []struct {
+		name        string
+		raw         []byte
+		wantField   string
+		wantProblem string
+	}{
+		{
+			name: "a valid request in a string is still refused", raw: quoted(t, readFixture(t, "disk-ec2.json")),
+			wantField: RequestField, wantProblem: "is a JSON string holding a request, not a JSON object",
+		},
+		{
+			name: "an invalid one names its field", raw: quoted(t, readFixture(t, "invalid-duplicate-key.json")),
+			wantField: "forensicId", wantProblem: "is given more than once",
+		},
+		{
+			name: "text that is not JSON", raw: quoted(t, []byte("forensicId=x")),
+			wantField: RequestField, wantProblem: "is not valid JSON at byte 2: invalid character 'o' in literal false (expecting 'a')",
+		},
+		{
+			name: "a string in a string", raw: quoted(t, quoted(t, readFixture(t, "disk-ec2.json"))),
+			wantField: RequestField, wantProblem: "must be a JSON object, not a string",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := ParseRequest(tt.raw)
+
+			var verr *ValidationError
+			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
+			assert.Equal(t, tt.wantField, verr.Field)
+			assert.Equal(t, tt.wantProblem, verr.Problem)
+			assert.Equal(t, Request{}, req)
+		})
+	}
+}
+
+func TestRequestText(t *testing.T) {
+	raw := readFixture(t, "invalid-duplicate-key.json")
+
+	text, isQuoted := RequestText(quoted(t, raw))
+	assert.True(t, isQuoted)
+	assert.Equal(t, string(raw), string(text), "the request as it was sent")
+
+	text, isQuoted = RequestText(raw)
+	assert.False(t, isQuoted)
+	assert.Equal(t, string(raw), string(text))
+
+	id, typ := RequestHead(quoted(t, readFixture(t, "invalid-case-variant-key.json")))
+	assert.Equal(t, "cf-2026-03-14-0009", id, "the head of a quoted request")
+	assert.Equal(t, "DISK", typ)
+	assert.Equal(t, "cf-2026-03-14-0009", CaseID(quoted(t, readFixture(t, "invalid-case-variant-key.json")), "x"))
+}

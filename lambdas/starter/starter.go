@@ -2,8 +2,9 @@
 // each "Evidence Acquisition Completed" event becomes one Step Functions
 // execution. A valid request is named after its case and evidence type, so
 // that a redelivered event cannot start a second investigation; an invalid
-// one is named after its content, so that it is still recorded and notified
-// without taking the name that its corrected re-send needs.
+// one is named after its content and passed on as a JSON string, so that it
+// is still recorded and notified, as sent, without taking the name that its
+// corrected re-send needs.
 package starter
 
 import (
@@ -60,18 +61,15 @@ type Started struct {
 	Duplicate bool `json:"duplicate,omitempty"`
 }
 
-// Handle starts the investigation whose request is the event's detail. The
-// detail is passed on unchanged, even when it is invalid: the workflow then
-// records the rejected request and notifies it. A valid request runs as
-// investigation.ExecutionName; an invalid one as "invalid-" and a hash of
-// the detail, so that a corrected re-send of the same case and evidence
-// type can still start under the case's name.
+// Handle starts the investigation whose request is the event's detail,
+// named and passed on as Execution says. An invalid request is started all
+// the same, so that the workflow records and notifies the rejection.
 // An execution of that name that already exists is a duplicate delivery
 // and not an error: Step Functions refuses it with ExecutionAlreadyExists
 // (Duplicate is set), or, for a running execution with the very same input,
 // answers with that execution, so that nothing new starts either way.
 func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Started, error) {
-	name, err := ExecutionName(ev.Detail, h.evidenceBucket)
+	name, in, err := Execution(ev.Detail, h.evidenceBucket)
 	if err != nil {
 		field := investigation.RequestField
 		var verr *investigation.ValidationError
@@ -84,7 +82,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Starte
 	out, err := h.sfn.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(h.stateMachineARN),
 		Name:            aws.String(name),
-		Input:           aws.String(input(ev.Detail)),
+		Input:           aws.String(in),
 	})
 	if awserr.IsAlreadyExists(err) {
 		slog.InfoContext(ctx, "duplicate request: execution already exists", "eventId", ev.ID, "executionName", name)
@@ -98,35 +96,28 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Starte
 	return Started{ExecutionName: name, ExecutionARN: arn}, nil
 }
 
-// ExecutionName returns the execution name for a request: for a valid one
-// (investigation.ParseRequest, and a memory dump in evidenceBucket)
-// investigation.ExecutionName of its forensicId and forensicType; for any
-// other, "invalid-" and the first 32 hex characters of the SHA-256 of
-// detail, with the reason it is invalid. The same detail always gets the
-// same name, so a redelivered event is a duplicate either way.
-func ExecutionName(detail json.RawMessage, evidenceBucket string) (string, error) {
+// Execution returns the name and input of the execution for a request,
+// judged as intake judges it (investigation.ParseRequest, and a memory dump
+// in evidenceBucket), and for an invalid one the reason.
+//
+// A valid request runs as investigation.ExecutionName of its forensicId and
+// forensicType, with the request as input. An invalid one runs as
+// "invalid-" and the first 32 hex characters of the SHA-256 of detail, so
+// that the corrected re-send of its case and evidence type can still take
+// the case's name; its input is the detail as a JSON string
+// (investigation.RequestText), because Step Functions parses a JSON input,
+// keeping only the last of duplicate keys, and intake would then judge
+// another request. The same detail always gets the same name, so a
+// redelivered event is a duplicate either way.
+func Execution(detail json.RawMessage, evidenceBucket string) (name, input string, err error) {
 	req, err := investigation.ParseRequest(detail)
 	if err == nil {
 		err = req.CheckEvidenceBucket(evidenceBucket)
 	}
 	if err != nil {
 		sum := sha256.Sum256(detail)
-		return InvalidPrefix + hex.EncodeToString(sum[:invalidHashBytes]), err
-	}
-	return investigation.ExecutionName(req.ForensicID, req.ForensicType), nil
-}
-
-// input returns the execution input: the detail as it is, JSON null when
-// there is none, and a detail that is not JSON as a JSON string (so that it
-// is still recorded and rejected).
-func input(detail json.RawMessage) string {
-	switch {
-	case len(detail) == 0:
-		return "null"
-	case json.Valid(detail):
-		return string(detail)
-	default:
 		quoted, _ := json.Marshal(string(detail)) // marshalling a string cannot fail
-		return string(quoted)
+		return InvalidPrefix + hex.EncodeToString(sum[:invalidHashBytes]), string(quoted), err
 	}
+	return investigation.ExecutionName(req.ForensicID, req.ForensicType), string(detail), nil
 }

@@ -64,6 +64,14 @@ func event(t *testing.T, id string, detail json.RawMessage) events.CloudWatchEve
 	return ev
 }
 
+// quote returns detail as a JSON string.
+func quote(t *testing.T, detail []byte) string {
+	t.Helper()
+	out, err := json.Marshal(string(detail))
+	require.NoError(t, err)
+	return string(out)
+}
+
 // invalidName is the execution name of an invalid detail.
 func invalidName(detail []byte) string {
 	sum := sha256.Sum256(detail)
@@ -77,7 +85,7 @@ func TestHandle(t *testing.T) {
 		sfnErr    error
 		want      Started
 		invalid   bool   // the name is invalidName of the detail, set in want by the loop
-		wantInput string // defaults to the event's detail
+		wantInput string // defaults to the event's detail, quoted when invalid
 		wantErr   string
 	}{
 		{
@@ -114,13 +122,19 @@ func TestHandle(t *testing.T) {
 			name:      "empty detail",
 			event:     events.CloudWatchEvent{ID: testEventID},
 			invalid:   true,
-			wantInput: "null",
+			wantInput: `""`,
 		},
 		{
 			name:      "detail that is not JSON is passed as a string",
 			event:     events.CloudWatchEvent{ID: testEventID, Detail: json.RawMessage(`forensicId=x`)},
 			invalid:   true,
 			wantInput: `"forensicId=x"`,
+		},
+		{
+			name:      "duplicate keys reach intake as they were sent",
+			event:     events.CloudWatchEvent{ID: testEventID, Detail: json.RawMessage(`{"forensicId":"cf-1","forensicId":"cf-2"}`)},
+			invalid:   true,
+			wantInput: `"{\"forensicId\":\"cf-1\",\"forensicId\":\"cf-2\"}"`,
 		},
 		{
 			name:   "duplicate delivery succeeds without a new execution",
@@ -161,8 +175,16 @@ func TestHandle(t *testing.T) {
 			wantInput := tt.wantInput
 			if wantInput == "" {
 				wantInput = string(tt.event.Detail)
+				if tt.invalid {
+					wantInput = quote(t, tt.event.Detail)
+				}
 			}
-			assert.Equal(t, wantInput, aws.ToString(in.Input), "the request is passed on unchanged")
+			assert.Equal(t, wantInput, aws.ToString(in.Input), "the request is passed on as sent")
+			if tt.invalid {
+				sent, quoted := investigation.RequestText([]byte(aws.ToString(in.Input)))
+				assert.True(t, quoted, "an invalid request is passed as a JSON string")
+				assert.Equal(t, string(tt.event.Detail), string(sent), "intake reads the request as sent")
+			}
 			assert.Equal(t, tt.want, got)
 			if tt.wantErr != "" {
 				assert.EqualError(t, err, tt.wantErr)
@@ -196,7 +218,7 @@ func TestCorrectedResendStarts(t *testing.T) {
 	assert.NotEqual(t, rejected.ExecutionName, resent.ExecutionName)
 }
 
-func TestExecutionName(t *testing.T) {
+func TestExecution(t *testing.T) {
 	tests := []struct {
 		name      string
 		detail    json.RawMessage
@@ -213,18 +235,20 @@ func TestExecutionName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ExecutionName(tt.detail, testEvidenceBucket)
+			got, input, err := Execution(tt.detail, testEvidenceBucket)
 			assert.LessOrEqual(t, len(got), 80, "Step Functions' limit on names")
 			if tt.wantField == "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, got)
+				assert.Equal(t, string(tt.detail), input, "a valid request is the input as it is")
 				return
 			}
+			assert.Equal(t, quote(t, tt.detail), input, "an invalid request is passed as a JSON string")
 			var verr *investigation.ValidationError
 			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
 			assert.Equal(t, tt.wantField, verr.Field)
 			assert.Equal(t, invalidName(tt.detail), got)
-			again, _ := ExecutionName(tt.detail, testEvidenceBucket)
+			again, _, _ := Execution(tt.detail, testEvidenceBucket)
 			assert.Equal(t, got, again, "the same detail gets the same name")
 		})
 	}
