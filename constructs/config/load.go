@@ -16,7 +16,7 @@ var (
 	routeTableIDPattern = regexp.MustCompile(`^rtb-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	zonePattern         = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`)
 	instanceTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-	symbolsURIPattern   = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.*'()-]+/)*$`)
+	symbolsURIPattern   = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.*()-]+/)*$`)
 	accountIDPattern    = regexp.MustCompile(`^[0-9]{12}$`)
 	eventBusPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,256}$`)
 	anyPattern          = regexp.MustCompile(`.`)

@@ -122,6 +122,7 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 		{"instance type", config.KeyInstanceType, "large", `must be an EC2 instance type such as m6i.large, got "large"`},
 		{"symbols not s3", config.KeySymbolsS3URI, "https://bucket/x/", "must be s3://bucket/ or s3://bucket/prefix/"},
 		{"symbols without slash", config.KeySymbolsS3URI, "s3://bucket/linux", "must be s3://bucket/ or s3://bucket/prefix/"},
+		{"symbols prefix with an apostrophe", config.KeySymbolsS3URI, "s3://bucket/it's/", "must be s3://bucket/ or s3://bucket/prefix/"},
 		{"email", config.KeyNotificationEmail, "SOC <soc@example.com>", "must be a bare e-mail address"},
 		{"account short", config.KeyApplicationAccountIDs, []any{"12345"}, `item 0 must be a 12-digit account ID, got "12345"`},
 		{"account number", config.KeyApplicationAccountIDs, []any{111111111111.0}, "item 0 must be a string"},

@@ -3,7 +3,6 @@ package service
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -67,7 +66,9 @@ type Props struct {
 	RemovalPolicy awscdk.RemovalPolicy
 }
 
-var symbolsURIPattern = regexp.MustCompile(`^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.*)$`)
+// symbolsURIPattern admits only the prefix characters the memory document's
+// parameter pattern admits, so a bad prefix fails synthesis, not a case.
+var symbolsURIPattern = regexp.MustCompile(`^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/((?:[A-Za-z0-9!_.*()-]+/)*)$`)
 
 // withDefaults checks p and fills in the defaults that this construct
 // decides; the parts' own defaults are left to them.
@@ -92,7 +93,7 @@ func (p Props) withDefaults() (Props, error) {
 // splitSymbolsURI returns the bucket and prefix of s3://bucket/prefix/.
 func splitSymbolsURI(uri string) (bucket, prefix string, err error) {
 	m := symbolsURIPattern.FindStringSubmatch(uri)
-	if m == nil || (m[2] != "" && !strings.HasSuffix(m[2], "/")) {
+	if m == nil {
 		return "", "", fmt.Errorf("service: Props.SymbolsS3URI must be s3://bucket/ or s3://bucket/prefix/, got %q", uri)
 	}
 	return m[1], m[2], nil

@@ -219,6 +219,10 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 		{"no module root", func(p *service.Props) { p.ModuleRoot = "" }, "service: Props.ModuleRoot is required"},
 		{"symbols without trailing slash", func(p *service.Props) { p.SymbolsS3URI = "s3://symbols-bucket/linux" },
 			`service: Props.SymbolsS3URI must be s3://bucket/ or s3://bucket/prefix/, got "s3://symbols-bucket/linux"`},
+		{"symbols prefix with a quote", func(p *service.Props) { p.SymbolsS3URI = "s3://symbols-bucket/it's/" },
+			`service: Props.SymbolsS3URI must be s3://bucket/ or s3://bucket/prefix/, got "s3://symbols-bucket/it's/"`},
+		{"symbols prefix with an empty segment", func(p *service.Props) { p.SymbolsS3URI = "s3://symbols-bucket/a//" },
+			`service: Props.SymbolsS3URI must be s3://bucket/ or s3://bucket/prefix/, got "s3://symbols-bucket/a//"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
