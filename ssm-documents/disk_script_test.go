@@ -283,6 +283,50 @@ func TestDiskForensicsLocalPartitionedImage(t *testing.T) {
 	assertManifest(t, out)
 }
 
+// TestDiskForensicsLocalTwoDisks runs one pass over two evidence disks, as
+// the SSM mode does for a case with two snapshots: one results.json and one
+// manifest.json at the top, each disk's files in its volume's folder.
+func TestDiskForensicsLocalTwoDisks(t *testing.T) {
+	requireRoot(t)
+	requireTools(t, "mke2fs", "losetup", "blockdev", "sfdisk", "blkid", "fls", "mactime", "icat", "jq", "python3")
+	root, _ := stageSuspectRoot(t)
+	dir := t.TempDir()
+	first := filepath.Join(dir, "root-disk.img")
+	buildExt4(t, root, first, 24)
+	dataRoot := filepath.Join(dir, "data")
+	writeFile(t, filepath.Join(dataRoot, "srv/app/config.yml"), "listen: 0.0.0.0:8080\n", 0o644)
+	second := filepath.Join(dir, "data-disk.img")
+	buildExt4(t, dataRoot, second, 8)
+	want := map[string]string{evidenceVolume: sha256File(t, first), evidenceVolume2: sha256File(t, second)}
+	out := filepath.Join(dir, "out")
+
+	r := run(t, nil, "bash", script(t, "disk-forensics.sh"), "--local",
+		"--device", first, "--evidence-id", evidenceVolume,
+		"--device", second, "--evidence-id", evidenceVolume2, "--output-dir", out)
+
+	require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+	assert.Equal(t, want[evidenceVolume], sha256File(t, first), "the first image is unchanged")
+	assert.Equal(t, want[evidenceVolume2], sha256File(t, second), "the second image is unchanged")
+	assertNothingLeft(t, first)
+	assertNothingLeft(t, second)
+	var res diskResults
+	readJSON(t, filepath.Join(out, ResultsFileName), &res)
+	assert.Equal(t, "SUCCEEDED", res.Status)
+	got := map[string]string{}
+	for _, d := range res.Devices {
+		got[d.Evidence] = d.SHA256
+	}
+	assert.Equal(t, want, got, "one device per evidence volume, each with its image's hash")
+	findings := res.findingPaths()
+	assert.Contains(t, findings["SUID_SHELL"], "/tmp/.rootsh", "the first disk's findings")
+	m := assertManifest(t, out)
+	for _, key := range []string{evidenceVolume + "/disk/bodyfile.txt", evidenceVolume2 + "/disk/bodyfile.txt"} {
+		_, ok := manifestEntry(m, key)
+		assert.True(t, ok, "%s in the one manifest", key)
+	}
+	assert.NoFileExists(t, filepath.Join(out, evidenceVolume, ManifestFileName), "no manifest per disk")
+}
+
 // populateXFS puts a planted cron entry on an XFS image. mkfs.xfs cannot
 // copy a folder in, so this mounts the image (it is not evidence yet).
 func populateXFS(t *testing.T, image, dir string) {
@@ -338,6 +382,8 @@ func TestDiskForensicsRejectsBadArguments(t *testing.T) {
 		{"local bad evidence ID", []string{"--local", "--device", image, "--evidence-id", "vol-xyz", "--output-dir", filepath.Join(dir, "o3")}, "--evidence-id does not match"},
 		{"local missing device", []string{"--local", "--device", filepath.Join(dir, "missing.img"), "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o4")}, "--device must be"},
 		{"local output folder not empty", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--output-dir", full}, "--output-dir must be empty"},
+		{"local device without evidence ID", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--device", image, "--output-dir", filepath.Join(dir, "o6")}, "--device and --evidence-id must come in pairs (2 --device, 1 --evidence-id)"},
+		{"local evidence ID twice", []string{"--local", "--device", image, "--evidence-id", evidenceVolume, "--device", image, "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o7")}, "--evidence-id " + evidenceVolume + " is given twice"},
 		{"local path with metacharacters", []string{"--local", "--device", image + ";id", "--evidence-id", evidenceVolume, "--output-dir", filepath.Join(dir, "o5")}, "--device does not match"},
 	}
 	for _, tt := range tests {

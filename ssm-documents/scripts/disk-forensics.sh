@@ -14,9 +14,11 @@
 # Usage (SSM):   disk-forensics.sh --forensic-id ID --volume-ids vol-a,vol-b
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
 # Usage (local): disk-forensics.sh --local --device IMAGE_OR_BLOCK_DEVICE
-#                  --evidence-id vol-... --output-dir DIR [--forensic-id ID]
+#                  --evidence-id vol-... [--device ... --evidence-id ...]
+#                  --output-dir DIR [--forensic-id ID]
 #                  [--results-bucket B] [--results-prefix P] [--kms-key-arn ARN]
-#                (the S3 options are checked as in SSM mode, not used: the
+#                (--device and --evidence-id repeat in pairs, one per disk;
+#                the S3 options are checked as in SSM mode, not used: the
 #                caller uploads the output folder)
 # Options:       --device-wait-seconds N (300)  --recent-days N (7)
 #                --max-hash-mib N (256)  --max-artifact-mib N (64)
@@ -38,7 +40,7 @@ readonly RE_SAFE_REL='^[A-Za-z0-9._@+-][A-Za-z0-9._/@+-]{0,4095}$'
 
 mode=ssm
 forensic_id="" volume_ids="" results_bucket="" results_prefix="" kms_key_arn=""
-device_arg="" evidence_id="" output_dir=""
+device_args=() evidence_ids=() output_dir=""
 wait_seconds=300 recent_days=7 max_hash_mib=256 max_artifact_mib=64
 
 need_value() {
@@ -53,8 +55,8 @@ while [[ $# -gt 0 ]]; do
 	--results-bucket) need_value "$@"; results_bucket=$2; shift 2 ;;
 	--results-prefix) need_value "$@"; results_prefix=$2; shift 2 ;;
 	--kms-key-arn) need_value "$@"; kms_key_arn=$2; shift 2 ;;
-	--device) need_value "$@"; device_arg=$2; shift 2 ;;
-	--evidence-id) need_value "$@"; evidence_id=$2; shift 2 ;;
+	--device) need_value "$@"; device_args+=("$2"); shift 2 ;;
+	--evidence-id) need_value "$@"; evidence_ids+=("$2"); shift 2 ;;
 	--output-dir) need_value "$@"; output_dir=$2; shift 2 ;;
 	--device-wait-seconds) need_value "$@"; wait_seconds=$2; shift 2 ;;
 	--recent-days) need_value "$@"; recent_days=$2; shift 2 ;;
@@ -76,24 +78,33 @@ if [[ $mode == ssm ]]; then
 	cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
 	cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
 	cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
-	[[ -z $device_arg$evidence_id$output_dir ]] || cf_usage_error "--device, --evidence-id and --output-dir need --local"
+	[[ ${#device_args[@]} -eq 0 && ${#evidence_ids[@]} -eq 0 && -z $output_dir ]] ||
+		cf_usage_error "--device, --evidence-id and --output-dir need --local"
 	results_prefix=${results_prefix%/}
 	IFS=, read -r -a evidence_ids <<<"$volume_ids"
 else
 	forensic_id=${forensic_id:-local-investigation}
 	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
-	cf_require_match --device "$device_arg" "$RE_LOCAL_PATH"
-	cf_require_match --evidence-id "$evidence_id" "$CF_RE_VOLUME_ID"
+	[[ ${#device_args[@]} -gt 0 ]] || cf_require_match --device "" "$RE_LOCAL_PATH"
+	[[ ${#evidence_ids[@]} -gt 0 ]] || cf_require_match --evidence-id "" "$CF_RE_VOLUME_ID"
+	[[ ${#device_args[@]} -eq ${#evidence_ids[@]} ]] ||
+		cf_usage_error "--device and --evidence-id must come in pairs (${#device_args[@]} --device, ${#evidence_ids[@]} --evidence-id)"
+	for i in "${!device_args[@]}"; do
+		cf_require_match --device "${device_args[i]}" "$RE_LOCAL_PATH"
+		cf_require_match --evidence-id "${evidence_ids[i]}" "$CF_RE_VOLUME_ID"
+		[[ -f ${device_args[i]} || -b ${device_args[i]} ]] || cf_usage_error "--device must be an image file or a block device"
+		for ((j = 0; j < i; j++)); do
+			[[ ${evidence_ids[j]} != "${evidence_ids[i]}" ]] || cf_usage_error "--evidence-id ${evidence_ids[i]} is given twice"
+		done
+	done
 	cf_require_match --output-dir "$output_dir" "$RE_LOCAL_PATH"
 	[[ -z $volume_ids ]] || cf_usage_error "--volume-ids is not used with --local (see --evidence-id)"
 	[[ -z $results_bucket ]] || cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
 	[[ -z $results_prefix ]] || cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
 	[[ -z $kms_key_arn ]] || cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
-	[[ -f $device_arg || -b $device_arg ]] || cf_usage_error "--device must be an image file or a block device"
 	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
 		cf_usage_error "--output-dir must be empty or absent"
 	fi
-	evidence_ids=("$evidence_id")
 fi
 [[ $(id -u) -eq 0 ]] || cf_usage_error "must run as root (block devices, mounts)"
 
@@ -520,8 +531,10 @@ analyze_partitions() {
 
 # ------------------------------------------------------------ main
 
-for ev in "${evidence_ids[@]}"; do
+for i in "${!evidence_ids[@]}"; do
+	ev=${evidence_ids[i]}
 	if [[ $mode == local ]]; then
+		device_arg=${device_args[i]}
 		if [[ -f $device_arg ]]; then
 			if ! dev=$(losetup --find --show --read-only --partscan "$device_arg"); then
 				fail DEVICE_NOT_FOUND device "$ev" "cannot attach $device_arg read-only"

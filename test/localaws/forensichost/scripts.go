@@ -138,9 +138,11 @@ func (s Scripts) Probe() RunFunc {
 	}
 }
 
-// Disk runs disk-forensics.sh --local on the image behind each evidence
-// volume attached to the instance, checks that the evidence was not
-// changed, and uploads the results under the command's results prefix.
+// Disk runs disk-forensics.sh --local once on the images behind all the
+// evidence volumes attached to the instance, as the SSM mode runs once on
+// all their devices, checks that no evidence was changed, and uploads the
+// output folder under the command's results prefix: one results.json and
+// manifest.json at its top, each volume's files in its own folder.
 func (s Scripts) Disk() RunFunc {
 	return func(ctx context.Context, cmd Command, stdout, stderr io.Writer) (int, error) {
 		dir, err := s.runDir(cmd)
@@ -148,47 +150,41 @@ func (s Scripts) Disk() RunFunc {
 			return -1, err
 		}
 		volumes := strings.Split(cmd.Param("volumeIds"), ",")
-		upload := uploadTarget{bucket: cmd.Param("resultsBucket"), prefix: cmd.Param("resultsPrefix"), kmsKey: cmd.Param("kmsKeyArn")}
-		worst := 0
-		for _, vol := range volumes {
-			image, err := s.attachedImage(ctx, cmd.InstanceID, vol)
-			if err != nil {
+		images := make([]string, len(volumes))
+		before := make([]string, len(volumes))
+		args := []string{"--local"}
+		for i, vol := range volumes {
+			if images[i], err = s.attachedImage(ctx, cmd.InstanceID, vol); err != nil {
 				fmt.Fprintf(stderr, "%v\n", err)
 				return 1, nil
 			}
-			before, err := fileSHA256(image)
-			if err != nil {
+			if before[i], err = fileSHA256(images[i]); err != nil {
 				return -1, err
 			}
-			out := filepath.Join(dir, vol)
-			args := append([]string{"--local", "--device", image, "--evidence-id", vol, "--output-dir", out},
-				passed(cmd, diskFlags)...)
-			code, err := s.run(ctx, stdout, stderr, DiskScript, args...)
-			if err != nil {
-				return -1, err
-			}
-			after, err := fileSHA256(image)
-			if err != nil {
-				return -1, err
-			}
-			if before != after {
-				fmt.Fprintf(stderr, "the evidence image of %s changed during the analysis: SHA-256 %s before, %s after\n", vol, before, after)
-				code = 1
-			}
-			// One volume's results.json and manifest.json sit at the top of
-			// the prefix, as the SSM mode writes them; with several
-			// volumes each run's go beside its volume's folder.
-			sub := ""
-			if len(volumes) > 1 {
-				sub = vol + "/run/"
-			}
-			if err := s.uploadDir(ctx, out, upload, sub); err != nil {
-				fmt.Fprintf(stderr, "upload the results of %s: %v\n", vol, err)
-				code = 1
-			}
-			worst = max(worst, code)
+			args = append(args, "--device", images[i], "--evidence-id", vol)
 		}
-		return worst, nil
+		out := filepath.Join(dir, "output")
+		args = append(append(args, "--output-dir", out), passed(cmd, diskFlags)...)
+		code, err := s.run(ctx, stdout, stderr, DiskScript, args...)
+		if err != nil {
+			return -1, err
+		}
+		for i, vol := range volumes {
+			after, err := fileSHA256(images[i])
+			if err != nil {
+				return -1, err
+			}
+			if after != before[i] {
+				fmt.Fprintf(stderr, "the evidence image of %s changed during the analysis: SHA-256 %s before, %s after\n", vol, before[i], after)
+				code = 1
+			}
+		}
+		upload := uploadTarget{bucket: cmd.Param("resultsBucket"), prefix: cmd.Param("resultsPrefix"), kmsKey: cmd.Param("kmsKeyArn")}
+		if err := s.uploadDir(ctx, out, upload); err != nil {
+			fmt.Fprintf(stderr, "upload the disk results: %v\n", err)
+			code = 1
+		}
+		return code, nil
 	}
 }
 
@@ -289,7 +285,7 @@ func (s Scripts) Memory() RunFunc {
 			return -1, err
 		}
 		upload := uploadTarget{bucket: cmd.Param("resultsBucket"), prefix: cmd.Param("resultsPrefix"), kmsKey: cmd.Param("kmsKeyArn")}
-		if err := s.uploadDir(ctx, out, upload, ""); err != nil {
+		if err := s.uploadDir(ctx, out, upload); err != nil {
 			fmt.Fprintf(stderr, "UPLOAD_FAILED: %v\n", err)
 			code = max(code, 1)
 		}
@@ -338,10 +334,10 @@ type uploadTarget struct {
 	bucket, prefix, kmsKey string
 }
 
-// uploadDir puts every file under dir at s3://bucket/prefix/sub<path> with
+// uploadDir puts every file under dir at s3://bucket/prefix/<path> with
 // a SHA-256 checksum and SSE-KMS, manifest.json last so that its presence
 // means the upload is whole (as the script's SSM mode does).
-func (s Scripts) uploadDir(ctx context.Context, dir string, t uploadTarget, sub string) error {
+func (s Scripts) uploadDir(ctx context.Context, dir string, t uploadTarget) error {
 	if t.bucket == "" {
 		return errors.New("the command names no results bucket")
 	}
@@ -371,7 +367,7 @@ func (s Scripts) uploadDir(ctx context.Context, dir string, t uploadTarget, sub 
 	if len(ordered) < len(files) {
 		ordered = append(ordered, manifest)
 	}
-	prefix := strings.TrimSuffix(t.prefix, "/") + "/" + sub
+	prefix := strings.TrimSuffix(t.prefix, "/") + "/"
 	for _, path := range ordered {
 		rel, err := filepath.Rel(dir, path)
 		if err != nil {
