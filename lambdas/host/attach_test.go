@@ -308,6 +308,18 @@ func TestAttachEvidenceRefusesSnapshotsThatDiffer(t *testing.T) {
 			wantInMsg:  []string{"source volume is vol-0000000000000000c", "size is 16384 GiB, the request says 8 GiB"},
 		},
 		{
+			name: "both snapshots differ",
+			setup: func(f *fakeEC2) {
+				f.addSnapshot(snapA, "vol-0000000000000000a", 9)
+				f.addSnapshot(snapB, "vol-0000000000000000c", 100)
+			},
+			wantReason: investigation.ReasonEvidenceMismatch,
+			wantInMsg: []string{
+				"snapshot " + snapA + ": size is 9 GiB, the request says 8 GiB",
+				"snapshot " + snapB + ": source volume is vol-0000000000000000c",
+			},
+		},
+		{
 			name:       "EC2 refuses to describe",
 			setup:      func(f *fakeEC2) { f.fail("DescribeSnapshots", "", apiErr("UnauthorizedOperation"), 0) },
 			wantReason: investigation.ReasonEvidenceAttach,
@@ -330,6 +342,7 @@ func TestAttachEvidenceRefusesSnapshotsThatDiffer(t *testing.T) {
 			assert.Empty(t, fake.volumes, "volumes in EC2")
 			assert.Empty(t, got.Volumes, "volumes in the state")
 			assert.NotContains(t, rec.actions(), "volume-created")
+			assert.NotContains(t, rec.actions(), "snapshot-verified", "no snapshot is verified while one differs")
 		})
 	}
 }

@@ -24,25 +24,32 @@ const copiedSnapshotVolumeID = "vol-ffffffff"
 
 // verifySnapshots checks, before any volume is made, that every snapshot
 // of the request exists, is completed, and was taken of the volume and size
-// the request names; it records what EC2 says of each in the custody log.
-// A snapshot that is missing or differs fails the case with
-// EVIDENCE_MISMATCH; an EC2 error that says nothing of the evidence fails
-// it with EVIDENCE_ATTACH_FAILED.
+// the request names. A snapshot that is missing or differs fails the case
+// with EVIDENCE_MISMATCH, naming every such snapshot; an EC2 error that
+// says nothing of the evidence fails it with EVIDENCE_ATTACH_FAILED. Only
+// when all of them match does it record what EC2 says of each in the
+// custody log, so that "snapshot-verified" means the whole evidence was.
 func (a *Attacher) verifySnapshots(ctx context.Context, trail caserecords.Trail, claims []investigation.Snapshot) error {
 	found, err := a.describeSnapshots(ctx, claims)
 	if err != nil {
 		return err
 	}
+	var problems []string
 	for _, claim := range claims {
 		snap, ok := found[claim.SnapshotID]
 		if !ok {
-			return investigation.Fail(investigation.ReasonEvidenceMismatch,
-				"snapshot %s does not exist or is not shared with the forensic account", claim.SnapshotID)
+			problems = append(problems, fmt.Sprintf("snapshot %s does not exist or is not shared with the forensic account", claim.SnapshotID))
+			continue
 		}
 		if err := compareSnapshot(claim, snap); err != nil {
-			return investigation.Fail(investigation.ReasonEvidenceMismatch, "snapshot %s: %w", claim.SnapshotID, err)
+			problems = append(problems, fmt.Sprintf("snapshot %s: %v", claim.SnapshotID, err))
 		}
-		if err := trail.Record(ctx, "snapshot-verified", snapshotFacts(claim, snap),
+	}
+	if len(problems) > 0 {
+		return investigation.Fail(investigation.ReasonEvidenceMismatch, "%s", strings.Join(problems, "; "))
+	}
+	for _, claim := range claims {
+		if err := trail.Record(ctx, "snapshot-verified", snapshotFacts(claim, found[claim.SnapshotID]),
 			"EC2 shows the snapshot completed, of the volume and size the request names"); err != nil {
 			return err
 		}
