@@ -123,20 +123,22 @@ func TestSnapshotsAreChecked(t *testing.T) {
 				req.Disk.Snapshots[0].SizeGiB = investigation.MaxSnapshotGiB
 			},
 			wantDetail: func(f *fixture.Fixture) []string {
+				d := f.Compromised.Disks[0]
 				return []string{
-					"snapshot " + f.Compromised.SnapshotID,
-					"source volume is " + f.Compromised.VolumeID + ", the request says " + otherVolume,
-					"size is " + strconv.Itoa(int(f.Compromised.SizeGiB)) + " GiB, the request says " + strconv.Itoa(investigation.MaxSnapshotGiB) + " GiB",
+					"snapshot " + d.SnapshotID,
+					"source volume is " + d.VolumeID + ", the request says " + otherVolume,
+					"size is " + strconv.Itoa(int(d.SizeGiB)) + " GiB, the request says " + strconv.Itoa(investigation.MaxSnapshotGiB) + " GiB",
 				}
 			},
 		},
 		{
-			name: "declared size alone is wrong",
+			name: "declared size of the second snapshot alone is wrong",
 			prepare: func(f *fixture.Fixture, req *investigation.Request) {
-				req.Disk.Snapshots[0].SizeGiB = f.Compromised.SizeGiB + 1
+				req.Disk.Snapshots[1].SizeGiB = f.Compromised.Disks[1].SizeGiB + 1
 			},
 			wantDetail: func(f *fixture.Fixture) []string {
-				return []string{"size is " + strconv.Itoa(int(f.Compromised.SizeGiB)) + " GiB"}
+				d := f.Compromised.Disks[1]
+				return []string{"snapshot " + d.SnapshotID, "size is " + strconv.Itoa(int(d.SizeGiB)) + " GiB"}
 			},
 		},
 		{
@@ -220,15 +222,21 @@ func TestVerifiedEvidenceIsRecorded(t *testing.T) {
 
 		require.Equal(t, sfnlocal.StatusSucceeded, out.Status, "execution status")
 		events := custodyEvents(t, env, req.ForensicID, "snapshot-verified")
-		require.Len(t, events, 1, "one snapshot-verified event per snapshot")
-		got := events[0].Resources
-		assert.Equal(t, f.Compromised.SnapshotID, got["snapshotId"])
-		assert.Equal(t, f.Compromised.VolumeID, got["sourceVolumeId"], "the volume EC2 says the snapshot was taken of")
-		assert.Equal(t, strconv.Itoa(int(f.Compromised.SizeGiB)), got["volumeSizeGiB"], "the size EC2 says")
-		assert.Equal(t, "completed", got["state"])
-		assert.Equal(t, f.AccountID, got["ownerId"], "the snapshot's owner")
-		assert.NotEmpty(t, got["startTime"], "when the snapshot was taken")
-		assert.Len(t, custodyEvents(t, env, req.ForensicID, "volume-created"), 1, "volumes created after the check")
+		require.Len(t, events, len(f.Compromised.Disks), "one snapshot-verified event per snapshot")
+		verified := map[string]map[string]string{}
+		for _, e := range events {
+			verified[e.Resources["snapshotId"]] = e.Resources
+		}
+		for _, d := range f.Compromised.Disks {
+			got := verified[d.SnapshotID]
+			require.NotNil(t, got, "snapshot %s verified; got %v", d.SnapshotID, verified)
+			assert.Equal(t, d.VolumeID, got["sourceVolumeId"], "the volume EC2 says %s was taken of", d.SnapshotID)
+			assert.Equal(t, strconv.Itoa(int(d.SizeGiB)), got["volumeSizeGiB"], "the size EC2 says of %s", d.SnapshotID)
+			assert.Equal(t, "completed", got["state"])
+			assert.Equal(t, f.AccountID, got["ownerId"], "the snapshot's owner")
+			assert.NotEmpty(t, got["startTime"], "when the snapshot was taken")
+		}
+		assert.Len(t, custodyEvents(t, env, req.ForensicID, "volume-created"), len(f.Compromised.Disks), "volumes created after the check")
 		assertNothingLeft(t, out)
 	})
 	t.Run("memory", func(t *testing.T) {

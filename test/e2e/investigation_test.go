@@ -122,6 +122,16 @@ func TestInvestigationSucceeds(t *testing.T) {
 					assert.NotEmpty(t, o.ChecksumSHA256, "%s has a SHA-256 checksum", o.Key)
 				}
 			}
+			if req.Disk != nil {
+				timelines := 0
+				for _, k := range resultKeys(out) {
+					rest, ok := strings.CutPrefix(k, prefix)
+					if ok && strings.HasPrefix(rest, "vol-") && strings.Count(rest, "/") == 2 && strings.HasSuffix(rest, "/disk/timeline.csv") {
+						timelines++
+					}
+				}
+				assert.Equal(t, len(req.Disk.Snapshots), timelines, "a timeline in each evidence volume's folder; got %v", resultKeys(out))
+			}
 
 			msg := caseMessage(t, out)
 			assert.Equal(t, req.ForensicID, msg.ForensicID, "notification forensicId")
@@ -146,7 +156,7 @@ func TestInvestigationFails(t *testing.T) {
 			name: "snapshot deleted before attachment",
 			prepare: func(t *testing.T, env *localaws.Environment) investigation.Request {
 				f := env.Fixture()
-				_, err := env.Clients().EC2.DeleteSnapshot(context.Background(), &ec2.DeleteSnapshotInput{SnapshotId: aws.String(f.Compromised.SnapshotID)})
+				_, err := env.Clients().EC2.DeleteSnapshot(context.Background(), &ec2.DeleteSnapshotInput{SnapshotId: aws.String(f.Compromised.Disks[0].SnapshotID)})
 				require.NoError(t, err)
 				return f.DiskRequest("case-attach-0001")
 			},
