@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 # Debian packages: the forensic tools the SSM scripts run in the tests and the
 # demo, and shellcheck for linting them.
-DEBIAN_PACKAGES := shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 jq xz-utils fdisk util-linux binutils file
+DEBIAN_PACKAGES := shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk util-linux binutils file
 
 GO_TEST_FLAGS ?= -timeout 45m
 

@@ -177,6 +177,8 @@ func TestDiskForensicsLocalExt4(t *testing.T) {
 	assert.Contains(t, findings["HISTORY_SUSPICIOUS"], "/root/.bash_history")
 	assert.NotContains(t, findings["HISTORY_SUSPICIOUS"], "/home/alice/.bash_history")
 	assert.Contains(t, findings["SYSTEMD_SUSPICIOUS"], "/etc/systemd/system/updater.service")
+	assert.Contains(t, findings["TEMP_EXECUTABLE"], "/tmp/.rootsh")
+	assert.NotContains(t, findings["TEMP_EXECUTABLE"], "/bin/dash", "executables outside temporary folders")
 
 	part := filepath.Join(out, evidenceVolume, "disk")
 	for _, p := range []string{"etc/cron.d/backdoor", "root/.ssh/authorized_keys", "root/.bash_history", "var/log/auth.log", "etc/passwd"} {

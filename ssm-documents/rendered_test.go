@@ -49,7 +49,7 @@ func TestRenderedProbeRuns(t *testing.T) {
 			assert.Nil(t, tool.Version, "%s has no version when missing", tool.Name)
 		}
 	}
-	for _, want := range []string{"sha256sum", "blockdev", "lsblk", "mount", "fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "jq", "aws", "python3", "vol"} {
+	for _, want := range []string{"sha256sum", "blockdev", "lsblk", "mount", "fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "aws", "python3", "vol"} {
 		assert.True(t, names[want], "probe checks %s", want)
 	}
 	assert.Equal(t, allPresent, report.Ready, "ready means every tool is present")

@@ -66,6 +66,8 @@ cf_tool_version() {
 	debugfs | xfs_db | blkid) out=$(timeout 10 "$name" -V 2>&1) ;;
 	lvm) out=$(timeout 10 lvm version 2>/dev/null | grep -m 1 'LVM version') ;;
 	vol) out=$(timeout 120 vol -h 2>&1 | head -n 3) ;;
+	hivexget) # no version option: the package's version
+		out=$(dpkg-query -W -f '${Version}' libhivex-bin 2>/dev/null || rpm -q --qf '%{VERSION}' hivex 2>/dev/null) ;;
 	*) out=$(timeout 10 "$name" --version 2>&1 | head -n 3) ;;
 	esac
 	printf '%s\n' "$out" | grep -oE '[0-9]+(\.[0-9]+)+' | head -n 1

@@ -364,6 +364,7 @@ copy_artifacts() {
 		--recent-days "$recent_days" --max-artifact-bytes "$max_artifact_bytes") || return 1
 	cf_artifact "$ev/$name/suid-sgid.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 	cf_artifact "$ev/$name/recent-executables.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
+	cf_artifact "$ev/$name/temp-executables.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 	while IFS=$'\t' read -r inode bytes dest kind source; do
 		[[ -n $inode ]] || continue
 		if [[ $inode == failed ]]; then
@@ -475,7 +476,10 @@ analyze_device() {
 	hash_end=$(cf_now)
 
 	lvm_pvs=()
-	if sfdisk -J "$dev" >"$out_dir/$ev/partition-table.json" 2>/dev/null; then
+	# A table without partitions is a file system's boot sector that ends
+	# in the MBR signature (NTFS, FAT on a whole device): not a table.
+	if sfdisk -J "$dev" >"$out_dir/$ev/partition-table.json" 2>/dev/null &&
+		[[ $(jq '.partitiontable.partitions // [] | length' "$out_dir/$ev/partition-table.json") -gt 0 ]]; then
 		cf_artifact "$ev/partition-table.json" sfdisk "$(cf_tool_version sfdisk)" "$ev"
 		table=$(jq -r '.partitiontable.label' "$out_dir/$ev/partition-table.json")
 		analyze_partitions "$ev" "$dev"
@@ -553,7 +557,7 @@ for i in "${!evidence_ids[@]}"; do
 done
 
 ended_at=$(cf_now)
-tools=$(cf_tool_versions_json sha256sum blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm jq python3 aws)
+tools=$(cf_tool_versions_json sha256sum blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm hivexget jq python3 aws)
 for ev in "${evidence_ids[@]}"; do
 	[[ -f $run_dir/facts/$ev.json ]] || jq -n --arg ev "$ev" '{evidence: $ev, analysed: false}' >"$run_dir/facts/$ev.json"
 done

@@ -21,7 +21,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
+import subprocess
 import sys
 import time
 
@@ -50,14 +52,40 @@ ARTIFACT_PATTERNS = [
     ("ssh", r"^/etc/ssh/sshd_config$"),
     ("accounts", r"^/etc/(passwd|group|sudoers)$"),
     ("accounts", r"^/etc/sudoers\.d/[^/]+$"),
+    # Windows (NTFS keeps the case of names but ignores it).
+    ("windows-registry", r"(?i)^/Windows/System32/config/(SAM|SECURITY|SOFTWARE|SYSTEM|DEFAULT)$"),
+    ("windows-registry", r"(?i)^/Windows/AppCompat/Programs/Amcache\.hve$"),
+    ("windows-registry", r"(?i)^/(Users|Documents and Settings)/[^/]+/NTUSER\.DAT$"),
+    ("windows-registry", r"(?i)^/Users/[^/]+/AppData/Local/Microsoft/Windows/UsrClass\.dat$"),
+    ("windows-eventlog", r"(?i)^/Windows/System32/winevt/Logs/[^/]+\.evtx$"),
+    ("windows-tasks", r"(?i)^/Windows/(System32/)?Tasks/.+$"),
+    ("windows-startup", r"(?i)^/(ProgramData|Users/[^/]+/AppData/Roaming)/Microsoft/Windows/"
+                        r"Start Menu/Programs/Startup/[^/]+$"),
+    ("shell-history", r"(?i)^/Users/[^/]+/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/"
+                      r"ConsoleHost_history\.txt$"),
 ]
 ARTIFACT_RES = [(kind, re.compile(p)) for kind, p in ARTIFACT_PATTERNS]
+
+# A registry hive cut short cannot be read, so hives are copied whole up to
+# this size, even past --max-artifact-bytes.
+MAX_HIVE_BYTES = 1 << 30
+
+# Temporary folders, where nothing should be executable. On NTFS every file
+# has the execute bits, so there an executable is known by its extension.
+LINUX_TEMP_DIRS = re.compile(r"^/(tmp|var/tmp|dev/shm)/")
+WINDOWS_TEMP_DIRS = re.compile(r"(?i)^/(Windows/Temp|Users/[^/]+/AppData/Local/Temp|Users/Public)/")
+WINDOWS_EXECUTABLE = re.compile(r"(?i)\.(exe|dll|scr|sys|com|bat|cmd|ps1|vbs|js|jse|hta|msi)$")
 
 SUSPICIOUS = re.compile(
     r"(curl|wget)\s[^|;]*\|\s*(ba|z|da)?sh\b|/dev/(tcp|udp)/|\bnc(at)?\b[^\n]*\s-[a-z]*e\b|\bsocat\b|"
     r"base64\s+(-d|--decode)|python[0-9.]*\s+-c\s|perl\s+-e\s|chmod\s+(u?\+s|[0-7]?[4-7][0-7]{3})\s|"
     r"\bmkfifo\b|\bbash\s+-i\b|xmrig|minerd|stratum\+tcp|/tmp/\.|/dev/shm/|LD_PRELOAD=|"
-    r"history\s+-c|unset\s+HISTFILE|HISTFILE=/dev/null|rm\s+-rf\s+/var/log")
+    r"history\s+-c|unset\s+HISTFILE|HISTFILE=/dev/null|rm\s+-rf\s+/var/log|"
+    # Windows: encoded or downloaded PowerShell, living-off-the-land downloads,
+    # and programs run from user-writable places.
+    r"(?i:-e(nc(odedcommand)?)?\s+[A-Za-z0-9+/=]{16,}|\bIEX\b|Invoke-Expression|DownloadString|"
+    r"DownloadFile|Invoke-WebRequest|certutil(\.exe)?\s+-urlcache|bitsadmin(\.exe)?\s+/transfer|"
+    r"\\AppData\\|\\Temp\\|\\Users\\Public\\|mshta(\.exe)?\s+http|regsvr32(\.exe)?\s+/s\s+/i:http)")
 
 SAFE_CHAR = re.compile(r"[^A-Za-z0-9._@+-]")
 
@@ -140,6 +168,11 @@ class Entry:
     def executable(self):
         p = self.perms()
         return p[2] in "xs" or p[5] in "xs" or p[8] in "xt"
+
+    def ntfs(self):
+        # The Sleuth Kit shows every NTFS file as rwxrwxrwx: its execute bits
+        # say nothing.
+        return self.perms() == "rwxrwxrwx"
 
     def record(self):
         return {"path": self.name, "inode": self.inode, "mode": self.mode, "uid": self.uid,
@@ -293,6 +326,13 @@ def cmd_triage(args):
                 rec = e.record()
                 rec["windowStart"] = iso(since)
                 emit(rec, f)
+    with open(os.path.join(args.out, "temp-executables.jsonl"), "w") as f:
+        for e in entries:
+            if e.deleted:
+                continue
+            if (LINUX_TEMP_DIRS.match(e.name) and e.executable() and not e.ntfs()) or \
+                    (WINDOWS_TEMP_DIRS.match(e.name) and WINDOWS_EXECUTABLE.search(e.name)):
+                emit(e.record(), f)
     # The artifacts to copy. Without --copy-from, the shell copies them with
     # icat: print inode, bytes, destination, kind, source. With it, copy them
     # here from the mounted file system and print "copied" for the inode.
@@ -301,7 +341,8 @@ def cmd_triage(args):
             continue
         for kind, rx in ARTIFACT_RES:
             if rx.match(e.name):
-                n = min(e.size, args.max_artifact_bytes)
+                limit = MAX_HIVE_BYTES if kind == "windows-registry" else args.max_artifact_bytes
+                n = min(e.size, max(limit, args.max_artifact_bytes))
                 dest = safe_relpath(e.name)
                 inode = e.inode
                 if args.copy_from:
@@ -331,6 +372,12 @@ def read_text(path, limit=4 << 20):
             return f.read(limit).decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+WINDOWS_HIVE = re.compile(r"(?i)(/config/(SAM|SECURITY|SOFTWARE|SYSTEM|DEFAULT)|/NTUSER_?\.DAT|/UsrClass\.dat|"
+                          r"/Amcache\.hve)$")
+WINDOWS_TASK = re.compile(r"(?i)^/Windows/(System32/)?Tasks/")
+WINDOWS_STARTUP = re.compile(r"(?i)/Start_Menu/Programs/Startup/[^/]+$")
 
 
 def cmd_findings(args):
@@ -369,7 +416,16 @@ def cmd_findings(args):
                 "%d executables in system folders changed since %s" % (len(recent), recent[0].get("windowStart")),
                 [r["path"] for r in recent])
 
+    temp = [r for r in read_jsonl(os.path.join(args.dir, "temp-executables.jsonl")) if not r.get("deleted")]
+    for r in temp[:50]:
+        finding("TEMP_EXECUTABLE", "high" if r.get("size", 0) > 0 else "medium", r["path"],
+                "executable file in a temporary folder, %d bytes, modified %s" % (r.get("size", 0), r.get("mtime")))
+    if len(temp) > 50:
+        finding("TEMP_EXECUTABLE", "high", None, "%d more executables in temporary folders" % (len(temp) - 50),
+                [r["path"] for r in temp[50:]])
+
     art = os.path.join(args.dir, "artifacts")
+    hives = []
     for dirpath, _, files in os.walk(art):
         for name in sorted(files):
             full = os.path.join(dirpath, name)
@@ -389,7 +445,7 @@ def cmd_findings(args):
                     finding("CRON_SUSPICIOUS", "high", path, "cron entry that downloads, opens a shell or hides", bad)
                 elif active and (path.startswith("/var/spool/") or "/cron.d/" in path):
                     finding("CRON_ENTRY", "low", path, "%d active line(s)" % len(active), active)
-            elif re.search(r"_history$", path):
+            elif re.search(r"(_history|/ConsoleHost_history\.txt)$", path, re.IGNORECASE):
                 if bad:
                     finding("HISTORY_SUSPICIOUS", "medium", path, "%d suspicious command(s)" % len(bad), bad)
             elif "/systemd/" in path:
@@ -403,6 +459,71 @@ def cmd_findings(args):
                 finding("LD_SO_PRELOAD", "high", path, "libraries preloaded into every process", active)
             elif path == "/etc/rc.local" and bad:
                 finding("RC_LOCAL_SUSPICIOUS", "high", path, "rc.local runs a suspicious command", bad)
+            elif WINDOWS_HIVE.search(path):
+                hives.append(path)
+            elif WINDOWS_TASK.search(path):
+                commands = re.findall(r"<(?:Command|Arguments)>([^<]*)</", read_text(full).replace("\x00", ""))
+                if any(SUSPICIOUS.search(c) for c in commands):
+                    finding("WINDOWS_TASK_SUSPICIOUS", "high", path, "scheduled task runs a suspicious command",
+                            [c for c in commands if SUSPICIOUS.search(c)])
+                else:
+                    finding("WINDOWS_TASK", "info", path, "scheduled task", commands)
+            elif WINDOWS_STARTUP.search(path):
+                finding("WINDOWS_STARTUP_ITEM", "medium", path, "file in a Startup folder runs at log-on")
+    if hives:
+        finding("WINDOWS_REGISTRY_HIVES", "info", None, "%d registry hive(s) copied out" % len(hives), hives)
+    for path in hives:
+        for key, values in run_keys(os.path.join(art, path.lstrip("/")), path):
+            bad = [v for v in values if SUSPICIOUS.search(v)]
+            finding("WINDOWS_RUN_KEY", "high" if bad else "medium", path,
+                    "%s: %d program(s) started at boot or log-on" % (key, len(values)), bad + [v for v in values if v not in bad])
+
+
+# The autostart keys read from the hives, relative to the hive's root.
+RUN_KEYS = {
+    "SOFTWARE": ["\\Microsoft\\Windows\\CurrentVersion\\Run", "\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
+                 "\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Run",
+                 "\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer\\Run"],
+    "NTUSER.DAT": ["\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+                   "\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce"],
+}
+
+
+def run_keys(hive, path):
+    """The values of the autostart keys of a copied hive, read with hivex's
+    hivexget (libhivex-bin): [(key, ["name=value", ...])]. A hive without
+    such a key, or a machine without hivexget, gives none."""
+    keys = RUN_KEYS.get(os.path.basename(path).upper(), [])
+    if not keys or shutil.which("hivexget") is None:
+        return []
+    found = []
+    for key in keys:
+        try:
+            out = subprocess.run(["hivexget", hive, key], capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if out.returncode != 0:
+            continue
+        values = []
+        for line in out.stdout.decode("utf-8", "replace").splitlines():
+            m = re.match(r'^"((?:[^"\\]|\\.)*)"=(.*)$', line)
+            if m:
+                values.append("%s=%s" % (unescape_reg(m.group(1)), reg_value(m.group(2))))
+        if values:
+            found.append((key, values))
+    return found
+
+
+def unescape_reg(s):
+    return re.sub(r"\\(.)", r"\1", s)
+
+
+def reg_value(v):
+    """A value as hivexget prints it in regedit form: a quoted string is
+    unescaped, anything else (hex:, dword:) kept as printed."""
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        return unescape_reg(v[1:-1])
+    return v
 
 
 def main():

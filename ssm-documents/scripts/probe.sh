@@ -13,7 +13,7 @@ export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/u
 # The tools, in the order they are reported.
 tools=(
 	sha256sum blockdev lsblk blkid findmnt losetup sfdisk mount
-	fls mactime icat debugfs xfs_db ntfs-3g lvm
+	fls mactime icat debugfs xfs_db ntfs-3g lvm hivexget
 	jq xz aws python3 vol
 )
 

@@ -53,7 +53,7 @@ type Scripts struct {
 func RequiredTools() []string {
 	return []string{
 		"bash", "sha256sum", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount",
-		"fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "jq", "xz", "aws", "python3", "base64",
+		"fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "xz", "aws", "python3", "base64",
 	}
 }
 
