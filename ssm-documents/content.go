@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -42,8 +44,33 @@ type Step struct {
 
 // StepInputs are the inputs of an aws:runShellScript step.
 type StepInputs struct {
-	TimeoutSeconds int      `json:"timeoutSeconds,omitempty" yaml:"timeoutSeconds"`
+	TimeoutSeconds Timeout  `json:"timeoutSeconds,omitempty" yaml:"timeoutSeconds"`
 	RunCommand     []string `json:"runCommand" yaml:"runCommand"`
+}
+
+// Timeout is a step's timeoutSeconds: a number of seconds, or a reference
+// to a parameter ("{{ executionTimeout }}") that SSM resolves when it runs
+// the command.
+type Timeout string
+
+// timeoutReference matches a timeoutSeconds that names a parameter.
+var timeoutReference = regexp.MustCompile(`^\{\{ ?([A-Za-z][A-Za-z0-9]{0,63}) ?\}\}$`)
+
+// Parameter returns the name of the parameter t refers to, or "".
+func (t Timeout) Parameter() string {
+	if m := timeoutReference.FindStringSubmatch(string(t)); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// MarshalJSON writes a number of seconds as a JSON number, a reference as
+// a string.
+func (t Timeout) MarshalJSON() ([]byte, error) {
+	if n, err := strconv.Atoi(string(t)); err == nil {
+		return json.Marshal(n)
+	}
+	return json.Marshal(string(t))
 }
 
 // JSON returns the document content as SSM takes it.
@@ -89,6 +116,10 @@ func parseContent(raw []byte) (Content, error) {
 
 var parameterNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
 
+// digitsOnlyPattern matches an allowedPattern built of digits, digit
+// classes, repeat counts, groups and alternatives only.
+var digitsOnlyPattern = regexp.MustCompile(`^\^[0-9\[\]{}(),|-]+\$$`)
+
 // validate checks what SSM would accept and what Casefile's safety rests
 // on: schema 2.2, shell steps only, and on every parameter a String type,
 // an anchored allowedPattern that compiles, and environment interpolation.
@@ -99,12 +130,35 @@ func (c Content) validate() error {
 	if len(c.MainSteps) == 0 {
 		return errors.New("no mainSteps")
 	}
+	timeouts := map[string]bool{} // parameters that only set a timeout
 	for _, s := range c.MainSteps {
 		if s.Action != "aws:runShellScript" {
 			return fmt.Errorf("step %s: action %q is not aws:runShellScript", s.Name, s.Action)
 		}
 		if len(s.Inputs.RunCommand) == 0 {
 			return fmt.Errorf("step %s: empty runCommand", s.Name)
+		}
+		if t := s.Inputs.TimeoutSeconds; t != "" {
+			if name := t.Parameter(); name != "" {
+				if _, ok := c.Parameters[name]; !ok {
+					return fmt.Errorf("step %s: timeoutSeconds names no parameter: %s", s.Name, t)
+				}
+				timeouts[name] = true
+			} else if n, err := strconv.Atoi(string(t)); err != nil || n <= 0 {
+				return fmt.Errorf("step %s: timeoutSeconds %q is neither seconds nor a {{ parameter }}", s.Name, t)
+			}
+		}
+	}
+	for name := range timeouts {
+		for _, s := range c.MainSteps {
+			for _, line := range s.Inputs.RunCommand {
+				if strings.Contains(line, "{{ "+name+" }}") || strings.Contains(line, "{{"+name+"}}") || strings.Contains(line, "SSM_"+name) {
+					return fmt.Errorf("parameter %s sets a timeout and must not reach the shell (step %s)", name, s.Name)
+				}
+			}
+		}
+		if !digitsOnlyPattern.MatchString(c.Parameters[name].AllowedPattern) {
+			return fmt.Errorf("parameter %s sets a timeout: its allowedPattern must admit digits only", name)
 		}
 	}
 	for name, p := range c.Parameters {
@@ -114,7 +168,7 @@ func (c Content) validate() error {
 		if p.Type != "String" {
 			return fmt.Errorf("parameter %s: type %q is not String", name, p.Type)
 		}
-		if p.InterpolationType != "ENV_VAR" {
+		if p.InterpolationType != "ENV_VAR" && !timeouts[name] {
 			return fmt.Errorf("parameter %s: interpolationType must be ENV_VAR", name)
 		}
 		if len(p.AllowedPattern) < 2 || p.AllowedPattern[0] != '^' || p.AllowedPattern[len(p.AllowedPattern)-1] != '$' {

@@ -30,6 +30,9 @@ const (
 	ParamResultsBucket = "resultsBucket"
 	ParamResultsPrefix = "resultsPrefix"
 	ParamKMSKeyARN     = "kmsKeyArn"
+	// ParamExecutionTimeout, in the disk and memory documents, is how many
+	// seconds the forensics may run (the step's timeoutSeconds).
+	ParamExecutionTimeout = "executionTimeout"
 )
 
 // The parameters the memory-forensics document adds to ParamForensicID,

@@ -30,13 +30,13 @@ var documentCases = []struct {
 	},
 	{
 		name: "disk", file: DiskFile, render: Disk,
-		params:  []string{ParamForensicID, ParamKMSKeyARN, ParamResultsBucket, ParamResultsPrefix, ParamVolumeIDs},
+		params:  []string{ParamExecutionTimeout, ParamForensicID, ParamKMSKeyARN, ParamResultsBucket, ParamResultsPrefix, ParamVolumeIDs},
 		scripts: []string{"common.sh", "disk_triage.py", "disk-forensics.sh"},
 	},
 	{
 		name: "memory", file: MemoryFile, render: Memory,
 		params: []string{
-			ParamDumpFormat, ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamForensicID, ParamKernelRelease,
+			ParamDumpFormat, ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamExecutionTimeout, ParamForensicID, ParamKernelRelease,
 			ParamKMSKeyARN, ParamResultsBucket, ParamResultsPrefix, ParamSymbolsS3URI,
 		},
 		scripts: []string{"common.sh", "memory-forensics.sh"},
@@ -60,7 +60,11 @@ func TestDocumentsParseAsYAML(t *testing.T) {
 				require.True(t, ok, "parameter %s is a mapping", name)
 				assert.Equal(t, "String", fields["type"], "parameter %s type", name)
 				assert.NotEmpty(t, fields["allowedPattern"], "parameter %s allowedPattern", name)
-				assert.Equal(t, "ENV_VAR", fields["interpolationType"], "parameter %s interpolationType", name)
+				if name == ParamExecutionTimeout {
+					assert.Nil(t, fields["interpolationType"], "%s reaches timeoutSeconds only, never the shell", name)
+				} else {
+					assert.Equal(t, "ENV_VAR", fields["interpolationType"], "parameter %s interpolationType", name)
+				}
 			}
 			assert.ElementsMatch(t, tt.params, names, "declared parameters")
 		})
@@ -108,16 +112,23 @@ func TestRenderedDocumentsReferenceOnlyDeclaredParameters(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := tt.render()
 			require.NoError(t, err)
-			command := strings.Join(doc.Content.MainSteps[0].Inputs.RunCommand, "\n")
+			step := doc.Content.MainSteps[0]
+			command := strings.Join(step.Inputs.RunCommand, "\n")
+			var shellParams []string
+			for _, name := range tt.params {
+				if name == step.Inputs.TimeoutSeconds.Parameter() {
+					assert.NotContains(t, command, name, "%s sets the step's timeout only", name)
+					continue
+				}
+				shellParams = append(shellParams, name)
+				assert.Contains(t, command, "\"$SSM_"+name+"\"", "the script gets %s from its quoted environment variable", name)
+			}
 			var got []string
 			for _, m := range ref.FindAllStringSubmatch(command, -1) {
 				got = append(got, m[1])
 			}
-			assert.ElementsMatch(t, tt.params, got, "each parameter is referenced once, in its fallback line")
+			assert.ElementsMatch(t, shellParams, got, "each parameter is referenced once, in its fallback line")
 			assert.Equal(t, len(got), strings.Count(command, "{{"), "no other '{{' for SSM to misread")
-			for _, name := range tt.params {
-				assert.Contains(t, command, "\"$SSM_"+name+"\"", "the script gets %s from its quoted environment variable", name)
-			}
 		})
 	}
 }
@@ -177,6 +188,31 @@ func TestRenderRefusesBadDocuments(t *testing.T) {
 			content: withParam(Parameter{Type: "StringList", InterpolationType: "ENV_VAR", AllowedPattern: "^[a-z]+$"}),
 			wantErr: "not String",
 		},
+		{
+			name:    "timeout names no parameter",
+			content: withTimeout("{{ y }}", "true", "^[0-9]{2,5}$"),
+			wantErr: "timeoutSeconds names no parameter",
+		},
+		{
+			name:    "timeout neither seconds nor a reference",
+			content: withTimeout("one hour", "true", "^[0-9]{2,5}$"),
+			wantErr: "neither seconds nor a {{ parameter }}",
+		},
+		{
+			name:    "timeout parameter reaches the shell",
+			content: withTimeout("{{ x }}", "sleep '{{ x }}'", "^[0-9]{2,5}$"),
+			wantErr: "parameter x sets a timeout and must not reach the shell",
+		},
+		{
+			name:    "timeout parameter read from the environment",
+			content: withTimeout("{{ x }}", `sleep "$SSM_x"`, "^[0-9]{2,5}$"),
+			wantErr: "must not reach the shell",
+		},
+		{
+			name:    "timeout parameter admits more than digits",
+			content: withTimeout("{{ x }}", "true", "^[0-9a-z]{2,5}$"),
+			wantErr: "allowedPattern must admit digits only",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,6 +240,33 @@ func TestInlineScriptsRefusesBadNames(t *testing.T) {
 
 func shellStep() Step {
 	return Step{Action: "aws:runShellScript", Name: "s", Inputs: StepInputs{RunCommand: []string{"true"}}}
+}
+
+// withTimeout is a document whose step runs command with the timeout
+// given, and whose parameter x (without ENV_VAR) has the pattern given.
+func withTimeout(timeout Timeout, command, pattern string) Content {
+	step := Step{Action: "aws:runShellScript", Name: "s", Inputs: StepInputs{TimeoutSeconds: timeout, RunCommand: []string{command}}}
+	return Content{SchemaVersion: SchemaVersion, MainSteps: []Step{step}, Parameters: map[string]Parameter{"x": {Type: "String", AllowedPattern: pattern}}}
+}
+
+func TestTimeoutJSON(t *testing.T) {
+	tests := []struct {
+		name    string
+		timeout Timeout
+		want    string
+	}{
+		{"seconds are a number", "600", `{"timeoutSeconds":600,"runCommand":null}`},
+		{"a reference is a string", "{{ executionTimeout }}", `{"timeoutSeconds":"{{ executionTimeout }}","runCommand":null}`},
+		{"unset is left out", "", `{"runCommand":null}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := json.Marshal(StepInputs{TimeoutSeconds: tt.timeout})
+			require.NoError(t, err)
+			assert.JSONEq(t, tt.want, string(got))
+		})
+	}
+	assert.NoError(t, withTimeout("{{ x }}", "true", "^[0-9]{2,5}$").validate(), "a timeout parameter that stays out of the shell")
 }
 
 func withParam(p Parameter) Content {

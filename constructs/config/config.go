@@ -37,7 +37,8 @@ type Config struct {
 	MaxCommandChecks  int
 	// ExecutionTimeoutMinutes bounds a whole investigation.
 	ExecutionTimeoutMinutes int
-	// CommandTimeoutSeconds bounds each forensics SSM command.
+	// CommandTimeoutSeconds is how long each forensics SSM command may run on
+	// the instance (the documents' executionTimeout).
 	CommandTimeoutSeconds int
 	// InstanceType is the forensic instance type.
 	InstanceType string

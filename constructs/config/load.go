@@ -29,7 +29,7 @@ const (
 	maxCommandChecks    = 10000
 	maxTimeoutMinutes   = 365 * 24 * 60 // a standard execution's limit
 	minCommandSeconds   = 30
-	maxCommandSeconds   = 30 * 24 * 3600
+	maxCommandSeconds   = 48 * 3600 // a shell step's longest timeoutSeconds
 	maxObjectLockDays   = 36500
 	defaultEventBusName = "default"
 	// taskAllowanceSeconds is workflow.TaskAllowance: the tasks' time on top

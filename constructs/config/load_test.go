@@ -114,7 +114,7 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 		{"checks negative", config.KeyMaxInstanceChecks, -1.0, "must be a whole number from 1 to 1000, got -1"},
 		{"checks boolean", config.KeyMaxCommandChecks, true, "must be a whole number from 1 to 10000, got true (bool)"},
 		{"timeout zero", config.KeyExecutionTimeoutMinutes, "0", "must be a whole number from 1 to 525600, got 0"},
-		{"command timeout too short", config.KeyCommandTimeoutSeconds, 10.0, "must be a whole number from 30 to 2592000, got 10"},
+		{"command timeout too short", config.KeyCommandTimeoutSeconds, 10.0, "must be a whole number from 30 to 172800, got 10"},
 		{"command outlasts the checks", config.KeyCommandTimeoutSeconds, 20000.0,
 			"is 20000 s, longer than the workflow waits for a command (waitCommandSeconds × maxCommandChecks = 10800 s)"},
 		{"timeout within the loops", config.KeyExecutionTimeoutMinutes, 200.0,

@@ -83,10 +83,13 @@ type Props struct {
 	// InstanceType is the forensic instance type. Default DefaultInstanceType.
 	InstanceType *string
 	// SymbolsS3URI is where the Volatility symbol tables are, s3://bucket/prefix/.
-	// Default: none (memory forensics then uses the tables on the AMI).
+	// Default: none, and MEMORY cases then fail with COMMAND_START_FAILED
+	// naming the missing setting (the service construct always sets one).
 	SymbolsS3URI *string
-	// CommandTimeoutSeconds bounds each forensics SSM command. Default
-	// DefaultCommandTimeoutSeconds.
+	// CommandTimeoutSeconds is how long each forensics command may run on
+	// the instance before the SSM agent stops it (the documents'
+	// executionTimeout; the function keeps it within 10 s to 48 h).
+	// Default DefaultCommandTimeoutSeconds.
 	CommandTimeoutSeconds *int
 	// LogRetention is how long the functions' logs are kept. Default
 	// DefaultLogRetention.

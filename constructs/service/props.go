@@ -53,7 +53,8 @@ type Props struct {
 	// ExecutionTimeout bounds a whole investigation. Default:
 	// workflow.DefaultTimeout.
 	ExecutionTimeout *time.Duration
-	// CommandTimeoutSeconds bounds each forensics SSM command. Default:
+	// CommandTimeoutSeconds is how long each forensics SSM command may run on
+	// the instance (the documents' executionTimeout). Default:
 	// functions.DefaultCommandTimeoutSeconds.
 	CommandTimeoutSeconds *int
 

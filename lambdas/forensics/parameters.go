@@ -12,6 +12,8 @@ const (
 	ParamResultsPrefix = "resultsPrefix"
 	// ParamKMSKeyARN is the KMS key the result uploads are encrypted with.
 	ParamKMSKeyARN = "kmsKeyArn"
+	// ParamExecutionTimeout is how many seconds the forensics may run.
+	ParamExecutionTimeout = "executionTimeout"
 
 	// ParamVolumeIDs lists the evidence volumes, comma-separated (DISK).
 	ParamVolumeIDs = "volumeIds"

@@ -21,14 +21,21 @@ const (
 	StepStartMemoryForensics = "StartMemoryForensics"
 )
 
-// DefaultCommandTimeout is the delivery timeout when none is configured.
+// DefaultCommandTimeout is how long the forensics may run when no limit is
+// configured.
 const DefaultCommandTimeout = time.Hour
 
-// SendCommand accepts 30 seconds to 30 days as its delivery timeout.
+// The documents' executionTimeout admits 10 seconds to 48 hours, the range
+// of an aws:runShellScript step's timeoutSeconds.
 const (
-	minCommandTimeout = 30 * time.Second
-	maxCommandTimeout = 30 * 24 * time.Hour
+	minCommandTimeout = 10 * time.Second
+	maxCommandTimeout = 48 * time.Hour
 )
+
+// deliveryTimeout is how long SSM may take to deliver a forensics command
+// (SendCommand's TimeoutSeconds). The readiness check has just run the
+// probe through the agent, so delivery is quick or not at all.
+const deliveryTimeout = 10 * time.Minute
 
 // CommandSender is the part of the SSM API that Starter calls.
 type CommandSender interface {
@@ -46,9 +53,10 @@ type StartConfig struct {
 	ResultsKMSKeyARN string
 	// SymbolsS3URI is where the Volatility symbol tables are.
 	SymbolsS3URI string
-	// CommandTimeout is how long SSM may take to deliver a command
-	// (SendCommand's TimeoutSeconds); zero means DefaultCommandTimeout.
-	// The documents bound their own run with their steps' timeoutSeconds.
+	// CommandTimeout is how long the forensics may run on the instance
+	// before the agent stops them (the documents' executionTimeout, which
+	// their step's timeoutSeconds reads), kept within 10 s to 48 h; zero
+	// means DefaultCommandTimeout.
 	CommandTimeout time.Duration
 }
 
@@ -113,10 +121,11 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no results KMS key configured (%s)", investigation.EnvResultsKMSKeyARN)
 	}
 	params = map[string][]string{
-		ParamForensicID:    {st.ForensicID},
-		ParamResultsBucket: {s.Config.ResultsBucket},
-		ParamResultsPrefix: {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
-		ParamKMSKeyARN:     {s.Config.ResultsKMSKeyARN},
+		ParamForensicID:       {st.ForensicID},
+		ParamResultsBucket:    {s.Config.ResultsBucket},
+		ParamResultsPrefix:    {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
+		ParamKMSKeyARN:        {s.Config.ResultsKMSKeyARN},
+		ParamExecutionTimeout: {strconv.Itoa(int(s.timeout().Seconds()))},
 	}
 	switch st.ForensicType {
 	case investigation.ForensicTypeDisk:
@@ -152,7 +161,7 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 	}
 }
 
-// timeout is the configured command timeout within SendCommand's range.
+// timeout is the configured run limit within the documents' range.
 func (s *Starter) timeout() time.Duration {
 	if s.Config.CommandTimeout == 0 {
 		return DefaultCommandTimeout
@@ -195,7 +204,7 @@ func (s *Starter) send(ctx context.Context, st investigation.State, doc string, 
 		Parameters:             params,
 		OutputS3BucketName:     aws.String(s.Config.ResultsBucket),
 		OutputS3KeyPrefix:      aws.String(investigation.CommandOutputPrefix(st.ForensicID)),
-		TimeoutSeconds:         aws.Int32(int32(s.timeout().Seconds())),
+		TimeoutSeconds:         aws.Int32(int32(deliveryTimeout.Seconds())),
 		CloudWatchOutputConfig: &types.CloudWatchOutputConfig{CloudWatchOutputEnabled: false},
 		Comment:                aws.String(comment("forensics", st)),
 	})

@@ -62,6 +62,8 @@ func TestStartForensics(t *testing.T) {
 		ParamForensicID:    {"case-42"},
 		ParamResultsBucket: {"casefile-results"},
 		ParamKMSKeyARN:     {"arn:aws:kms:eu-west-1:111122223333:key/results"},
+		// testStartConfig's CommandTimeout, 2 hours.
+		ParamExecutionTimeout: {"7200"},
 	}
 	with := func(extra map[string][]string) map[string][]string {
 		out := map[string][]string{}
@@ -122,7 +124,7 @@ func TestStartForensics(t *testing.T) {
 			assert.Equal(t, tt.wantParams, in.Parameters)
 			assert.Equal(t, "casefile-results", aws.ToString(in.OutputS3BucketName))
 			assert.Equal(t, "cases/case-42/ssm/", aws.ToString(in.OutputS3KeyPrefix))
-			assert.Equal(t, int32(7200), aws.ToInt32(in.TimeoutSeconds))
+			assert.Equal(t, int32(600), aws.ToInt32(in.TimeoutSeconds), "delivery timeout")
 			require.NotNil(t, in.CloudWatchOutputConfig)
 			assert.False(t, in.CloudWatchOutputConfig.CloudWatchOutputEnabled, "CloudWatch output")
 
@@ -277,12 +279,12 @@ func TestStartForensicsFails(t *testing.T) {
 func TestStartForensicsTimeoutIsClamped(t *testing.T) {
 	tests := []struct {
 		configured time.Duration
-		want       int32
+		want       string
 	}{
-		{configured: 0, want: 3600},
-		{configured: 10 * time.Second, want: 30},
-		{configured: time.Hour, want: 3600},
-		{configured: 90 * 24 * time.Hour, want: 30 * 24 * 3600},
+		{configured: 0, want: "3600"},
+		{configured: time.Second, want: "10"},
+		{configured: time.Hour, want: "3600"},
+		{configured: 90 * 24 * time.Hour, want: "172800"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.configured.String(), func(t *testing.T) {
@@ -295,7 +297,8 @@ func TestStartForensicsTimeoutIsClamped(t *testing.T) {
 			require.NoError(t, err)
 
 			require.Len(t, fake.sent, 1)
-			assert.Equal(t, tt.want, aws.ToInt32(fake.sent[0].TimeoutSeconds), "TimeoutSeconds")
+			assert.Equal(t, []string{tt.want}, fake.sent[0].Parameters[ParamExecutionTimeout], "the documents' run limit")
+			assert.Equal(t, int32(600), aws.ToInt32(fake.sent[0].TimeoutSeconds), "the delivery timeout does not follow it")
 		})
 	}
 }

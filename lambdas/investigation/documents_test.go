@@ -30,7 +30,7 @@ var requestParameters = map[string]func(Request) string{
 // deployment or from IDs that AWS assigns, never from the request.
 var deploymentParameters = []string{
 	ssmdocuments.ParamVolumeIDs, ssmdocuments.ParamResultsBucket,
-	ssmdocuments.ParamKMSKeyARN, ssmdocuments.ParamSymbolsS3URI,
+	ssmdocuments.ParamKMSKeyARN, ssmdocuments.ParamSymbolsS3URI, ssmdocuments.ParamExecutionTimeout,
 }
 
 // documentPatterns returns the allowedPattern of every parameter of the

@@ -25,8 +25,8 @@ func TestEveryParameterReachesTheScript(t *testing.T) {
 		flags  []paramFlag
 		skip   []string
 	}{
-		{name: "disk", render: ssmdocuments.Disk, script: DiskScript, flags: diskFlags, skip: []string{ssmdocuments.ParamVolumeIDs}},
-		{name: "memory", render: ssmdocuments.Memory, script: MemoryScript, flags: memoryFlags},
+		{name: "disk", render: ssmdocuments.Disk, script: DiskScript, flags: diskFlags, skip: []string{ssmdocuments.ParamVolumeIDs, ssmdocuments.ParamExecutionTimeout}},
+		{name: "memory", render: ssmdocuments.Memory, script: MemoryScript, flags: memoryFlags, skip: []string{ssmdocuments.ParamExecutionTimeout}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
