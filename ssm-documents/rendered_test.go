@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/internal/testenv"
 	"github.com/casefile-forensics/casefile/test/localaws/moto"
 )
 
@@ -162,7 +163,7 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 func startMoto(t *testing.T) string {
 	t.Helper()
 	if err := moto.Available(); err != nil {
-		t.Skip(err)
+		testenv.Missing(t, "%v", err)
 	}
 	server, err := moto.Start(context.Background(), t.TempDir())
 	require.NoError(t, err)

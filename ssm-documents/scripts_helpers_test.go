@@ -18,21 +18,23 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 )
 
 // debianPackages are the packages the script tests need; README.md lists
 // them too.
-const debianPackages = "shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 jq xz-utils fdisk"
+const debianPackages = "shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk"
 
-// requireRoot skips a test that attaches loop devices and mounts.
+// requireRoot skips (or, under make test, fails) a test that attaches loop devices and mounts.
 func requireRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root (loop devices, blockdev, mount)")
+		testenv.Missing(t, "needs root (loop devices, blockdev, mount)")
 	}
 }
 
-// requireTools skips a test when a tool it needs is not installed.
+// requireTools skips (or, under make test, fails) a test when a tool it needs is not installed.
 func requireTools(t *testing.T, names ...string) {
 	t.Helper()
 	var missing []string
@@ -42,7 +44,7 @@ func requireTools(t *testing.T, names ...string) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Skipf("skipped: missing %s (apt-get install -y %s)", strings.Join(missing, ", "), debianPackages)
+		testenv.Missing(t, "missing %s (apt-get install -y %s)", strings.Join(missing, ", "), debianPackages)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 )
 
 // plantWindows lays out the places of a Windows system disk that the disk
@@ -44,7 +46,7 @@ func TestDiskForensicsLocalNTFS(t *testing.T) {
 	mnt := filepath.Join(dir, "build-mnt")
 	require.NoError(t, os.MkdirAll(mnt, 0o755))
 	if r := run(t, nil, "ntfs-3g", image, mnt); r.code != 0 {
-		t.Skipf("skipped: cannot mount NTFS here to build the image: %s", r.stderr)
+		testenv.Missing(t, "cannot mount NTFS here to build the image: %s", r.stderr)
 	}
 	planted := plantWindows(t, mnt)
 	mustRun(t, "umount", mnt)

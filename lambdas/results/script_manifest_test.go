@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/internal/testenv"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	ssmdocuments "github.com/casefile-forensics/casefile/ssm-documents"
 )
@@ -22,7 +23,7 @@ import (
 func TestHandleAcceptsTheScriptsManifest(t *testing.T) {
 	for _, tool := range []string{"bash", "jq", "sha256sum"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the scripts need %s: %v", tool, err)
+			testenv.Missing(t, "the scripts need %s: %v", tool, err)
 		}
 	}
 	require.Equal(t, ssmdocuments.ManifestFileName, ManifestName, "the manifest's name is the scripts'")

@@ -3,12 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strconv"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -68,16 +65,8 @@ type memoryResultsFile struct {
 // readMemoryResults reads results.json from the case's memory results.
 func readMemoryResults(t *testing.T, env *localaws.Environment, forensicID string) memoryResultsFile {
 	t.Helper()
-	key := investigation.ResultsPrefix(forensicID, investigation.ForensicTypeMemory) + "results.json"
-	obj, err := env.Clients().S3.GetObject(context.Background(), &s3.GetObjectInput{
-		Bucket: aws.String(fixture.ResultsBucket), Key: aws.String(key),
-	})
-	require.NoError(t, err, "results.json of %s", forensicID)
-	defer obj.Body.Close()
-	raw, err := io.ReadAll(obj.Body)
-	require.NoError(t, err)
 	var res memoryResultsFile
-	require.NoError(t, json.Unmarshal(raw, &res), "results.json: %s", raw)
+	readResults(t, env, forensicID, investigation.ForensicTypeMemory, &res)
 	return res
 }
 

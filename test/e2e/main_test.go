@@ -20,6 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
 )
@@ -39,6 +42,8 @@ var shared suite
 func TestMain(m *testing.M) {
 	shared = setUp()
 	code := m.Run()
+	// workflow, imported for its state names, starts the jsii runtime.
+	jsii.Close()
 	if shared.env != nil {
 		shared.env.Close()
 	}
@@ -85,7 +90,7 @@ func setUp() suite {
 func environment(t *testing.T) *localaws.Environment {
 	t.Helper()
 	if shared.skip != "" {
-		t.Skip(shared.skip)
+		testenv.Missing(t, "%s", shared.skip)
 	}
 	if shared.failure != nil {
 		t.Fatalf("the end-to-end environment did not start: %v", shared.failure)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/internal/testenv"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
 	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
 	"github.com/casefile-forensics/casefile/test/localaws/moto"
@@ -43,7 +44,7 @@ const echoDocument = `{
 func start(t *testing.T) (*forensichost.Host, fixture.Clients, fixture.Clients) {
 	t.Helper()
 	if err := moto.Available(); err != nil {
-		t.Skip(err)
+		testenv.Missing(t, "%v", err)
 	}
 	ctx := context.Background()
 	srv, err := moto.Start(ctx, t.TempDir())

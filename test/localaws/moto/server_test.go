@@ -8,11 +8,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 )
 
 func TestServer(t *testing.T) {
 	if err := Available(); err != nil {
-		t.Skip(err)
+		testenv.Missing(t, "%v", err)
 	}
 	ctx := context.Background()
 	s, err := Start(ctx, t.TempDir())

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/internal/testenv"
 	"github.com/casefile-forensics/casefile/test/localaws/lambdalocal"
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
 	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
@@ -46,7 +47,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	tools := repo.ToolsDir(root)
 	if err := sfnlocal.Available(tools); err != nil {
-		t.Skipf("aws-local-stepfunctions is not available: %v", err)
+		testenv.Missing(t, "aws-local-stepfunctions is not available: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "bootstrap")
 	out, err := exec.Command("go", "build", "-o", bin, "../lambdalocal/testdata/trivial").CombinedOutput()
