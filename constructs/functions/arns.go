@@ -37,6 +37,15 @@ func (a arns) document(name string) string {
 	})
 }
 
+// kmsKeys returns the ARN pattern of every KMS key of account in the
+// stack's Region.
+func (a arns) kmsKeys(account string) string {
+	return *a.stack.FormatArn(&awscdk.ArnComponents{
+		Service: jsii.String("kms"), Account: jsii.String(account), Resource: jsii.String("key"),
+		ResourceName: jsii.String("*"),
+	})
+}
+
 // ec2Endpoint is the EC2 service name used in kms:ViaService conditions.
 func (a arns) ec2Endpoint() string {
 	return "ec2." + *a.stack.Region() + ".amazonaws.com"

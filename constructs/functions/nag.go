@@ -46,6 +46,11 @@ func wildcards() []wildcard {
 			"Evidence snapshots are shared per case by the application accounts; their IDs arrive with the request. " +
 				"The volumes created from them must carry the managed-by tag.",
 			[]Name{AttachEvidence}},
+		{`/^Resource::arn:(<AWS::Partition>|[a-z-]+):kms:(<AWS::Region>|[a-z0-9-]+):[0-9]{12}:key\/\*$/`,
+			"Snapshots shared by the application accounts may be encrypted with any key of theirs, known only when the " +
+				"evidence arrives; the statements name only those accounts and allow the keys' use only through EC2 " +
+				"(kms:ViaService), for the volumes EC2 makes of the snapshots.",
+			[]Name{AttachEvidence}},
 		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/`,
 			"The case table's grant covers its indexes: the handlers query the by-resource index.",
 			nil},

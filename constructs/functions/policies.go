@@ -162,11 +162,31 @@ func grantAttachEvidence(a arns, role awsiam.Role, p Props) {
 		map[string]any{"StringEquals": map[string]any{"ec2:CreateAction": "CreateVolume"}})
 	allow(role, []string{"ec2:AttachVolume"}, []string{a.ec2("volume", "*"), a.ec2("instance", "*")}, managedByResource())
 	grantVolumeKey(a, role, p)
+	grantSnapshotKeys(a, role, p.ApplicationAccountIDs)
+}
+
+// grantSnapshotKeys lets EC2, and only EC2, use the application accounts'
+// keys on the function's behalf: a volume made from a snapshot encrypted
+// with such a key is re-encrypted to the volume key, which needs the
+// snapshot key's Decrypt (or ReEncryptFrom) and a grant for the volume.
+// The key policy in the application account must allow it as well.
+func grantSnapshotKeys(a arns, role awsiam.Role, accounts []string) {
+	if len(accounts) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(accounts))
+	for _, account := range accounts {
+		keys = append(keys, a.kmsKeys(account))
+	}
+	allow(role, []string{"kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"}, keys,
+		map[string]any{"StringEquals": map[string]any{"kms:ViaService": a.ec2Endpoint()}})
+	allow(role, []string{"kms:CreateGrant"}, keys, map[string]any{
+		"StringEquals": map[string]any{"kms:ViaService": a.ec2Endpoint()},
+		"Bool":         map[string]any{"kms:GrantIsForAWSResource": "true"},
+	})
 }
 
 // grantVolumeKey lets EC2 use the volume key on the function's behalf.
-// TODO: snapshots encrypted with an application account's key also need
-// that key's grants; the key policy there decides, so it is not granted here.
 func grantVolumeKey(a arns, role awsiam.Role, p Props) {
 	key := []string{*p.VolumeKey.KeyArn()}
 	allow(role, []string{"kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:DescribeKey",

@@ -3,6 +3,7 @@ package functions
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -80,6 +81,13 @@ type Props struct {
 	// Documents are the SSM documents. Required.
 	Documents Documents
 
+	// ApplicationAccountIDs are the accounts whose snapshots the evidence
+	// may come from. EC2 may use their KMS keys, on the attach function's
+	// behalf, to make volumes of snapshots encrypted with them (their key
+	// policies must allow this account too). Default: none, so only
+	// snapshots encrypted with this account's keys can be attached.
+	ApplicationAccountIDs []string
+
 	// InstanceType is the forensic instance type. Default DefaultInstanceType.
 	InstanceType *string
 	// SymbolsS3URI is where the Volatility symbol tables are, s3://bucket/prefix/.
@@ -98,6 +106,8 @@ type Props struct {
 	// deleted. Default: retain.
 	LogRemovalPolicy awscdk.RemovalPolicy
 }
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // withDefaults returns a copy of p with defaults filled in, or an error
 // naming the first required field that is missing.
@@ -124,6 +134,11 @@ func (p Props) withDefaults() (Props, error) {
 	for _, m := range missing {
 		if m.unset {
 			return Props{}, fmt.Errorf("functions: Props.%s is required", m.name)
+		}
+	}
+	for i, account := range p.ApplicationAccountIDs {
+		if !accountIDPattern.MatchString(account) {
+			return Props{}, fmt.Errorf("functions: Props.ApplicationAccountIDs[%d] must be a 12-digit account ID, got %q", i, account)
 		}
 	}
 	root, err := filepath.Abs(p.ModuleRoot)

@@ -40,7 +40,9 @@ type Props struct {
 	EventBus awsevents.IEventBus
 	// ApplicationAccountIDs are the accounts whose resources are
 	// investigated: each may put acquisition events on EventBus (see
-	// workflow.Props.SenderAccountIDs). Default: none.
+	// workflow.Props.SenderAccountIDs), and EC2 may use its KMS keys to
+	// make evidence volumes of the snapshots it shares (see
+	// functions.Props.ApplicationAccountIDs). Default: none.
 	ApplicationAccountIDs []string
 
 	// WaitInstanceSeconds, WaitCommandSeconds, MaxInstanceChecks and

@@ -119,6 +119,7 @@ func (p Props) functionsProps(s *Service) functions.Props {
 			ReadResults: s.Storage.GrantReadResults,
 			Publish:     s.Notifications.GrantPublish,
 		},
+		ApplicationAccountIDs: p.ApplicationAccountIDs,
 		InstanceType:          &h.InstanceType,
 		SymbolsS3URI:          h.SymbolsS3URI,
 		CommandTimeoutSeconds: p.CommandTimeoutSeconds,
