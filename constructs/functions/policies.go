@@ -68,7 +68,10 @@ func unscopedActions(name Name) []string {
 	switch name {
 	case CreateInstance:
 		// DescribeInstances finds an instance a retried launch already made.
-		return []string{"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeSecurityGroups"}
+		// DescribeVpcs and DescribeManagedPrefixLists give the case group's
+		// egress its destinations.
+		return []string{"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeSecurityGroups",
+			"ec2:DescribeVpcs", "ec2:DescribeManagedPrefixLists"}
 	case CheckInstance:
 		return []string{"ec2:DescribeInstances", "ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"}
 	case AttachEvidence:
@@ -126,7 +129,8 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 // group (and delete it again when the launch fails), launch the instance
 // with the instance profile, tag what the launch creates.
 func grantCreateInstance(a arns, role awsiam.Role, p Props) {
-	p.AMIParameter.GrantRead(role)
+	// GetParameter alone: the handler reads the one parameter, no history.
+	allow(role, []string{"ssm:GetParameter"}, []string{*p.AMIParameter.ParameterArn()}, nil)
 
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("vpc", p.Network.VPCID)}, nil)
 	allow(role, []string{"ec2:CreateSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByRequest())

@@ -24,6 +24,11 @@ type fakeEC2 struct {
 	snapshots map[string]types.Snapshot
 	// subnetAZ maps subnets to their availability zone.
 	subnetAZ map[string]string
+	// vpcCIDRs maps VPCs to their CIDR blocks (disassociated ones are
+	// listed as such), and prefixLists names a Region's managed prefix
+	// lists to their IDs.
+	vpcCIDRs    map[string][]types.VpcCidrBlockAssociation
+	prefixLists map[string]string
 	// newVolumeState is the state CreateVolume leaves a volume in; the
 	// next DescribeVolumes moves a "creating" volume to "available".
 	newVolumeState types.VolumeState
@@ -66,11 +71,17 @@ func newFakeEC2() *fakeEC2 {
 				BlockDeviceMappings: []types.BlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &types.EbsBlockDevice{VolumeSize: aws.Int32(30)}}},
 			},
 		},
-		groups:         map[string]*fakeGroup{},
-		instances:      map[string]*types.Instance{},
-		volumes:        map[string]*types.Volume{},
-		snapshots:      map[string]types.Snapshot{},
-		subnetAZ:       map[string]string{"subnet-a": "eu-west-1a", "subnet-b": "eu-west-1b", "subnet-c": "eu-west-1c"},
+		groups:    map[string]*fakeGroup{},
+		instances: map[string]*types.Instance{},
+		volumes:   map[string]*types.Volume{},
+		snapshots: map[string]types.Snapshot{},
+		subnetAZ:  map[string]string{"subnet-a": "eu-west-1a", "subnet-b": "eu-west-1b", "subnet-c": "eu-west-1c"},
+		vpcCIDRs: map[string][]types.VpcCidrBlockAssociation{"vpc-1": {
+			{CidrBlock: aws.String("10.40.0.0/16"), CidrBlockState: &types.VpcCidrBlockState{State: types.VpcCidrBlockStateCodeAssociated}},
+			{CidrBlock: aws.String("10.41.0.0/16"), CidrBlockState: &types.VpcCidrBlockState{State: types.VpcCidrBlockStateCodeDisassociated}},
+			{CidrBlock: aws.String("100.64.0.0/24"), CidrBlockState: &types.VpcCidrBlockState{State: types.VpcCidrBlockStateCodeAssociated}},
+		}},
+		prefixLists:    map[string]string{"com.amazonaws.eu-west-1.s3": "pl-6da54004", "com.amazonaws.eu-west-1.dynamodb": "pl-b3a742da"},
 		newVolumeState: types.VolumeStateAvailable,
 		terminateTo:    types.InstanceStateNameTerminated,
 		failures:       map[string]*failure{},
@@ -206,11 +217,54 @@ func (f *fakeEC2) CreateSecurityGroup(_ context.Context, in *ec2.CreateSecurityG
 func rules(perms []types.IpPermission) []string {
 	var out []string
 	for _, p := range perms {
+		port := fmt.Sprintf("%s:%d-%d:", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort))
 		for _, r := range p.IpRanges {
-			out = append(out, fmt.Sprintf("%s:%d-%d:%s", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort), aws.ToString(r.CidrIp)))
+			out = append(out, port+aws.ToString(r.CidrIp))
+		}
+		for _, pl := range p.PrefixListIds {
+			out = append(out, port+aws.ToString(pl.PrefixListId))
 		}
 	}
 	return out
+}
+
+func (f *fakeEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
+	if err := f.enter("DescribeVpcs", strings.Join(in.VpcIds, ",")); err != nil {
+		return nil, err
+	}
+	out := &ec2.DescribeVpcsOutput{}
+	for _, id := range in.VpcIds {
+		cidrs, ok := f.vpcCIDRs[id]
+		if !ok {
+			return nil, apiErr("InvalidVpcID.NotFound")
+		}
+		out.Vpcs = append(out.Vpcs, types.Vpc{VpcId: aws.String(id), CidrBlock: cidrs[0].CidrBlock, CidrBlockAssociationSet: cidrs})
+	}
+	return out, nil
+}
+
+func (f *fakeEC2) DescribeManagedPrefixLists(_ context.Context, in *ec2.DescribeManagedPrefixListsInput, _ ...func(*ec2.Options)) (*ec2.DescribeManagedPrefixListsOutput, error) {
+	if err := f.enter("DescribeManagedPrefixLists", ""); err != nil {
+		return nil, err
+	}
+	out := &ec2.DescribeManagedPrefixListsOutput{}
+	for name, id := range f.prefixLists {
+		if filterAdmits(in.Filters, "prefix-list-name", name) {
+			out.PrefixLists = append(out.PrefixLists, types.ManagedPrefixList{PrefixListId: aws.String(id), PrefixListName: aws.String(name)})
+		}
+	}
+	return out, nil
+}
+
+// filterAdmits reports whether filters, if they name the filter called name,
+// admit value.
+func filterAdmits(filters []types.Filter, name, value string) bool {
+	for _, f := range filters {
+		if aws.ToString(f.Name) == name && !slices.Contains(f.Values, value) {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *fakeEC2) RevokeSecurityGroupEgress(_ context.Context, in *ec2.RevokeSecurityGroupEgressInput, _ ...func(*ec2.Options)) (*ec2.RevokeSecurityGroupEgressOutput, error) {

@@ -30,6 +30,8 @@ type LaunchEC2 interface {
 	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
 	RunInstances(ctx context.Context, in *ec2.RunInstancesInput, optFns ...func(*ec2.Options)) (*ec2.RunInstancesOutput, error)
 	DescribeInstances(ctx context.Context, in *ec2.DescribeInstancesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
+	DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeManagedPrefixLists(ctx context.Context, in *ec2.DescribeManagedPrefixListsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeManagedPrefixListsOutput, error)
 }
 
 // LaunchConfig is where and how forensic instances are launched.
@@ -40,6 +42,8 @@ type LaunchConfig struct {
 	InstanceType string
 	// VPCID is the forensic VPC; the case security group is created in it.
 	VPCID string
+	// Region is the forensic Region, which names S3's prefix list.
+	Region string
 	// SubnetIDs are the VPC's isolated subnets; one is picked per case.
 	SubnetIDs []string
 	// InstanceProfileARN is the forensic instance's profile.

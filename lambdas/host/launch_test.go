@@ -34,11 +34,15 @@ func testLaunchConfig() LaunchConfig {
 		AMIParameter:       "/casefile/ami",
 		InstanceType:       "m7g.large",
 		VPCID:              "vpc-1",
+		Region:             "eu-west-1",
 		SubnetIDs:          []string{"subnet-a", "subnet-b", "subnet-c"},
 		InstanceProfileARN: "arn:aws:iam::111122223333:instance-profile/forensic",
 		VolumeKMSKeyARN:    "arn:aws:kms:eu-west-1:111122223333:key/volumes",
 	}
 }
+
+// wantEgress are the case group's egress rules in the fake's vpc-1.
+var wantEgress = []string{"tcp:443-443:10.40.0.0/16", "tcp:443-443:100.64.0.0/24", "tcp:443-443:pl-6da54004"}
 
 func newLauncher(fake *fakeEC2, rec *fakeRecorder, ami parameterFunc) *Launcher {
 	return &Launcher{EC2: fake, SSM: ami, Recorder: rec, Config: testLaunchConfig(), Now: testClock}
@@ -93,7 +97,7 @@ func TestLaunchSucceeds(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []types.ResourceType{types.ResourceTypeInstance, types.ResourceTypeVolume}, tagged, "tagged resource types")
 
-	assert.Equal(t, []string{"tcp:443-443:0.0.0.0/0"}, group.egress, "egress rules")
+	assert.Equal(t, wantEgress, group.egress, "egress rules: HTTPS to the VPC's associated blocks and S3's prefix list")
 	assert.Equal(t, "vpc-1", group.vpc)
 	assert.Contains(t, group.tags, types.Tag{Key: aws.String(investigation.TagRole), Value: aws.String(investigation.RoleCaseGroup)})
 	assert.Contains(t, group.tags, types.Tag{Key: aws.String(investigation.TagForensicID), Value: aws.String("case-42")})
@@ -122,7 +126,7 @@ func TestLaunchRetryGetsTheSameInstance(t *testing.T) {
 	assert.Equal(t, first.Instance, second.Instance, "instance of the retry")
 	assert.Len(t, fake.instances, 1, "instances")
 	assert.Len(t, fake.groups, 1, "security groups")
-	assert.Equal(t, []string{"tcp:443-443:0.0.0.0/0"}, fake.groups[first.Instance.SecurityGroupID].egress, "egress rules after the retry")
+	assert.Equal(t, wantEgress, fake.groups[first.Instance.SecurityGroupID].egress, "egress rules after the retry")
 	assert.Equal(t, []string{"security-group-created", "instance-launched", "instance-launched"}, rec.actions())
 	assert.Equal(t, 1, fake.called("RunInstances"), "RunInstances calls: the retry finds the instance by its tags")
 }
@@ -204,6 +208,22 @@ func TestLaunchFails(t *testing.T) {
 			},
 			wantReason: investigation.ReasonInstanceLaunch,
 			wantInMsg:  "allow HTTPS egress",
+		},
+		{
+			name:       "VPC cannot be described",
+			ami:        amiIs(testAMI),
+			setup:      func(f *fakeEC2) { f.fail("DescribeVpcs", "", apiErr("UnauthorizedOperation"), 0) },
+			wantReason: investigation.ReasonInstanceLaunch,
+			wantInMsg:  "describe VPC vpc-1",
+		},
+		{
+			name: "VPC without an associated block",
+			ami:  amiIs(testAMI),
+			setup: func(f *fakeEC2) {
+				f.vpcCIDRs["vpc-1"] = f.vpcCIDRs["vpc-1"][1:2] // the disassociated one only
+			},
+			wantReason: investigation.ReasonInstanceLaunch,
+			wantInMsg:  "VPC vpc-1 has no associated IPv4 CIDR block",
 		},
 		{
 			name:       "no capacity",

@@ -23,14 +23,12 @@ type caseGroup struct {
 func groupName(st investigation.State) string { return "casefile-" + executionName(st) }
 
 // caseGroup finds or creates the case security group and sets its rules:
-// no inbound rule at all, and outbound only TCP 443.
-//
-// Outbound 443 to 0.0.0.0/0 is as narrow as it needs to be: the forensic
-// subnets are isolated (no internet or NAT gateway route), so the only
-// HTTPS endpoints the instance can reach are the VPC's endpoints (SSM, EC2
-// messages, KMS, and S3 through its gateway endpoint, whose addresses come
-// from a prefix list and would not match a VPC CIDR rule). The default
-// allow-all egress rule is revoked.
+// no inbound rule at all, and outbound only TCP 443 to the VPC's own
+// addresses (its interface endpoints: SSM, EC2 messages, EC2, KMS, logs)
+// and to S3's prefix list (its gateway endpoint). The forensic subnets are
+// meant to be isolated; should an existing VPC have a route out after all,
+// the instance still reaches nothing but AWS's endpoints there. The
+// default allow-all egress rule is revoked.
 func (l *Launcher) caseGroup(ctx context.Context, st investigation.State, trail caserecords.Trail) (caseGroup, error) {
 	name := groupName(st)
 	group, err := l.findGroup(ctx, name)
@@ -52,7 +50,7 @@ func (l *Launcher) caseGroup(ctx context.Context, st investigation.State, trail 
 	if group.created {
 		if err := trail.Record(ctx, "security-group-created", map[string]string{
 			"securityGroupId": group.id, "vpcId": l.Config.VPCID,
-		}, "no inbound rules; outbound TCP 443 to the VPC endpoints only"); err != nil {
+		}, "no inbound rules; outbound TCP 443 to the VPC's addresses and S3's prefix list only"); err != nil {
 			return caseGroup{}, err
 		}
 	}
@@ -95,10 +93,15 @@ func (l *Launcher) createGroup(ctx context.Context, st investigation.State, name
 	return caseGroup{id: aws.ToString(out.GroupId), created: true}, nil
 }
 
-// restrictEgress replaces the default allow-all egress rule with TCP 443.
-// Both calls tolerate a rule already being as wanted, so a retry passes.
+// restrictEgress replaces the default allow-all egress rule with TCP 443
+// to the VPC's CIDR blocks and S3's prefix list. Both calls tolerate a rule
+// already being as wanted, so a retry passes.
 func (l *Launcher) restrictEgress(ctx context.Context, group string) error {
-	_, err := l.EC2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{
+	https, err := l.endpointDestinations(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = l.EC2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{
 		GroupId: aws.String(group),
 		IpPermissions: []types.IpPermission{{
 			IpProtocol: aws.String("-1"),
@@ -109,21 +112,48 @@ func (l *Launcher) restrictEgress(ctx context.Context, group string) error {
 		return investigation.Fail(investigation.ReasonInstanceLaunch, "revoke default egress of security group %s: %w", group, err)
 	}
 	_, err = l.EC2.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{
-		GroupId: aws.String(group),
-		IpPermissions: []types.IpPermission{{
-			IpProtocol: aws.String("tcp"),
-			FromPort:   aws.Int32(443),
-			ToPort:     aws.Int32(443),
-			IpRanges: []types.IpRange{{
-				CidrIp:      aws.String("0.0.0.0/0"),
-				Description: aws.String("HTTPS to VPC endpoints (isolated subnets)"),
-			}},
-		}},
+		GroupId:       aws.String(group),
+		IpPermissions: []types.IpPermission{https},
 	})
 	if err != nil && !isCode(err, "InvalidPermission.Duplicate") {
 		return investigation.Fail(investigation.ReasonInstanceLaunch, "allow HTTPS egress of security group %s: %w", group, err)
 	}
 	return nil
+}
+
+// endpointDestinations is the TCP 443 rule to the VPC's associated IPv4
+// CIDR blocks and, when the Region has one, S3's prefix list.
+func (l *Launcher) endpointDestinations(ctx context.Context) (types.IpPermission, error) {
+	rule := types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443)}
+	vpcs, err := l.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{l.Config.VPCID}})
+	if err != nil {
+		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "describe VPC %s: %w", l.Config.VPCID, err)
+	}
+	for _, vpc := range vpcs.Vpcs {
+		for _, c := range vpc.CidrBlockAssociationSet {
+			if c.CidrBlockState == nil || c.CidrBlockState.State == types.VpcCidrBlockStateCodeAssociated {
+				rule.IpRanges = append(rule.IpRanges, types.IpRange{
+					CidrIp: c.CidrBlock, Description: aws.String("HTTPS to the VPC's interface endpoints"),
+				})
+			}
+		}
+	}
+	if len(rule.IpRanges) == 0 {
+		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "VPC %s has no associated IPv4 CIDR block", l.Config.VPCID)
+	}
+	name := "com.amazonaws." + l.Config.Region + ".s3"
+	lists, err := l.EC2.DescribeManagedPrefixLists(ctx, &ec2.DescribeManagedPrefixListsInput{
+		Filters: []types.Filter{filter("prefix-list-name", name)},
+	})
+	if err != nil {
+		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "look up the prefix list %s: %w", name, err)
+	}
+	for _, pl := range lists.PrefixLists {
+		rule.PrefixListIds = append(rule.PrefixListIds, types.PrefixListId{
+			PrefixListId: pl.PrefixListId, Description: aws.String("HTTPS to S3 through its gateway endpoint"),
+		})
+	}
+	return rule, nil
 }
 
 // isCode reports whether err is an AWS API error with one of codes.

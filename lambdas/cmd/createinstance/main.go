@@ -24,6 +24,7 @@ func main() {
 			AMIParameter:       env[investigation.EnvAMIParameter],
 			InstanceType:       env[investigation.EnvInstanceType],
 			VPCID:              env[investigation.EnvVPCID],
+			Region:             cfg.Region,
 			SubnetIDs:          host.ParseSubnetIDs(env[investigation.EnvSubnetIDs]),
 			InstanceProfileARN: env[investigation.EnvInstanceProfileARN],
 			VolumeKMSKeyARN:    env[investigation.EnvVolumeKMSKeyARN],
