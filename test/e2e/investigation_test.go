@@ -175,6 +175,27 @@ func TestInvestigationFails(t *testing.T) {
 			wantReason: investigation.ReasonEvidenceAttach,
 		},
 		{
+			name: "agent never comes online",
+			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
+				env.Host().Tune(forensichost.Tuning{NeverRegisters: true})
+				return env.Fixture().DiskRequest("case-ready-0001")
+			},
+			// CheckInstance answers PENDING until the workflow's bound.
+			wantReason: investigation.ReasonInstanceNotReady,
+		},
+		{
+			name: "forensics command never completes",
+			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
+				env.Host().Stall(env.Fixture().Documents.Disk.Name)
+				// Each check answers InProgress at once, not after the
+				// stand-in of the two-minute wait.
+				env.Host().Tune(forensichost.Tuning{StatusWait: 10 * time.Millisecond})
+				return env.Fixture().DiskRequest("case-command-0002")
+			},
+			// CheckCommand answers PENDING until the workflow's bound.
+			wantReason: investigation.ReasonCommandNotComplete,
+		},
+		{
 			name: "memory dump hash mismatch fails the command",
 			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
 				req := env.Fixture().MemoryRequest("case-command-0001")

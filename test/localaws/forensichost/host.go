@@ -72,6 +72,39 @@ type Host struct {
 	commands map[string]*command // by command ID + "/" + instance ID
 	checks   map[string]int      // DescribeInstanceInformation calls per instance
 	faults   []*Fault
+	// tuning overrides the Options' timings until Reset.
+	tuning Tuning
+}
+
+// Tuning overrides how the host's agent behaves, for one test. Zero
+// fields keep the Options' values.
+type Tuning struct {
+	// NeverRegisters keeps every instance's agent from registering.
+	NeverRegisters bool
+	// StatusWait replaces Options.StatusWait.
+	StatusWait time.Duration
+}
+
+// Tune overrides the Options' agent timings until Reset.
+func (h *Host) Tune(t Tuning) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.tuning = t
+}
+
+// timings returns the registration checks (negative: never) and the status
+// wait in force.
+func (h *Host) timings() (registrationChecks int, statusWait time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	registrationChecks, statusWait = h.opts.AgentRegistrationChecks, h.opts.StatusWait
+	if h.tuning.NeverRegisters {
+		registrationChecks = -1
+	}
+	if h.tuning.StatusWait > 0 {
+		statusWait = h.tuning.StatusWait
+	}
+	return registrationChecks, statusWait
 }
 
 // Start listens on a loopback port and serves until Close.
@@ -120,6 +153,21 @@ func (h *Host) SetDocuments(docs map[string]Document) {
 	h.opts.Documents = docs
 }
 
+// Stall makes the commands of the named document run until they are
+// cancelled (their execution timeout, or Reset): a command that never
+// completes. It lasts until the documents are set again.
+func (h *Host) Stall(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d := h.opts.Documents[name]
+	d.Run = func(ctx context.Context, _ Command, _, stderr io.Writer) (int, error) {
+		fmt.Fprintln(stderr, "stalled by the test: this command never completes")
+		<-ctx.Done()
+		return -1, ctx.Err()
+	}
+	h.opts.Documents[name] = d
+}
+
 func (h *Host) document(name string) (Document, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -127,7 +175,7 @@ func (h *Host) document(name string) (Document, bool) {
 	return d, ok
 }
 
-// Reset forgets commands, registrations and faults (after a moto reset),
+// Reset forgets commands, registrations, faults and tuning (after a moto reset),
 // cancelling the commands still running.
 func (h *Host) Reset() {
 	h.mu.Lock()
@@ -135,6 +183,7 @@ func (h *Host) Reset() {
 	h.commands = map[string]*command{}
 	h.checks = map[string]int{}
 	h.faults = nil
+	h.tuning = Tuning{}
 	h.mu.Unlock()
 	for _, c := range cmds {
 		c.cancel()
@@ -159,12 +208,38 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if call.service == "ssm" && h.serveSSM(w, r, call, body) {
 		return
 	}
+	if call.service == "ec2" && call.operation == "TerminateInstances" {
+		h.agentsStop(body)
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	h.proxy.ServeHTTP(w, r)
 }
 
 // apiCall names the AWS operation of a request.
+// agentsStop cancels the commands still running on the instances a
+// TerminateInstances call (query protocol: InstanceId.N) names, as their
+// agents stop with them.
+func (h *Host) agentsStop(body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return
+	}
+	terminated := map[string]bool{}
+	for k, v := range form {
+		if strings.HasPrefix(k, "InstanceId.") && len(v) > 0 {
+			terminated[v[0]] = true
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range h.commands {
+		if terminated[c.InstanceID] {
+			c.cancel()
+		}
+	}
+}
+
 type apiCall struct {
 	service   string // signing name, such as ec2 or ssm
 	operation string // such as AttachVolume or SendCommand

@@ -76,10 +76,11 @@ func (h *Host) managedInstances(ctx context.Context, ids []string) ([]ec2types.I
 // registered counts one more look at the instance and reports whether its
 // agent has registered by now.
 func (h *Host) registered(instanceID string) bool {
+	checks, _ := h.timings()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.checks[instanceID]++
-	return h.checks[instanceID] > h.opts.AgentRegistrationChecks
+	return checks >= 0 && h.checks[instanceID] > checks
 }
 
 type describeInstanceInformationInput struct {
@@ -290,8 +291,8 @@ func (h *Host) getCommandInvocation(w http.ResponseWriter, ctx context.Context, 
 		writeAPIError(w, call, http.StatusBadRequest, "InvocationDoesNotExist", "")
 		return true
 	}
-	if h.opts.StatusWait > 0 {
-		t := time.NewTimer(h.opts.StatusWait)
+	if _, wait := h.timings(); wait > 0 {
+		t := time.NewTimer(wait)
 		select {
 		case <-c.done:
 		case <-t.C:
