@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -106,15 +107,69 @@ func buildExt4(t *testing.T, root, image string, sizeMiB int) {
 	mustRun(t, "mke2fs", "-q", "-F", "-t", "ext4", "-d", root, image)
 }
 
+// loopPartition matches a loop device or one of its partitions.
+var loopPartition = regexp.MustCompile(`^/dev/(loop[0-9]+)(p[0-9]+)?$`)
+
+// mountsOf returns the mounts under a disk script's run folder whose loop
+// device reads image. Other tests (the end-to-end ones run beside these)
+// have mounts of their own there; those are not this run's to check.
+func mountsOf(t *testing.T, image string) []string {
+	t.Helper()
+	abs, err := filepath.Abs(image)
+	require.NoError(t, err)
+	mounts, err := os.ReadFile("/proc/self/mounts")
+	require.NoError(t, err)
+	var out []string
+	for _, line := range strings.Split(string(mounts), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || !strings.Contains(fields[1], "/casefile-disk.") {
+			continue
+		}
+		if readsImage(fields[0], abs) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// readsImage reports whether device is a loop device over image, one of
+// its partitions, or a device-mapper device (an LVM volume) built on one;
+// a device it cannot trace counts as reading it.
+func readsImage(device, image string) bool {
+	loops := []string{}
+	if m := loopPartition.FindStringSubmatch(device); m != nil {
+		loops = append(loops, m[1])
+	} else {
+		dev, err := filepath.EvalSymlinks(device)
+		if err != nil {
+			return true
+		}
+		slaves, err := os.ReadDir("/sys/block/" + filepath.Base(dev) + "/slaves")
+		if err != nil {
+			return true
+		}
+		for _, sl := range slaves {
+			if m := loopPartition.FindStringSubmatch("/dev/" + sl.Name()); m != nil {
+				loops = append(loops, m[1])
+			}
+		}
+	}
+	for _, loop := range loops {
+		backing, err := os.ReadFile("/sys/block/" + loop + "/loop/backing_file")
+		if err != nil || strings.TrimSpace(string(backing)) == image {
+			return true
+		}
+	}
+	return len(loops) == 0
+}
+
 // assertNothingLeft checks that the run detached its loop devices,
 // unmounted everything, and did not leave its read-only policy on the loop
 // devices it used: the next ones attached read-write must be writable.
 func assertNothingLeft(t *testing.T, image string) {
 	t.Helper()
 	assert.Empty(t, strings.TrimSpace(mustRun(t, "losetup", "-j", image)), "no loop device left on %s", image)
-	mounts, err := os.ReadFile("/proc/self/mounts")
-	require.NoError(t, err)
-	assert.NotContains(t, string(mounts), "casefile-disk.", "no mount left under a run folder")
+	assert.Empty(t, mountsOf(t, image), "no mount of %s left under a run folder", image)
 	scratch := filepath.Join(t.TempDir(), "rw.img")
 	mustRun(t, "truncate", "-s", "1M", scratch)
 	for i := 0; i < 3; i++ {
