@@ -41,7 +41,10 @@ readonly SCRIPT_VERSION=1.0.0
 
 readonly RE_LOCAL_PATH='^/[A-Za-z0-9._/@+-]{0,4095}$'
 # The Linux plugins to run; each writes volatility/<plugin>.json.
-readonly PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_modules linux.bash linux.sockstat linux.malfind)
+# processes, process tree, command lines, kernel modules, hidden modules,
+# shell history, sockets, open files, injected code
+readonly PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_modules linux.bash linux.sockstat
+	linux.lsof linux.malfind)
 readonly LIME_MAGIC=1281969477 # 0x4C694D45, "EMiL" on disk (little-endian)
 
 mode=ssm
@@ -228,17 +231,67 @@ lime_walk_ranges() {
 	fi
 }
 
-# detect_format FILE: lime (LiME v1), avml (LiME v2, compressed), elf or raw.
+# detect_format FILE: lime (LiME v1), avml (LiME v2, compressed), elf,
+# lime-padded (LiME's format=padded: physical memory from address 0, the
+# gaps zero-filled, so its first page, below the first RAM range, is zero)
+# or raw.
 detect_format() {
-	local head
+	local head size
 	head=$(od -An -v -t x1 -N 8 "$1" | tr -d ' \n')
 	case $head in
 	454d694c01000000*) echo lime ;;
 	454d694c02000000*) echo avml ;;
 	454d694c*) echo lime-unknown-version ;;
 	7f454c46*) echo elf ;;
-	*) echo raw ;;
+	*)
+		size=$(stat -c %s "$1")
+		if ((size > 4096 && size % 4096 == 0)) && cmp -s -n 4096 "$1" /dev/zero; then
+			echo lime-padded
+		else
+			echo raw
+		fi
+		;;
 	esac
+}
+
+# format_declared DECLARED DETECTED: whether a request's format fits what
+# the dump is. A declared avml may be plain LiME (AVML writes it when it
+# does not compress); a padded LiME dump may be declared lime or raw.
+format_declared() {
+	[[ $1 == "$2" ]] && return 0
+	[[ $1 == avml && $2 == lime ]] && return 0
+	[[ $2 == lime-padded && ($1 == lime || $1 == raw) ]] && return 0
+	return 1
+}
+
+# data_pages FILE: prints how many of the dump's 4 KiB pages hold a
+# non-zero byte, and how many pages it has; fails when that is under 1% of
+# them and under 64 MiB, a dump that is mostly zero-filled. It stops
+# reading once the dump has passed either bound.
+data_pages() {
+	python3 - "$1" <<'PY'
+import os
+import sys
+
+PAGE = 4096
+ZERO = bytes(PAGE)
+path = sys.argv[1]
+total = (os.path.getsize(path) + PAGE - 1) // PAGE
+need = min(max(1, total // 100), (64 << 20) // PAGE)
+data = 0
+with open(path, "rb", buffering=0) as f:
+    while data < need:
+        chunk = f.read(1 << 20)
+        if not chunk:
+            break
+        view = memoryview(chunk)
+        for off in range(0, len(chunk), PAGE):
+            page = view[off:off + PAGE]
+            if page != ZERO[:len(page)]:
+                data += 1
+print(data, total)
+sys.exit(0 if data >= need else 1)
+PY
 }
 
 # table_banner_of FILE: the linux_banner string of a Volatility ISF table.
@@ -298,9 +351,20 @@ analyze() {
 			return 1
 		fi
 	fi
-	if [[ -n $dump_format && $dump_format != "$detected" ]] && ! [[ $dump_format == avml && $detected == lime ]]; then
+	if [[ -n $dump_format ]] && ! format_declared "$dump_format" "$detected"; then
 		fail FORMAT_MISMATCH format "declared $dump_format, found $detected"
 		return 1
+	fi
+	if [[ $detected != avml ]]; then
+		local pages rc=0
+		pages=$(data_pages "$dump") || rc=$?
+		if ((rc == 1)); then
+			fail EVIDENCE_INCOMPLETE content "the dump is mostly zero-filled: ${pages%% *} of its ${pages##* } pages hold data"
+			return 1
+		elif ((rc != 0)); then
+			fail ANALYSIS_FAILED content "cannot count the dump's data pages (python3 exit $rc)"
+			return 1
+		fi
 	fi
 
 	# 4. Banners in the dump (compressed AVML hides them: Volatility checks).
