@@ -34,16 +34,23 @@ type custodyEvent struct {
 // order.
 func custodyEvents(t *testing.T, env *localaws.Environment, forensicID, action string) []custodyEvent {
 	t.Helper()
+	return caseItems(t, env, forensicID, func(e custodyEvent) bool { return e.Action == action })
+}
+
+// caseItems decodes the items of the case's collection into T and returns
+// those that keep accepts, in key order.
+func caseItems[T any](t *testing.T, env *localaws.Environment, forensicID string, keep func(T) bool) []T {
+	t.Helper()
 	items, err := fixture.CaseItems(context.Background(), env.Clients(), forensicID)
 	require.NoError(t, err)
-	var out []custodyEvent
+	var out []T
 	for _, it := range items {
 		raw, err := json.Marshal(it)
 		require.NoError(t, err)
-		var e custodyEvent
-		require.NoError(t, json.Unmarshal(raw, &e))
-		if e.Action == action {
-			out = append(out, e)
+		var v T
+		require.NoError(t, json.Unmarshal(raw, &v))
+		if keep(v) {
+			out = append(out, v)
 		}
 	}
 	return out

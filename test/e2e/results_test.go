@@ -61,19 +61,9 @@ type artifactRecord struct {
 // artifactRecords returns the case's artifact items.
 func artifactRecords(t *testing.T, env *localaws.Environment, forensicID string) []artifactRecord {
 	t.Helper()
-	items, err := fixture.CaseItems(context.Background(), env.Clients(), forensicID)
-	require.NoError(t, err)
-	var out []artifactRecord
-	for _, it := range items {
-		raw, err := json.Marshal(it)
-		require.NoError(t, err)
-		var a artifactRecord
-		require.NoError(t, json.Unmarshal(raw, &a))
-		if strings.HasPrefix(a.SortKey, investigation.SortArtifactPrefix) {
-			out = append(out, a)
-		}
-	}
-	return out
+	return caseItems(t, env, forensicID, func(a artifactRecord) bool {
+		return strings.HasPrefix(a.SortKey, investigation.SortArtifactPrefix)
+	})
 }
 
 // TestDiskResultsDescribeTheEvidence runs a DISK case on the generated disks
