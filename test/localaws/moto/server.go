@@ -5,14 +5,12 @@ package moto
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
+	"regexp"
 	"syscall"
 	"time"
 )
@@ -44,14 +42,13 @@ func Available() error {
 	return nil
 }
 
-// Start runs moto_server on a free loopback port, in its own process group,
-// with its output in logDir, and waits until it answers. Stop ends it.
+// Start runs moto_server on a loopback port it picks itself (-p 0), in
+// its own process group, with its output in logDir, and waits until it
+// answers. Stop ends it. The port is read from the server's own start-up
+// line, so no other process's server can be taken for this one (as a port
+// found free and handed over could be, when two start at once).
 func Start(ctx context.Context, logDir string) (*Server, error) {
 	if err := Available(); err != nil {
-		return nil, err
-	}
-	port, err := FreePort()
-	if err != nil {
 		return nil, err
 	}
 	logPath := filepath.Join(logDir, "moto.log")
@@ -61,7 +58,7 @@ func Start(ctx context.Context, logDir string) (*Server, error) {
 	}
 	defer logFile.Close()
 
-	cmd := exec.Command(Command, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd := exec.Command(Command, "-H", "127.0.0.1", "-p", "0")
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -69,7 +66,6 @@ func Start(ctx context.Context, logDir string) (*Server, error) {
 		return nil, fmt.Errorf("start %s: %w", Command, err)
 	}
 	s := &Server{
-		URL:     "http://127.0.0.1:" + strconv.Itoa(port),
 		LogPath: logPath,
 		cmd:     cmd,
 		exited:  make(chan struct{}),
@@ -86,30 +82,49 @@ func Start(ctx context.Context, logDir string) (*Server, error) {
 	return s, nil
 }
 
+// listening matches the line in which the server says where it listens.
+var listening = regexp.MustCompile(`Running on (http://127\.0\.0\.1:[0-9]+)`)
+
+// waitReady waits for the server's start-up line, then for its API to
+// answer there.
 func (s *Server) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/", nil)
-		if err != nil {
-			return fmt.Errorf("build moto readiness request: %w", err)
-		}
-		if resp, err := s.client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode < http.StatusInternalServerError {
-				return nil
+		if s.URL == "" {
+			if log, err := os.ReadFile(s.LogPath); err == nil {
+				if m := listening.FindSubmatch(log); m != nil {
+					s.URL = string(m[1])
+				}
 			}
+		}
+		if s.URL != "" && s.answers(ctx) {
+			return nil
 		}
 		select {
 		case <-s.exited:
 			return fmt.Errorf("%s exited before answering; see %s", Command, s.LogPath)
 		case <-ctx.Done():
-			return fmt.Errorf("%s did not answer on %s within %s; see %s: %w", Command, s.URL, startTimeout, s.LogPath, ctx.Err())
+			return fmt.Errorf("%s did not answer within %s (endpoint %q); see %s: %w", Command, startTimeout, s.URL, s.LogPath, ctx.Err())
 		case <-tick.C:
 		}
 	}
+}
+
+// answers reports whether the server's API answers at s.URL.
+func (s *Server) answers(ctx context.Context) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode < http.StatusInternalServerError
 }
 
 // Reset empties every emulated service (POST /moto-api/reset).
@@ -155,18 +170,4 @@ func (s *Server) Stop() {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		<-s.exited
 	}
-}
-
-// FreePort returns a TCP port that was free on 127.0.0.1 a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("find a free port: listener has no TCP address")
-	}
-	return addr.Port, nil
 }
