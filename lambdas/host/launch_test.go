@@ -226,6 +226,13 @@ func TestLaunchFails(t *testing.T) {
 			wantInMsg:  "VPC vpc-1 has no associated IPv4 CIDR block",
 		},
 		{
+			name:       "no prefix list for S3",
+			ami:        amiIs(testAMI),
+			setup:      func(f *fakeEC2) { delete(f.prefixLists, "com.amazonaws.eu-west-1.s3") },
+			wantReason: investigation.ReasonInstanceLaunch,
+			wantInMsg:  "no managed prefix list com.amazonaws.eu-west-1.s3",
+		},
+		{
 			name:       "no capacity",
 			ami:        amiIs(testAMI),
 			setup:      func(f *fakeEC2) { f.fail("RunInstances", "", apiErr("InsufficientInstanceCapacity"), 0) },
@@ -285,4 +292,18 @@ func TestPickSubnet(t *testing.T) {
 	}
 	assert.Greater(t, len(seen), 1, "eight cases should not all land in one subnet")
 	assert.Equal(t, "subnet-only", pickSubnet([]string{"subnet-only"}, "case-1"))
+}
+
+func TestLaunchNeedsTheRegionForS3sPrefixList(t *testing.T) {
+	fake, rec := newFakeEC2(), &fakeRecorder{}
+	l := newLauncher(fake, rec, amiIs(testAMI))
+	l.Config.Region = ""
+
+	_, err := l.Handle(context.Background(), diskState())
+
+	require.Error(t, err)
+	assert.Equal(t, investigation.ReasonInstanceLaunch, reasonOf(err), "reason of %v", err)
+	assert.ErrorContains(t, err, "no Region configured")
+	assert.Zero(t, fake.called("RunInstances"), "no instance launched")
+	assert.Empty(t, fake.groups, "the case group is deleted again")
 }

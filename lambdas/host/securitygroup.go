@@ -122,9 +122,14 @@ func (l *Launcher) restrictEgress(ctx context.Context, group string) error {
 }
 
 // endpointDestinations is the TCP 443 rule to the VPC's associated IPv4
-// CIDR blocks and, when the Region has one, S3's prefix list.
+// CIDR blocks and S3's prefix list. Every Region has that prefix list, so
+// finding none is an error here rather than an upload that fails at the
+// end of the forensics.
 func (l *Launcher) endpointDestinations(ctx context.Context) (types.IpPermission, error) {
 	rule := types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443)}
+	if l.Config.Region == "" {
+		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "no Region configured: S3's prefix list cannot be named")
+	}
 	vpcs, err := l.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{l.Config.VPCID}})
 	if err != nil {
 		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "describe VPC %s: %w", l.Config.VPCID, err)
@@ -152,6 +157,9 @@ func (l *Launcher) endpointDestinations(ctx context.Context) (types.IpPermission
 		rule.PrefixListIds = append(rule.PrefixListIds, types.PrefixListId{
 			PrefixListId: pl.PrefixListId, Description: aws.String("HTTPS to S3 through its gateway endpoint"),
 		})
+	}
+	if len(rule.PrefixListIds) == 0 {
+		return rule, investigation.Fail(investigation.ReasonInstanceLaunch, "no managed prefix list %s: the forensics could not reach S3", name)
 	}
 	return rule, nil
 }
