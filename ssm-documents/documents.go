@@ -44,6 +44,9 @@ const (
 	ParamDumpFormat    = "dumpFormat"
 	ParamKernelRelease = "kernelRelease"
 	ParamSymbolsS3URI  = "symbolsS3Uri"
+	// ParamOperatingSystem is linux or windows; it picks the plugin set
+	// and how the dump's kernel is identified.
+	ParamOperatingSystem = "operatingSystem"
 )
 
 // MaxContentBytes is SSM's limit on a document's content.

@@ -36,8 +36,15 @@ type memoryResults struct {
 		DetectedFormat    *string      `json:"detectedFormat"`
 		Ranges            int          `json:"ranges"`
 	} `json:"dump"`
+	OS            string  `json:"os"`
 	KernelRelease *string `json:"kernelRelease"`
-	Banner        struct {
+	Symbols       struct {
+		File   *string `json:"file"`
+		SHA256 *string `json:"sha256"`
+	} `json:"symbols"`
+	Banner struct {
+		// Kind is linux_banner or pdb (a Windows kernel's debug record).
+		Kind    string   `json:"kind"`
 		Checked bool     `json:"checked"`
 		Match   bool     `json:"match"`
 		Dump    []string `json:"dump"`
@@ -355,7 +362,7 @@ func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 	valid := []string{
 		"--forensic-id", "case-001", "--dump-s3-uri", "s3://evidence/d/mem.lime", "--dump-sha256", strings.Repeat("a", 64),
 		"--dump-size-bytes", "4096",
-		"--dump-format", "lime", "--kernel-release", testRelease, "--symbols-s3-uri", "s3://symbols",
+		"--dump-format", "lime", "--os", "linux", "--kernel-release", testRelease, "--symbols-s3-uri", "s3://symbols",
 		"--results-bucket", "results-bucket", "--results-prefix", "cases/case-001/memory/",
 		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/k-1",
 	}
@@ -394,6 +401,13 @@ func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 		{"local dot-dot in results prefix", local("--results-prefix", "cases/../other"), "--results-prefix must not contain '..'"},
 		{"local quote in dump URI", local("--dump-s3-uri", "s3://evidence/web-01's-dump.lime"), "--dump-s3-uri does not match"},
 		{"local bad KMS ARN", local("--kms-key-arn", "alias/casefile"), "--kms-key-arn does not match"},
+		{"no operating system", with("--os", ""), "--os is required"},
+		{"unknown operating system", with("--os", "macos"), "--os does not match"},
+		{"no kernel release for Linux", with("--kernel-release", ""), "--kernel-release is required"},
+		{"Windows with a kernel release", append(with("--os", "windows"), "--dump-format", "raw"), "--kernel-release is for Linux"},
+		{"Windows declared lime", append(with("--os", "windows"), "--kernel-release", ""), "--dump-format lime is a Linux format"},
+		{"Linux declared crashdump", with("--dump-format", "crashdump"), "--dump-format crashdump is a Windows format"},
+		{"local Windows declared avml", local("--os", "windows", "--dump-format", "avml"), "--dump-format avml is a Linux format"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,7 +73,7 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 		{"memory", Memory, map[string]string{
 			"SSM_forensicId": "case-001", "SSM_dumpS3Uri": "s3://evidence/$(touch " + marker + ")", "SSM_dumpSha256": strings.Repeat("a", 64),
 			"SSM_dumpSizeBytes": "4096",
-			"SSM_dumpFormat":    "lime", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
+			"SSM_dumpFormat":    "lime", "SSM_operatingSystem": "linux", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
 			"SSM_resultsBucket": "results-bucket", "SSM_resultsPrefix": "cases/x/memory/",
 			"SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1",
 		}},
@@ -97,10 +97,11 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 }
 
 // TestRenderedMemoryDocumentAgainstS3 runs the memory document in SSM mode
-// against a local moto server: the dump and the symbol table come from S3,
-// and every result goes back with SSE-KMS and a SHA-256 checksum.
+// against a local moto server, for a Linux and a Windows dump: the dump
+// and the symbol table come from S3, and every result goes back with
+// SSE-KMS and a SHA-256 checksum.
 func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
-	requireTools(t, "sh", "aws", "moto_server", "jq", "xz", "od", "cmp")
+	requireTools(t, "sh", "aws", "moto_server", "jq", "xz", "od", "cmp", "python3")
 	endpoint := startMoto(t)
 	awsEnv := []string{
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
@@ -113,49 +114,78 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 		r := awsCLI("s3api", "create-bucket", "--bucket", b, "--create-bucket-configuration", "LocationConstraint=eu-west-1")
 		require.Equal(t, 0, r.code, r.stderr)
 	}
-	dir := t.TempDir()
-	dump := filepath.Join(dir, "mem.lime")
-	writeFile(t, dump, string(limeRange(1, 0x1000, memoryWithBanner(testBanner))), 0o600)
-	symbolTable(t, dir, testBanner)
-	require.Equal(t, 0, awsCLI("s3", "cp", dump, "s3://evidence-bucket/dumps/i-0abc/mem.lime").code)
-	require.Equal(t, 0, awsCLI("s3", "cp", filepath.Join(dir, testRelease+".json.xz"), "s3://evidence-bucket/symbols/"+testRelease+".json.xz").code)
-	bin, _ := fakeVol(t)
-	kms := "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"
-	env := append(awsEnv,
-		"PATH="+bin+":"+os.Getenv("PATH"), "FAKE_VOL_LOG="+filepath.Join(dir, "vol.log"),
-		"SSM_forensicId=case-001", "SSM_dumpS3Uri=s3://evidence-bucket/dumps/i-0abc/mem.lime",
-		"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpSizeBytes="+strconv.Itoa(fileSize(t, dump)),
-		"SSM_dumpFormat=lime", "SSM_kernelRelease="+testRelease,
-		"SSM_symbolsS3Uri=s3://evidence-bucket/symbols/", "SSM_resultsBucket=results-bucket",
-		"SSM_resultsPrefix=cases/case-001/memory/", "SSM_kmsKeyArn="+kms)
-	doc, err := Memory()
-	require.NoError(t, err)
-
-	r := run(t, env, "sh", renderedCommand(t, doc))
-
-	require.Equal(t, 0, r.code, "stderr:\n%s", r.stderr)
-	assert.Contains(t, r.lastLine(), `"results":"s3://results-bucket/cases/case-001/memory/"`)
-	for _, key := range []string{ResultsFileName, ManifestFileName, "volatility/linux.pslist.json"} {
-		head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", "cases/case-001/memory/"+key, "--checksum-mode", "ENABLED")
-		require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
-		var obj struct {
-			ChecksumSHA256       string
-			ServerSideEncryption string
-			SSEKMSKeyID          string `json:"SSEKMSKeyId"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
-		assert.NotEmpty(t, obj.ChecksumSHA256, "%s has a SHA-256 checksum", key)
-		assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
-		assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
+	tests := []struct {
+		name, os, format, release string
+		dump                      []byte
+		// table writes the symbol table under dir; tableKey is its key
+		// under the symbols prefix.
+		table    func(t *testing.T, dir string)
+		tableKey string
+		plugin   string
+	}{
+		{
+			name: "linux", os: "linux", format: "lime", release: testRelease,
+			dump:  limeRange(1, 0x1000, memoryWithBanner(testBanner)),
+			table: func(t *testing.T, dir string) { symbolTable(t, dir, testBanner) }, tableKey: testRelease + ".json.xz",
+			plugin: "linux.pslist",
+		},
+		{
+			name: "windows", os: "windows", format: "raw",
+			dump:     windowsMemory(testKernel),
+			table:    func(t *testing.T, dir string) { windowsSymbolTable(t, dir, testKernel, testKernel) },
+			tableKey: "windows/" + testKernel.ID() + ".json.xz", plugin: "windows.pslist",
+		},
 	}
-	got := awsCLI("s3", "cp", "s3://results-bucket/cases/case-001/memory/results.json", filepath.Join(dir, "results.json"))
-	require.Equal(t, 0, got.code, got.stderr)
-	var res memoryResults
-	readJSON(t, filepath.Join(dir, "results.json"), &res)
-	assert.Equal(t, "SUCCEEDED", res.Status)
-	assert.True(t, res.Dump.HashVerified)
-	assert.True(t, res.Dump.SizeVerified)
-	assert.True(t, res.Banner.Match)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dump := filepath.Join(dir, "mem.dump")
+			writeFile(t, dump, string(tt.dump), 0o600)
+			tt.table(t, dir)
+			dumpURI := "s3://evidence-bucket/dumps/" + tt.name + "/mem.dump"
+			prefix := "cases/case-" + tt.name + "/memory/"
+			require.Equal(t, 0, awsCLI("s3", "cp", dump, dumpURI).code)
+			require.Equal(t, 0, awsCLI("s3", "cp", filepath.Join(dir, tt.tableKey), "s3://evidence-bucket/symbols/"+tt.tableKey).code)
+			bin, _ := fakeVol(t)
+			kms := "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"
+			env := append(append([]string{}, awsEnv...),
+				"PATH="+bin+":"+os.Getenv("PATH"), "FAKE_VOL_LOG="+filepath.Join(dir, "vol.log"),
+				"SSM_forensicId=case-"+tt.name, "SSM_dumpS3Uri="+dumpURI,
+				"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpSizeBytes="+strconv.Itoa(fileSize(t, dump)),
+				"SSM_dumpFormat="+tt.format, "SSM_operatingSystem="+tt.os, "SSM_kernelRelease="+tt.release,
+				"SSM_symbolsS3Uri=s3://evidence-bucket/symbols/", "SSM_resultsBucket=results-bucket",
+				"SSM_resultsPrefix="+prefix, "SSM_kmsKeyArn="+kms)
+			doc, err := Memory()
+			require.NoError(t, err)
+
+			r := run(t, env, "sh", renderedCommand(t, doc))
+
+			require.Equal(t, 0, r.code, "stderr:\n%s", r.stderr)
+			assert.Contains(t, r.lastLine(), `"results":"s3://results-bucket/`+prefix+`"`)
+			for _, key := range []string{ResultsFileName, ManifestFileName, "volatility/" + tt.plugin + ".json"} {
+				head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", prefix+key, "--checksum-mode", "ENABLED")
+				require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
+				var obj struct {
+					ChecksumSHA256       string
+					ServerSideEncryption string
+					SSEKMSKeyID          string `json:"SSEKMSKeyId"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
+				assert.NotEmpty(t, obj.ChecksumSHA256, "%s has a SHA-256 checksum", key)
+				assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
+				assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
+			}
+			got := awsCLI("s3", "cp", "s3://results-bucket/"+prefix+"results.json", filepath.Join(dir, "results.json"))
+			require.Equal(t, 0, got.code, got.stderr)
+			var res memoryResults
+			readJSON(t, filepath.Join(dir, "results.json"), &res)
+			assert.Equal(t, "SUCCEEDED", res.Status)
+			assert.Equal(t, tt.os, res.OS)
+			assert.True(t, res.Dump.HashVerified)
+			assert.True(t, res.Dump.SizeVerified)
+			assert.True(t, res.Banner.Match)
+		})
+	}
 }
 
 // startMoto runs a moto server for the test and stops it (with its whole

@@ -25,10 +25,12 @@ const (
 	// ParamDumpSizeBytes is the dump's expected size in bytes, in decimal
 	// (MEMORY).
 	ParamDumpSizeBytes = "dumpSizeBytes"
-	// ParamDumpFormat is lime, avml or raw (MEMORY).
+	// ParamDumpFormat is lime, avml, raw or crashdump (MEMORY).
 	ParamDumpFormat = "dumpFormat"
-	// ParamKernelRelease is the kernel release recorded with the dump
-	// (MEMORY).
+	// ParamOperatingSystem is linux or windows (MEMORY).
+	ParamOperatingSystem = "operatingSystem"
+	// ParamKernelRelease is the kernel release recorded with a Linux dump;
+	// empty for Windows (MEMORY).
 	ParamKernelRelease = "kernelRelease"
 	// ParamSymbolsS3URI is where the Volatility symbol tables are (MEMORY).
 	ParamSymbolsS3URI = "symbolsS3Uri"

@@ -153,7 +153,11 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 		params[ParamDumpSHA256] = []string{req.Memory.SHA256}
 		params[ParamDumpSizeBytes] = []string{strconv.FormatInt(req.Memory.SizeBytes, 10)}
 		params[ParamDumpFormat] = []string{req.Memory.Format}
-		params[ParamKernelRelease] = []string{req.Memory.KernelRelease}
+		params[ParamOperatingSystem] = []string{req.Memory.OS()}
+		if req.Memory.KernelRelease != "" {
+			// A Windows dump has none: the document's default is empty.
+			params[ParamKernelRelease] = []string{req.Memory.KernelRelease}
+		}
 		params[ParamSymbolsS3URI] = []string{s.Config.SymbolsS3URI}
 		return s.Config.MemoryDocument, StepStartMemoryForensics, params, nil
 	default:

@@ -41,14 +41,28 @@ func diskReady() investigation.State {
 
 func memoryReady(t *testing.T) investigation.State {
 	t.Helper()
+	return memoryCase(t, investigation.MemoryEvidence{
+		S3URI: "s3://casefile-evidence/case-42/mem.lime", SHA256: dumpSHA, SizeBytes: 4 << 30,
+		Format: "lime", KernelRelease: "6.1.0-28-cloud-amd64",
+	})
+}
+
+func windowsMemoryReady(t *testing.T) investigation.State {
+	t.Helper()
+	return memoryCase(t, investigation.MemoryEvidence{
+		S3URI: "s3://casefile-evidence/case-42/mem.dmp", SHA256: dumpSHA, SizeBytes: 8 << 30,
+		OperatingSystem: investigation.OSWindows, Format: "crashdump",
+	})
+}
+
+// memoryCase is a MEMORY case of dump, ready for its forensics.
+func memoryCase(t *testing.T, dump investigation.MemoryEvidence) investigation.State {
+	t.Helper()
 	raw, err := json.Marshal(investigation.Request{
 		ForensicID:   "case-42",
 		ForensicType: investigation.ForensicTypeMemory,
 		Resource:     investigation.Resource{AccountID: "444455556666", Region: "eu-west-1", InstanceID: "i-0123456789abcdef0"},
-		Memory: &investigation.MemoryEvidence{
-			S3URI: "s3://casefile-evidence/case-42/mem.lime", SHA256: dumpSHA, SizeBytes: 4 << 30,
-			Format: "lime", KernelRelease: "6.1.0-28-cloud-amd64",
-		},
+		Memory:       &dump,
 	})
 	require.NoError(t, err)
 	st := runningState()
@@ -98,13 +112,29 @@ func TestStartForensics(t *testing.T) {
 			wantDoc:  "casefile-memory",
 			wantStep: StepStartMemoryForensics,
 			wantParams: with(map[string][]string{
-				ParamResultsPrefix: {"cases/case-42/memory/"},
-				ParamDumpS3URI:     {"s3://casefile-evidence/case-42/mem.lime"},
-				ParamDumpSHA256:    {dumpSHA},
-				ParamDumpSizeBytes: {"4294967296"},
-				ParamDumpFormat:    {"lime"},
-				ParamKernelRelease: {"6.1.0-28-cloud-amd64"},
-				ParamSymbolsS3URI:  {symbols},
+				ParamResultsPrefix:   {"cases/case-42/memory/"},
+				ParamDumpS3URI:       {"s3://casefile-evidence/case-42/mem.lime"},
+				ParamDumpSHA256:      {dumpSHA},
+				ParamDumpSizeBytes:   {"4294967296"},
+				ParamDumpFormat:      {"lime"},
+				ParamOperatingSystem: {"linux"},
+				ParamKernelRelease:   {"6.1.0-28-cloud-amd64"},
+				ParamSymbolsS3URI:    {symbols},
+			}),
+		},
+		{
+			name:     "windows memory: no kernel release",
+			state:    windowsMemoryReady,
+			wantDoc:  "casefile-memory",
+			wantStep: StepStartMemoryForensics,
+			wantParams: with(map[string][]string{
+				ParamResultsPrefix:   {"cases/case-42/memory/"},
+				ParamDumpS3URI:       {"s3://casefile-evidence/case-42/mem.dmp"},
+				ParamDumpSHA256:      {dumpSHA},
+				ParamDumpSizeBytes:   {"8589934592"},
+				ParamDumpFormat:      {"crashdump"},
+				ParamOperatingSystem: {"windows"},
+				ParamSymbolsS3URI:    {symbols},
 			}),
 		},
 	}

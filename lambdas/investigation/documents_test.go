@@ -17,13 +17,14 @@ import (
 // requestParameters are the forensics documents' parameters whose values
 // are built from request fields, with how the forensics step builds each.
 var requestParameters = map[string]func(Request) string{
-	ssmdocuments.ParamForensicID:    func(r Request) string { return r.ForensicID },
-	ssmdocuments.ParamResultsPrefix: func(r Request) string { return ResultsPrefix(r.ForensicID, r.ForensicType) },
-	ssmdocuments.ParamDumpS3URI:     func(r Request) string { return r.Memory.S3URI },
-	ssmdocuments.ParamDumpSHA256:    func(r Request) string { return r.Memory.SHA256 },
-	ssmdocuments.ParamDumpSizeBytes: func(r Request) string { return strconv.FormatInt(r.Memory.SizeBytes, 10) },
-	ssmdocuments.ParamDumpFormat:    func(r Request) string { return r.Memory.Format },
-	ssmdocuments.ParamKernelRelease: func(r Request) string { return r.Memory.KernelRelease },
+	ssmdocuments.ParamForensicID:      func(r Request) string { return r.ForensicID },
+	ssmdocuments.ParamResultsPrefix:   func(r Request) string { return ResultsPrefix(r.ForensicID, r.ForensicType) },
+	ssmdocuments.ParamDumpS3URI:       func(r Request) string { return r.Memory.S3URI },
+	ssmdocuments.ParamDumpSHA256:      func(r Request) string { return r.Memory.SHA256 },
+	ssmdocuments.ParamDumpSizeBytes:   func(r Request) string { return strconv.FormatInt(r.Memory.SizeBytes, 10) },
+	ssmdocuments.ParamDumpFormat:      func(r Request) string { return r.Memory.Format },
+	ssmdocuments.ParamOperatingSystem: func(r Request) string { return r.Memory.OS() },
+	ssmdocuments.ParamKernelRelease:   func(r Request) string { return r.Memory.KernelRelease },
 }
 
 // deploymentParameters are the parameters whose values come from the
@@ -205,4 +206,20 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// TestWindowsRequestsPassTheDocument checks that the memory document takes
+// every Windows request ParseRequest accepts: no kernel release, the
+// Windows formats.
+func TestWindowsRequestsPassTheDocument(t *testing.T) {
+	patterns := documentPatterns(t)
+	for _, format := range []string{"raw", "crashdump"} {
+		t.Run(format, func(t *testing.T) {
+			raw := fixtureWith(t, "memory-windows.json", func(m map[string]any) { obj(m, "memory")["format"] = format })
+			req, err := ParseRequest(raw)
+			require.NoError(t, err)
+			assert.Equal(t, OSWindows, req.Memory.OS())
+			assert.Empty(t, documentProblem(req, patterns))
+		})
+	}
 }

@@ -91,12 +91,32 @@ type MemoryEvidence struct {
 	SHA256 string `json:"sha256"`
 	// SizeBytes is the dump's size in bytes.
 	SizeBytes int64 `json:"sizeBytes"`
-	// Format is lime, avml or raw.
+	// OperatingSystem is linux (the default when empty) or windows. It
+	// picks the Volatility plugin set and how the dump's kernel is found.
+	OperatingSystem string `json:"operatingSystem,omitempty"`
+	// Format is lime, avml or raw for Linux; raw or crashdump for Windows.
 	Format string `json:"format"`
-	// KernelRelease is the kernel release recorded with the dump (its
-	// metadata tag), such as 6.1.0-28-cloud-amd64. It picks the Volatility
-	// symbol table. No "..".
-	KernelRelease string `json:"kernelRelease"`
+	// KernelRelease is, for Linux, the kernel release recorded with the
+	// dump (its metadata tag), such as 6.1.0-28-cloud-amd64. It picks the
+	// Volatility symbol table. No "..". Empty for Windows: the memory
+	// forensics finds the kernel's debug record in the dump, and the table
+	// by its PDB GUID and age.
+	KernelRelease string `json:"kernelRelease,omitempty"`
+}
+
+// Operating systems of a memory dump.
+const (
+	OSLinux   = "linux"
+	OSWindows = "windows"
+)
+
+// OS returns the dump's operating system: OperatingSystem, or linux when
+// it is empty.
+func (m MemoryEvidence) OS() string {
+	if m.OperatingSystem == "" {
+		return OSLinux
+	}
+	return m.OperatingSystem
 }
 
 // TargetInstanceID returns the EC2 instance of the case: the instance itself

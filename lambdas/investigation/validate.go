@@ -41,7 +41,12 @@ const maxK8sSubdomain = 253
 
 var severities = map[string]bool{"INFORMATIONAL": true, "LOW": true, "MEDIUM": true, "HIGH": true, "CRITICAL": true}
 
-var memoryFormats = map[string]bool{"lime": true, "avml": true, "raw": true}
+// memoryFormats are the dump formats of each operating system, as the
+// memory document's dumpFormat takes them.
+var memoryFormats = map[string]map[string]bool{
+	OSLinux:   {"lime": true, "avml": true, "raw": true},
+	OSWindows: {"raw": true, "crashdump": true},
+}
 
 // ValidForensicID reports whether id is a well-formed forensic ID: 3 to 64
 // letters, digits, '.', '_' and '-', starting with a letter or digit, with
@@ -240,11 +245,23 @@ func (m MemoryEvidence) validate() error {
 	if m.SizeBytes <= 0 {
 		return invalid("memory.sizeBytes", "must be greater than 0")
 	}
-	if !memoryFormats[m.Format] {
-		return invalid("memory.format", "must be lime, avml or raw")
-	}
-	if !kernelReleasePattern.MatchString(m.KernelRelease) || strings.Contains(m.KernelRelease, "..") {
-		return invalid("memory.kernelRelease", "must be a kernel release such as 6.1.0-28-cloud-amd64, without '..'")
+	switch m.OS() {
+	case OSLinux:
+		if !memoryFormats[OSLinux][m.Format] {
+			return invalid("memory.format", "must be lime, avml or raw for a Linux dump")
+		}
+		if !kernelReleasePattern.MatchString(m.KernelRelease) || strings.Contains(m.KernelRelease, "..") {
+			return invalid("memory.kernelRelease", "must be a kernel release such as 6.1.0-28-cloud-amd64, without '..'")
+		}
+	case OSWindows:
+		if !memoryFormats[OSWindows][m.Format] {
+			return invalid("memory.format", "must be raw or crashdump for a Windows dump")
+		}
+		if m.KernelRelease != "" {
+			return invalid("memory.kernelRelease", "must be empty for a Windows dump: its kernel is identified in the dump")
+		}
+	default:
+		return invalid("memory.operatingSystem", "must be linux or windows")
 	}
 	return nil
 }

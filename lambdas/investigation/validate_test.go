@@ -71,6 +71,11 @@ func TestParseRequestFixtures(t *testing.T) {
 			assert.Equal(t, int64(4294967296), req.Memory.SizeBytes)
 			assert.Nil(t, req.Disk)
 		}},
+		"memory-windows.json": {check: func(t *testing.T, req Request) {
+			assert.Equal(t, OSWindows, req.Memory.OS())
+			assert.Equal(t, "crashdump", req.Memory.Format)
+			assert.Empty(t, req.Memory.KernelRelease, "a Windows dump's kernel is found in the dump")
+		}},
 		"disk-eks.json": {check: func(t *testing.T, req Request) {
 			assert.Equal(t, "eks#111122223333#eu-west-1#payments-prod", req.Resource.Key())
 			assert.Equal(t, "i-0c3d4e5f60718293a", req.Resource.TargetInstanceID())
@@ -91,6 +96,7 @@ func TestParseRequestFixtures(t *testing.T) {
 		"invalid-dump-bucket-ip.json":               {wantField: "memory.s3Uri"},
 		"invalid-kernel-release-double-dot.json":    {wantField: "memory.kernelRelease"},
 		"invalid-dump-outside-evidence-bucket.json": {wantField: "memory.s3Uri"},
+		"invalid-windows-lime.json":                 {wantField: "memory.format"},
 	}
 	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
 	require.NoError(t, err)
@@ -131,6 +137,13 @@ func TestParseRequestInvalid(t *testing.T) {
 	}
 	del := func(path []string, key string) func(m map[string]any) {
 		return func(m map[string]any) { delete(obj(m, path...), key) }
+	}
+	all := func(edits ...func(m map[string]any)) func(m map[string]any) {
+		return func(m map[string]any) {
+			for _, edit := range edits {
+				edit(m)
+			}
+		}
 	}
 	top := []string(nil)
 	resource := []string{"resource"}
@@ -213,6 +226,12 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "negative dump size", raw: memory(set([]string{"memory"}, "sizeBytes", -1)), wantField: "memory.sizeBytes"},
 		{name: "unknown dump format", raw: memory(set([]string{"memory"}, "format", "vmem")), wantField: "memory.format"},
 		{name: "kernel release with shell characters", raw: memory(set([]string{"memory"}, "kernelRelease", "6.1.0 && curl x|sh")), wantField: "memory.kernelRelease"},
+		{name: "Linux dump without kernel release", raw: memory(del([]string{"memory"}, "kernelRelease")), wantField: "memory.kernelRelease"},
+		{name: "unknown operating system", raw: memory(set([]string{"memory"}, "operatingSystem", "macos")), wantField: "memory.operatingSystem"},
+		{name: "operating system in capitals", raw: memory(set([]string{"memory"}, "operatingSystem", "Windows")), wantField: "memory.operatingSystem"},
+		{name: "Linux crash dump", raw: memory(set([]string{"memory"}, "format", "crashdump")), wantField: "memory.format"},
+		{name: "Windows dump with a kernel release", raw: memory(all(set([]string{"memory"}, "operatingSystem", "windows"), set([]string{"memory"}, "format", "raw"))), wantField: "memory.kernelRelease"},
+		{name: "Windows AVML", raw: memory(all(set([]string{"memory"}, "operatingSystem", "windows"), set([]string{"memory"}, "format", "avml"), del([]string{"memory"}, "kernelRelease"))), wantField: "memory.format"},
 	}
 	require.GreaterOrEqual(t, len(tests), 25)
 	for _, tt := range tests {

@@ -15,8 +15,9 @@ readonly CF_RE_KMS_ARN='^arn:aws[a-z-]{0,16}:kms:[a-z0-9-]{1,32}:[0-9]{12}:(key|
 readonly CF_RE_S3_URI='^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9!_.*()/-]{1,1000}$'
 readonly CF_RE_S3_FOLDER='^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*()/-]{0,1000})?$'
 readonly CF_RE_SHA256='^[0-9a-f]{64}$'
-readonly CF_RE_DUMP_FORMAT='^(lime|avml|raw)$'
-readonly CF_RE_KERNEL_RELEASE='^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$'
+readonly CF_RE_DUMP_FORMAT='^(lime|avml|raw|crashdump)$'
+readonly CF_RE_OS='^(linux|windows)$'
+readonly CF_RE_KERNEL_RELEASE='^([A-Za-z0-9][A-Za-z0-9._+~-]{0,127})?$'
 readonly CF_RE_SIZE_BYTES='^[0-9]{1,20}$'
 readonly CF_RE_UINT='^[0-9]{1,9}$'
 

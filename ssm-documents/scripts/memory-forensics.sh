@@ -1,32 +1,39 @@
 #!/usr/bin/env bash
-# memory-forensics.sh: forensic analysis of a Linux memory dump with
-# Volatility 3, after the checks that make its output trustworthy.
+# memory-forensics.sh: forensic analysis of a Linux or Windows memory dump
+# with Volatility 3, after the checks that make its output trustworthy.
 #
 # It copies the dump to a scratch folder, checks its size, verifies its
-# SHA-256, detects its
-# format by magic (LiME, AVML, raw), refuses empty or zero-filled dumps,
-# fetches the kernel's symbol table into a fresh per-run folder, and matches
-# the dump's "Linux version" banner to the table's banner before any plugin
-# runs. Then it runs a small set of Linux plugins in parallel, writes
-# results.json and manifest.json, and (in SSM mode) uploads them to S3 with
-# SSE-KMS and SHA-256 checksums.
+# SHA-256, detects its format by magic (LiME, LiME padded, AVML, Windows
+# crash dump, raw), refuses empty or mostly zero-filled dumps, identifies
+# the dump's kernel, fetches that kernel's symbol table into a fresh per-run
+# folder, and checks the table against the dump before any plugin runs:
+# for Linux, the dump's "Linux version" banner against the table's; for
+# Windows, the kernel's PDB record (RSDS, GUID and age) against the table's
+# metadata. Then it runs the Linux or the Windows plugin set in parallel,
+# writes results.json and manifest.json, and (in SSM mode) uploads them to
+# S3 with SSE-KMS and SHA-256 checksums.
 #
 # Usage (SSM):   memory-forensics.sh --forensic-id ID --dump-s3-uri s3://b/k
-#                  --dump-sha256 HEX --dump-size-bytes N --dump-format lime|avml|raw
-#                  --kernel-release REL --symbols-s3-uri s3://b/prefix
+#                  --dump-sha256 HEX --dump-size-bytes N
+#                  --dump-format lime|avml|raw|crashdump --os linux|windows
+#                  --kernel-release REL (Linux only) --symbols-s3-uri s3://b/prefix
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
 # Usage (local): memory-forensics.sh --local --dump FILE --symbols-dir DIR
-#                  --output-dir DIR [--dump-sha256 HEX] [--dump-size-bytes N]
-#                  [--dump-format F] [--kernel-release REL] [--forensic-id ID]
+#                  --output-dir DIR [--os linux|windows] [--dump-sha256 HEX]
+#                  [--dump-size-bytes N] [--dump-format F]
+#                  [--kernel-release REL] [--forensic-id ID]
 #                  [--dump-s3-uri U] [--symbols-s3-uri U] [--results-bucket B]
 #                  [--results-prefix P] [--kms-key-arn ARN]
 #                (the S3 options are checked as in SSM mode; --dump-s3-uri and
 #                --symbols-s3-uri name where FILE and DIR's table came from in
 #                results.json; the others are not used: the caller uploads)
 # Options:       --scratch-dir DIR (/mnt/casefile-scratch if present, else /var/tmp)
+# Symbol tables: Linux <symbols>/<kernelRelease>.json.xz (or linux/...);
+#   Windows <symbols>/windows/<pdb name>/<GUID>-<age>.json.xz, the layout
+#   Volatility itself uses, such as windows/ntkrnlmp.pdb/<GUID>-1.json.xz.
 # Statuses: SUCCEEDED, DUMP_COPY_FAILED, SIZE_MISMATCH, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
 #   FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
-#   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
+#   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, ANALYSIS_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
 set -u -o pipefail
 export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -40,14 +47,18 @@ readonly SCRIPT_VERSION=1.0.0
 . "$SCRIPT_DIR/common.sh"
 
 readonly RE_LOCAL_PATH='^/[A-Za-z0-9._/@+-]{0,4095}$'
-# The Linux plugins to run; each writes volatility/<plugin>.json.
-# processes, process tree, command lines, kernel modules, hidden modules,
-# shell history, sockets, open files, injected code
-readonly PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_modules linux.bash linux.sockstat
-	linux.lsof linux.malfind)
+# The plugins to run; each writes volatility/<plugin>.json.
+# Linux: processes, process tree, command lines, kernel modules, hidden
+# modules, shell history, sockets, open files, injected code.
+readonly LINUX_PLUGINS=(linux.pslist linux.pstree linux.psaux linux.lsmod linux.check_modules linux.bash
+	linux.sockstat linux.lsof linux.malfind)
+# Windows: processes, process tree, command lines, network, services,
+# injected code.
+readonly WINDOWS_PLUGINS=(windows.pslist windows.pstree windows.cmdline windows.netscan windows.svcscan
+	windows.malfind)
 readonly LIME_MAGIC=1281969477 # 0x4C694D45, "EMiL" on disk (little-endian)
 
-mode=ssm
+mode=ssm os=""
 forensic_id="" dump_s3_uri="" dump_sha256="" dump_size_bytes="" dump_format="" kernel_release="" symbols_s3_uri=""
 results_bucket="" results_prefix="" kms_key_arn="" dump_arg="" symbols_dir="" output_dir="" scratch_arg=""
 
@@ -64,6 +75,7 @@ while [[ $# -gt 0 ]]; do
 	--dump-size-bytes) need_value "$@"; dump_size_bytes=$2; shift 2 ;;
 	--dump-format) need_value "$@"; dump_format=$2; shift 2 ;;
 	--kernel-release) need_value "$@"; kernel_release=$2; shift 2 ;;
+	--os) need_value "$@"; os=$2; shift 2 ;;
 	--symbols-s3-uri) need_value "$@"; symbols_s3_uri=$2; shift 2 ;;
 	--results-bucket) need_value "$@"; results_bucket=$2; shift 2 ;;
 	--results-prefix) need_value "$@"; results_prefix=$2; shift 2 ;;
@@ -84,15 +96,17 @@ if [[ $mode == ssm ]]; then
 	cf_require_match --dump-sha256 "$dump_sha256" "$CF_RE_SHA256"
 	cf_require_match --dump-size-bytes "$dump_size_bytes" "$CF_RE_SIZE_BYTES"
 	cf_require_match --dump-format "$dump_format" "$CF_RE_DUMP_FORMAT"
-	cf_require_match --kernel-release "$kernel_release" "$CF_RE_KERNEL_RELEASE"
+	cf_require_match --os "$os" "$CF_RE_OS"
+	[[ $os == windows ]] || cf_require_match --kernel-release "$kernel_release" "$CF_RE_KERNEL_RELEASE"
 	cf_require_match --symbols-s3-uri "$symbols_s3_uri" "$CF_RE_S3_FOLDER"
 	cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
 	cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
 	cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
 	[[ -z $dump_arg$symbols_dir$output_dir ]] || cf_usage_error "--dump, --symbols-dir and --output-dir need --local"
 else
-	forensic_id=${forensic_id:-local-investigation}
+	forensic_id=${forensic_id:-local-investigation} os=${os:-linux}
 	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
+	cf_require_match --os "$os" "$CF_RE_OS"
 	cf_require_match --dump "$dump_arg" "$RE_LOCAL_PATH"
 	cf_require_match --symbols-dir "$symbols_dir" "$RE_LOCAL_PATH"
 	cf_require_match --output-dir "$output_dir" "$RE_LOCAL_PATH"
@@ -110,6 +124,14 @@ else
 	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
 		cf_usage_error "--output-dir must be empty or absent"
 	fi
+fi
+if [[ $os == windows ]]; then
+	[[ -z $kernel_release ]] || cf_usage_error "--kernel-release is for Linux: a Windows dump's kernel is found in the dump"
+	[[ $dump_format != lime && $dump_format != avml ]] || cf_usage_error "--dump-format $dump_format is a Linux format"
+	plugins=("${WINDOWS_PLUGINS[@]}")
+else
+	[[ $dump_format != crashdump ]] || cf_usage_error "--dump-format crashdump is a Windows format"
+	plugins=("${LINUX_PLUGINS[@]}")
 fi
 results_prefix=${results_prefix%/}
 symbols_s3_uri=${symbols_s3_uri%/}
@@ -142,7 +164,7 @@ if [[ $mode == ssm ]]; then
 else
 	out_dir=$output_dir
 fi
-mkdir -p "$out_dir" "$run_dir/symbols/linux" "$run_dir/volcache" || exit 1
+mkdir -p "$out_dir" "$run_dir/symbols" "$run_dir/volcache" || exit 1
 export CF_ERRORS=$run_dir/errors.jsonl CF_NOTES=$run_dir/notes.jsonl CF_ARTIFACTS=$run_dir/artifacts.jsonl
 : >"$CF_ERRORS"
 : >"$CF_NOTES"
@@ -167,7 +189,7 @@ fail() {
 
 # Facts gathered on the way, for results.json.
 size=0 size_verified=false sha="" hash_verified=false detected="" lime_version="" ranges=0 payload=0
-symbols_file="" symbols_sha="" table_banner="" banner_checked=false banner_match=false
+symbols_file="" symbols_rel="" symbols_sha="" table_banner="" banner_checked=false banner_match=false
 : >"$run_dir/dump-banners.txt"
 : >"$run_dir/plugins.jsonl"
 
@@ -232,7 +254,7 @@ lime_walk_ranges() {
 }
 
 # detect_format FILE: lime (LiME v1), avml (LiME v2, compressed), elf,
-# lime-padded (LiME's format=padded: physical memory from address 0, the
+# crashdump (a Windows crash dump, PAGEDU64 or PAGEDUMP), lime-padded (LiME's format=padded: physical memory from address 0, the
 # gaps zero-filled, so its first page, below the first RAM range, is zero)
 # or raw.
 detect_format() {
@@ -243,6 +265,7 @@ detect_format() {
 	454d694c02000000*) echo avml ;;
 	454d694c*) echo lime-unknown-version ;;
 	7f454c46*) echo elf ;;
+	5041474544553634 | 5041474544554d50) echo crashdump ;;
 	*)
 		size=$(stat -c %s "$1")
 		if ((size > 4096 && size % 4096 == 0)) && cmp -s -n 4096 "$1" /dev/zero; then
@@ -256,7 +279,8 @@ detect_format() {
 
 # format_declared DECLARED DETECTED: whether a request's format fits what
 # the dump is. A declared avml may be plain LiME (AVML writes it when it
-# does not compress); a padded LiME dump may be declared lime or raw.
+# does not compress); a padded LiME dump may be declared lime or raw (a raw
+# image of physical memory from address 0 is the same thing).
 format_declared() {
 	[[ $1 == "$2" ]] && return 0
 	[[ $1 == avml && $2 == lime ]] && return 0
@@ -300,9 +324,152 @@ table_banner_of() {
 		tr -d '\000' | sed -e '/^$/d' | head -n 1
 }
 
+# fetch_table REL: copies the symbol table REL (a path under the symbols
+# location, such as linux/6.1.0-28-cloud-amd64.json.xz) into the run's
+# fresh symbol folder as symbols_file. Local mode also finds a Linux table
+# at the top of --symbols-dir.
+fetch_table() {
+	local rel=$1 dest=$run_dir/symbols/$1
+	mkdir -p "${dest%/*}" || return 1
+	if [[ $mode == ssm ]]; then
+		aws s3 cp --only-show-errors --no-progress "$symbols_s3_uri/${rel#linux/}" "$dest" 2>>"$run_dir/symbols.err" || return 1
+	elif [[ -f $symbols_dir/${rel#linux/} ]]; then
+		cp -- "$symbols_dir/${rel#linux/}" "$dest" || return 1
+	elif [[ -f $symbols_dir/$rel ]]; then
+		cp -- "$symbols_dir/$rel" "$dest" || return 1
+	else
+		return 1
+	fi
+	symbols_file=$dest symbols_rel=$rel
+}
+
+# check_table: hashes the fetched table and checks that it is xz.
+check_table() {
+	symbols_sha=$(sha256sum -b "$symbols_file" | cut -c1-64)
+	if ! xz -t -- "$symbols_file" 2>/dev/null; then
+		fail SYMBOLS_INVALID symbols "$symbols_rel is not a valid xz file"
+		return 1
+	fi
+}
+
+# linux_symbols: the dump's "Linux version" banners, the table of the
+# kernel release (given, or read from the first banner), and the check that
+# the table's linux_banner is one of the dump's. Compressed AVML hides the
+# banners: Volatility checks them itself.
+linux_symbols() {
+	local release=$kernel_release
+	if [[ $detected == avml ]]; then
+		cf_note banner "" "compressed AVML: the banner is checked by Volatility, not before it"
+	else
+		grep -a -o -E 'Linux version [0-9][[:print:]]{8,400}' "$dump" | head -n 64 | sort -u >"$run_dir/dump-banners.txt"
+	fi
+	if [[ -z $release ]]; then
+		release=$(sed -n '1s/^Linux version \([^ ]*\).*/\1/p' "$run_dir/dump-banners.txt")
+		if [[ -z $release || ! $release =~ $CF_RE_KERNEL_RELEASE || $release == *..* ]]; then
+			fail SYMBOLS_MISSING symbols "no kernel release given and none found in the dump"
+			return 1
+		fi
+		kernel_release=$release
+		cf_note symbols "" "kernel release $release taken from the dump's banner"
+	fi
+	if ! fetch_table "linux/$release.json.xz"; then
+		fail SYMBOLS_MISSING symbols "no symbol table $release.json.xz in ${symbols_s3_uri:-$symbols_dir}"
+		return 1
+	fi
+	check_table || return 1
+	table_banner=$(table_banner_of "$symbols_file")
+	[[ $detected == avml ]] && return 0
+	banner_checked=true
+	if [[ -z $table_banner ]]; then
+		fail SYMBOLS_MISMATCH banner "the symbol table has no linux_banner"
+		return 1
+	fi
+	if [[ ! -s $run_dir/dump-banners.txt ]]; then
+		fail SYMBOLS_MISMATCH banner "no Linux banner found in the dump"
+		return 1
+	fi
+	if ! grep -qxF -- "$table_banner" "$run_dir/dump-banners.txt"; then
+		fail SYMBOLS_MISMATCH banner "the dump's banner does not match the symbol table's"
+		return 1
+	fi
+	banner_match=true
+}
+
+# windows_kernels FILE: the Windows kernels whose debug record the dump
+# holds, one per line as <pdb name>/<GUID>-<age>, in the order first found
+# (at most 16): the CodeView record "RSDS", the PDB's GUID and age, and the
+# name of a kernel's PDB. This is what Volatility itself scans for.
+windows_kernels() {
+	python3 - "$1" <<'PY'
+import re
+import struct
+import sys
+import uuid
+
+RECORD = re.compile(rb"RSDS(.{16})(.{4})(nt(?:krnlmp|oskrnl|krnlpa|krpamp)\.pdb)\x00", re.DOTALL | re.IGNORECASE)
+CHUNK, OVERLAP = 16 << 20, 64
+seen = []
+with open(sys.argv[1], "rb", buffering=0) as f:
+    tail = b""
+    while len(seen) < 16:
+        chunk = f.read(CHUNK)
+        if not chunk:
+            break
+        buf = tail + chunk
+        for m in RECORD.finditer(buf):
+            guid = uuid.UUID(bytes_le=m.group(1)).hex.upper()
+            age = struct.unpack("<I", m.group(2))[0]
+            kernel = "%s/%s-%d" % (m.group(3).decode().lower(), guid, age)
+            if kernel not in seen:
+                seen.append(kernel)
+        tail = buf[-OVERLAP:]
+for kernel in seen[:16]:
+    print(kernel)
+PY
+}
+
+# windows_symbols: the dump's Windows kernels, the first whose table the
+# symbol location holds, and the check that the table's PDB metadata names
+# that kernel.
+windows_symbols() {
+	local kernel found="" rc=0
+	windows_kernels "$dump" >"$run_dir/dump-banners.txt" || rc=$?
+	if ((rc != 0)); then
+		fail ANALYSIS_FAILED banner "cannot scan the dump for the Windows kernel (python3 exit $rc)"
+		return 1
+	fi
+	if [[ ! -s $run_dir/dump-banners.txt ]]; then
+		fail SYMBOLS_MISMATCH banner "no Windows kernel debug record (RSDS, ntkrnlmp.pdb or its kind) found in the dump"
+		return 1
+	fi
+	while IFS= read -r kernel; do
+		if fetch_table "windows/$kernel.json.xz"; then
+			found=$kernel
+			break
+		fi
+	done <"$run_dir/dump-banners.txt"
+	if [[ -z $found ]]; then
+		fail SYMBOLS_MISSING symbols "no symbol table for the dump's kernel ($(paste -sd ' ' "$run_dir/dump-banners.txt")) under ${symbols_s3_uri:-$symbols_dir}/windows/"
+		return 1
+	fi
+	kernel_release=${found#*/}
+	check_table || return 1
+	table_banner=$(xz -dc -- "$symbols_file" |
+		jq -r '.metadata.windows.pdb // empty | "\(.database | ascii_downcase)/\(.GUID | ascii_upcase)-\(.age)"' 2>/dev/null)
+	banner_checked=true
+	if [[ -z $table_banner ]]; then
+		fail SYMBOLS_MISMATCH banner "the symbol table has no Windows PDB metadata"
+		return 1
+	fi
+	if [[ $table_banner != "$found" ]]; then
+		fail SYMBOLS_MISMATCH banner "the symbol table is of $table_banner, the dump's kernel is $found"
+		return 1
+	fi
+	banner_match=true
+}
+
 # analyze: the checks, then the plugins. Returns at the first failure.
 analyze() {
-	local release
 	# 1. Copy the dump to scratch.
 	if [[ $mode == ssm ]]; then
 		cf_log "copying $dump_s3_uri"
@@ -355,6 +522,11 @@ analyze() {
 		fail FORMAT_MISMATCH format "declared $dump_format, found $detected"
 		return 1
 	fi
+	if [[ $os == windows && ($detected == lime || $detected == avml) ]] ||
+		[[ $os == linux && $detected == crashdump ]]; then
+		fail FORMAT_MISMATCH format "a $detected dump is not of $os"
+		return 1
+	fi
 	if [[ $detected != avml ]]; then
 		local pages rc=0
 		pages=$(data_pages "$dump") || rc=$?
@@ -367,59 +539,11 @@ analyze() {
 		fi
 	fi
 
-	# 4. Banners in the dump (compressed AVML hides them: Volatility checks).
-	if [[ $detected == avml ]]; then
-		cf_note banner "" "compressed AVML: the banner is checked by Volatility, not before it"
+	# 4-6. The kernel, its symbol table, and the check that they match.
+	if [[ $os == windows ]]; then
+		windows_symbols || return 1
 	else
-		grep -a -o -E 'Linux version [0-9][[:print:]]{8,400}' "$dump" | head -n 64 | sort -u >"$run_dir/dump-banners.txt"
-	fi
-
-	# 5. The symbol table, into a fresh folder that holds nothing else.
-	release=$kernel_release
-	if [[ -z $release ]]; then
-		release=$(sed -n '1s/^Linux version \([^ ]*\).*/\1/p' "$run_dir/dump-banners.txt")
-		if [[ ! $release =~ $CF_RE_KERNEL_RELEASE ]]; then
-			fail SYMBOLS_MISSING symbols "no kernel release given and none found in the dump"
-			return 1
-		fi
-		kernel_release=$release
-		cf_note symbols "" "kernel release $release taken from the dump's banner"
-	fi
-	symbols_file=$run_dir/symbols/linux/$release.json.xz
-	if [[ $mode == ssm ]]; then
-		aws s3 cp --only-show-errors --no-progress "$symbols_s3_uri/$release.json.xz" "$symbols_file" 2>"$run_dir/symbols.err" ||
-			{ fail SYMBOLS_MISSING symbols "no symbol table $symbols_s3_uri/$release.json.xz"; return 1; }
-	elif [[ -f $symbols_dir/$release.json.xz ]]; then
-		cp -- "$symbols_dir/$release.json.xz" "$symbols_file"
-	elif [[ -f $symbols_dir/linux/$release.json.xz ]]; then
-		cp -- "$symbols_dir/linux/$release.json.xz" "$symbols_file"
-	else
-		fail SYMBOLS_MISSING symbols "no symbol table $release.json.xz in $symbols_dir"
-		return 1
-	fi
-	symbols_sha=$(sha256sum -b "$symbols_file" | cut -c1-64)
-	if ! xz -t -- "$symbols_file" 2>/dev/null; then
-		fail SYMBOLS_INVALID symbols "$release.json.xz is not a valid xz file"
-		return 1
-	fi
-	table_banner=$(table_banner_of "$symbols_file")
-
-	# 6. Banner match, before any plugin.
-	if [[ $detected != avml ]]; then
-		banner_checked=true
-		if [[ -z $table_banner ]]; then
-			fail SYMBOLS_MISMATCH banner "the symbol table has no linux_banner"
-			return 1
-		fi
-		if [[ ! -s $run_dir/dump-banners.txt ]]; then
-			fail SYMBOLS_MISMATCH banner "no Linux banner found in the dump"
-			return 1
-		fi
-		if ! grep -qxF -- "$table_banner" "$run_dir/dump-banners.txt"; then
-			fail SYMBOLS_MISMATCH banner "the dump's banner does not match the symbol table's"
-			return 1
-		fi
-		banner_match=true
+		linux_symbols || return 1
 	fi
 
 	# 7. Volatility 3.
@@ -439,7 +563,7 @@ run_plugins() {
 	mkdir -p "$out_dir/volatility" "$run_dir/vol"
 	max=$(nproc 2>/dev/null || echo 1)
 	jobs=0
-	for plugin in "${PLUGINS[@]}"; do
+	for plugin in "${plugins[@]}"; do
 		if ((jobs >= max)); then
 			wait -n
 			jobs=$((jobs - 1))
@@ -453,7 +577,7 @@ run_plugins() {
 	wait
 	local version rc rows
 	version=$(cf_tool_version vol)
-	for plugin in "${PLUGINS[@]}"; do
+	for plugin in "${plugins[@]}"; do
 		rc=$(cat "$run_dir/vol/$plugin.rc" 2>/dev/null || echo 1)
 		rows=$(jq 'if type == "array" then length else null end' "$out_dir/volatility/$plugin.json" 2>/dev/null || echo null)
 		jq -cn --arg name "$plugin" --argjson rc "$rc" --argjson rows "${rows:-null}" --arg err "$(tail -c 500 "$run_dir/vol/$plugin.err")" \
@@ -482,13 +606,13 @@ jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg st
 	--arg sha "$sha" --arg expected "$dump_sha256" \
 	--argjson verified "$hash_verified" --arg declared "$dump_format" --arg detected "$detected" \
 	--arg limeVersion "$lime_version" --argjson ranges "$ranges" --argjson payload "$payload" \
-	--arg release "$kernel_release" --arg symFile "${symbols_file##*/}" --arg symSha "$symbols_sha" \
+	--arg release "$kernel_release" --arg symFile "${symbols_rel#linux/}" --arg os "$os" --arg symSha "$symbols_sha" \
 	--arg symSource "${symbols_s3_uri:-$symbols_dir}" \
 	--arg tableBanner "$table_banner" --rawfile dumpBanners "$run_dir/dump-banners.txt" \
 	--argjson checked "$banner_checked" --argjson match "$banner_match" \
 	--slurpfile plugins "$run_dir/plugins.jsonl" --slurpfile errors "$CF_ERRORS" --slurpfile notes "$CF_NOTES" \
 	'def nullable: if . == "" then null else . end;
-	{schema: "casefile.memory-results/v1", status: $status, forensicId: $id, mode: $mode,
+	{schema: "casefile.memory-results/v1", status: $status, forensicId: $id, mode: $mode, os: $os,
 	 script: {name: $script, version: $version}, startedAt: $started, endedAt: $ended,
 	 dump: {source: $evidence, sizeBytes: $size, expectedSizeBytes: ($expectedSize | nullable | if . then tonumber else . end),
 	        sizeVerified: $sizeVerified, sha256: ($sha | nullable), expectedSha256: ($expected | nullable),
@@ -496,7 +620,7 @@ jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg st
 	        limeVersion: ($limeVersion | nullable | if . then tonumber else . end), ranges: $ranges, payloadBytes: $payload},
 	 kernelRelease: ($release | nullable),
 	 symbols: {source: $symSource, file: ($symFile | nullable), sha256: ($symSha | nullable), banner: ($tableBanner | nullable)},
-	 banner: {checked: $checked, match: $match, dump: ($dumpBanners | split("\n") | map(select(. != ""))),
+	 banner: {kind: (if $os == "windows" then "pdb" else "linux_banner" end), checked: $checked, match: $match, dump: ($dumpBanners | split("\n") | map(select(. != ""))),
 	          table: ($tableBanner | nullable)},
 	 plugins: $plugins, tools: $tools, errors: $errors, notes: $notes}' \
 	>"$out_dir/results.json" || { status=RESULTS_FAILED; cf_log "cannot write results.json"; }

@@ -97,6 +97,13 @@ func TestInvestigationSucceeds(t *testing.T) {
 			wantResults:  []string{"results.json", "manifest.json", "dump-banners.txt"},
 			wantSuffixes: []string{"/volatility/linux.pslist.json"},
 		},
+		{
+			name:         "windows memory",
+			request:      func(f *fixture.Fixture) investigation.Request { return f.WindowsMemoryRequest("case-memory-win-0001") },
+			wantState:    workflow.StateStartMemoryForensics,
+			wantResults:  []string{"results.json", "manifest.json", "dump-banners.txt"},
+			wantSuffixes: []string{"/volatility/windows.pslist.json", "/volatility/windows.malfind.json"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -226,7 +226,8 @@ var (
 	}
 	memoryFlags = []paramFlag{
 		{"forensicId", "--forensic-id"}, {"dumpS3Uri", "--dump-s3-uri"}, {"dumpSha256", "--dump-sha256"},
-		{"dumpSizeBytes", "--dump-size-bytes"}, {"dumpFormat", "--dump-format"}, {"kernelRelease", "--kernel-release"},
+		{"dumpSizeBytes", "--dump-size-bytes"}, {"dumpFormat", "--dump-format"}, {"operatingSystem", "--os"},
+		{"kernelRelease", "--kernel-release"},
 		{"symbolsS3Uri", "--symbols-s3-uri"}, {"resultsBucket", "--results-bucket"},
 		{"resultsPrefix", "--results-prefix"}, {"kmsKeyArn", "--kms-key-arn"},
 	}
@@ -272,13 +273,9 @@ func (s Scripts) Memory() RunFunc {
 		if err := os.MkdirAll(symbols, 0o755); err != nil {
 			return -1, fmt.Errorf("create %s: %w", symbols, err)
 		}
-		release := cmd.Param("kernelRelease")
-		if uri := cmd.Param("symbolsS3Uri"); uri != "" && release != "" {
-			table := strings.TrimSuffix(uri, "/") + "/" + release + ".json.xz"
-			if err := s.download(ctx, table, filepath.Join(symbols, release+".json.xz")); err != nil {
-				// The script reports SYMBOLS_MISSING.
-				fmt.Fprintf(stderr, "symbol table %s: %v\n", table, err)
-			}
+		// The script reports SYMBOLS_MISSING when a table is not there.
+		if err := s.downloadSymbols(ctx, cmd, symbols); err != nil {
+			fmt.Fprintf(stderr, "symbol tables: %v\n", err)
 		}
 		code, err := s.run(ctx, stdout, stderr, MemoryScript, args...)
 		if err != nil {
@@ -303,6 +300,49 @@ func (s Scripts) usageError(ctx context.Context, args []string) (int, string, er
 		return 0, "", err
 	}
 	return code, stderr.String(), nil
+}
+
+// downloadSymbols copies the symbol tables the command's dump may need
+// from its symbolsS3Uri into dir: a Linux dump's <kernelRelease>.json.xz;
+// for a Windows dump, whose kernel the script finds in the dump, every
+// table under windows/.
+func (s Scripts) downloadSymbols(ctx context.Context, cmd Command, dir string) error {
+	uri := strings.TrimSuffix(cmd.Param("symbolsS3Uri"), "/")
+	if uri == "" {
+		return nil
+	}
+	if cmd.Param("operatingSystem") != "windows" {
+		release := cmd.Param("kernelRelease")
+		if release == "" {
+			return nil
+		}
+		return s.download(ctx, uri+"/"+release+".json.xz", filepath.Join(dir, release+".json.xz"))
+	}
+	bucket, prefix, _ := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	pages := s3.NewListObjectsV2Paginator(s.S3, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix + "windows/")})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list %s/windows/: %w", uri, err)
+		}
+		for _, obj := range page.Contents {
+			rel := strings.TrimPrefix(aws.ToString(obj.Key), prefix)
+			if !filepath.IsLocal(rel) {
+				return fmt.Errorf("symbol table key %q is outside %s", aws.ToString(obj.Key), uri)
+			}
+			path := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+			}
+			if err := s.download(ctx, "s3://"+bucket+"/"+aws.ToString(obj.Key), path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // download copies s3://bucket/key to path.
