@@ -47,7 +47,7 @@ lint: deps synth
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
-	shellcheck -x -P ssm-documents/scripts ssm-documents/scripts/*.sh .ci/run
+	shellcheck -x -P ssm-documents/scripts ssm-documents/scripts/*.sh test/localaws/forensichost/vol-standin.sh .ci/run
 	cfn-lint cdk.out/*.template.json
 	go run ./test/template/cmd/asldefinition cdk.out/Casefile.template.json > cdk.out/statemachine.asl.json
 	asl-validator --json-path cdk.out/statemachine.asl.json
