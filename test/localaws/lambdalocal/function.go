@@ -69,4 +69,9 @@ type Invocation struct {
 	Err      *FunctionError
 	Started  time.Time
 	Duration time.Duration
+	// InitDuration is, for the invocation that started the handler
+	// process (a cold start), the time from the process's start to its
+	// first request for an invocation: Lambda's "Init Duration". It is
+	// zero for a warm invocation.
+	InitDuration time.Duration
 }

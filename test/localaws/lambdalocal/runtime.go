@@ -51,6 +51,10 @@ type runtime struct {
 type process struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
+	// started is when the process was started, and ready when it first
+	// asked for an invocation (its init phase ended); ready is zero until
+	// then.
+	started, ready time.Time
 	// initErr is what the process reported to /runtime/init/error; it
 	// is written before exited is closed.
 	initErr *FunctionError
@@ -68,6 +72,9 @@ type pending struct {
 type outcome struct {
 	result []byte
 	err    *FunctionError
+	// initDuration is the init phase of the process this invocation
+	// started (cold start); zero for a warm invocation.
+	initDuration time.Duration
 }
 
 func newRuntime(fn Function, arn string, baseEnv map[string]string, logDir string) (*runtime, error) {
@@ -102,10 +109,23 @@ func (r *runtime) invoke(ctx context.Context, payload []byte) (string, outcome, 
 	r.invokeMu.Lock()
 	defer r.invokeMu.Unlock()
 
-	p, err := r.ensureProcess()
+	p, cold, err := r.ensureProcess()
 	if err != nil {
 		return "", outcome{}, err
 	}
+	id, o, err := r.dispatch(ctx, p, payload)
+	if cold {
+		r.mu.Lock()
+		if !p.ready.IsZero() {
+			o.initDuration = p.ready.Sub(p.started)
+		}
+		r.mu.Unlock()
+	}
+	return id, o, err
+}
+
+// dispatch hands one invocation to the process p and waits for its end.
+func (r *runtime) dispatch(ctx context.Context, p *process, payload []byte) (string, outcome, error) {
 	inv := &pending{
 		id:       newRequestID(),
 		payload:  payload,
@@ -174,20 +194,20 @@ func (r *runtime) exitOutcome(id string, p *process) outcome {
 }
 
 // ensureProcess returns the warm process, starting one when there is none
-// or the last one exited.
-func (r *runtime) ensureProcess() (*process, error) {
+// or the last one exited; cold says it started one.
+func (r *runtime) ensureProcess() (p *process, cold bool, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.proc != nil {
 		select {
 		case <-r.proc.exited:
 		default:
-			return r.proc, nil
+			return r.proc, false, nil
 		}
 	}
 	logFile, err := os.OpenFile(r.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("open the log of %s: %w", r.fn.Name, err)
+		return nil, false, fmt.Errorf("open the log of %s: %w", r.fn.Name, err)
 	}
 	cmd := exec.Command(r.fn.Command)
 	cmd.Dir = filepath.Dir(r.fn.Command)
@@ -195,11 +215,11 @@ func (r *runtime) ensureProcess() (*process, error) {
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	if err = cmd.Start(); err != nil {
 		logFile.Close()
-		return nil, fmt.Errorf("start the handler of %s (%s): %w", r.fn.Name, r.fn.Command, err)
+		return nil, false, fmt.Errorf("start the handler of %s (%s): %w", r.fn.Name, r.fn.Command, err)
 	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
+	p = &process{cmd: cmd, exited: make(chan struct{}), started: time.Now()}
 	go func() {
 		err := cmd.Wait()
 		logFile.Close()
@@ -209,7 +229,7 @@ func (r *runtime) ensureProcess() (*process, error) {
 		close(p.exited)
 	}()
 	r.proc = p
-	return p, nil
+	return p, true, nil
 }
 
 // environment is what Lambda gives a provided.al2023 function: the
@@ -270,6 +290,11 @@ func (r *runtime) close() {
 }
 
 func (r *runtime) handleNext(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	if r.proc != nil && r.proc.ready.IsZero() {
+		r.proc.ready = time.Now()
+	}
+	r.mu.Unlock()
 	var inv *pending
 	select {
 	case inv = <-r.queue:

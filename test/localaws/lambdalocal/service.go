@@ -95,7 +95,7 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (json
 	}
 	s.record(Invocation{
 		Function: fnName, RequestID: id, Payload: payload, Result: o.result, Err: o.err,
-		Started: started, Duration: time.Since(started),
+		Started: started, Duration: time.Since(started), InitDuration: o.initDuration,
 	})
 	if o.err != nil {
 		return nil, o.err

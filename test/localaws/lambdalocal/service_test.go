@@ -122,3 +122,22 @@ func TestFunctionName(t *testing.T) {
 		})
 	}
 }
+
+// TestInitDurationOnColdStartsOnly checks that the invocation that starts
+// a handler process reports its init phase (start to first request for an
+// invocation) and that a warm one reports none.
+func TestInitDurationOnColdStartsOnly(t *testing.T) {
+	svc := startTrivial(t)
+	ctx := context.Background()
+
+	_, err := svc.Invoke(ctx, "trivial", []byte(`{}`))
+	require.NoError(t, err)
+	_, err = svc.Invoke(ctx, "trivial", []byte(`{}`))
+	require.NoError(t, err)
+
+	invs := svc.Invocations()
+	require.Len(t, invs, 2)
+	assert.Positive(t, invs[0].InitDuration, "the first invocation started the process")
+	assert.Less(t, invs[0].InitDuration, invs[0].Duration, "init is part of the cold invocation")
+	assert.Zero(t, invs[1].InitDuration, "the second invocation was warm")
+}
