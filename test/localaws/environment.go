@@ -109,14 +109,15 @@ func (o Options) withDefaults() (Options, error) {
 // Environment is moto, the forensic host and the built handlers, ready to
 // run investigations.
 type Environment struct {
-	opts      Options
-	template  *stacktemplate.Template
-	functions []stacktemplate.Function
-	binaries  map[string]string
-	moto      *moto.Server
-	clients   fixture.Clients
-	host      *forensichost.Host
-	scripts   forensichost.Scripts
+	opts         Options
+	templatePath string
+	template     *stacktemplate.Template
+	functions    []stacktemplate.Function
+	binaries     map[string]string
+	moto         *moto.Server
+	clients      fixture.Clients
+	host         *forensichost.Host
+	scripts      forensichost.Scripts
 
 	// Set by Reset.
 	fixture    *fixture.Fixture
@@ -204,7 +205,7 @@ func (e *Environment) loadTemplate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the template %s: %w", path, err)
 	}
-	e.template, e.functions = t, fns
+	e.templatePath, e.template, e.functions = path, t, fns
 	return nil
 }
 
@@ -259,6 +260,23 @@ func (e *Environment) Close() {
 	if e.moto != nil {
 		e.moto.Stop()
 	}
+}
+
+// TemplatePath returns the template the environment runs.
+func (e *Environment) TemplatePath() string { return e.templatePath }
+
+// Functions returns the template's functions that run Casefile's handlers.
+func (e *Environment) Functions() []stacktemplate.Function {
+	return append([]stacktemplate.Function(nil), e.functions...)
+}
+
+// Invocations returns the Lambda invocations made since the last Reset,
+// oldest first.
+func (e *Environment) Invocations() []lambdalocal.Invocation {
+	if e.lambdas == nil {
+		return nil
+	}
+	return e.lambdas.Invocations()
 }
 
 // Clients returns SDK clients of the emulator.

@@ -23,6 +23,10 @@ const (
 // cdkPathKey is the metadata entry that holds a resource's construct path.
 const cdkPathKey = "aws:cdk:path"
 
+// assetPathKey is the metadata entry that names a resource's asset folder
+// in the cloud assembly, relative to the template.
+const assetPathKey = "aws:asset:path"
+
 // Template is the part of a CloudFormation template this package reads.
 type Template struct {
 	Resources map[string]Resource `json:"Resources"`
@@ -39,6 +43,14 @@ type Resource struct {
 func (r Resource) CDKPath() string {
 	var p string
 	_ = json.Unmarshal(r.Metadata[cdkPathKey], &p)
+	return p
+}
+
+// AssetPath returns the resource's asset folder, relative to the template's
+// folder, or "" when the template does not say.
+func (r Resource) AssetPath() string {
+	var p string
+	_ = json.Unmarshal(r.Metadata[assetPathKey], &p)
 	return p
 }
 
@@ -78,12 +90,18 @@ type Function struct {
 	Env       map[string]json.RawMessage
 	Timeout   time.Duration
 	MemoryMiB int
+	// AssetPath is the folder of the function's code in the cloud
+	// assembly, relative to the template's folder; "" when unknown.
+	AssetPath string
+	// Architectures are the function's instruction set architectures.
+	Architectures []string
 }
 
 type functionProperties struct {
-	Timeout     int `json:"Timeout"`
-	MemorySize  int `json:"MemorySize"`
-	Environment struct {
+	Architectures []string `json:"Architectures"`
+	Timeout       int      `json:"Timeout"`
+	MemorySize    int      `json:"MemorySize"`
+	Environment   struct {
 		Variables map[string]json.RawMessage `json:"Variables"`
 	} `json:"Environment"`
 }
@@ -118,6 +136,7 @@ func (t *Template) Functions(handlers []string) ([]Function, error) {
 			Env:       props.Environment.Variables,
 			Timeout:   time.Duration(timeout) * time.Second,
 			MemoryMiB: props.MemorySize,
+			AssetPath: r.AssetPath(), Architectures: props.Architectures,
 		}
 	}
 	var fns []Function

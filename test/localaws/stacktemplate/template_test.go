@@ -25,7 +25,10 @@ func TestFunctions(t *testing.T) {
 	assert.Equal(t, 30*time.Second, fns[0].Timeout)
 	assert.Equal(t, 256, fns[0].MemoryMiB)
 	assert.Equal(t, "Table1234", RefTarget(fns[0].Env["CASEFILE_TABLE_NAME"]))
+	assert.Equal(t, "asset.0a1b2c", fns[0].AssetPath, "code folder in the cloud assembly")
+	assert.Equal(t, []string{"arm64"}, fns[0].Architectures)
 	assert.Equal(t, 3*time.Second, fns[1].Timeout, "Lambda's default timeout")
+	assert.Empty(t, fns[1].AssetPath, "no asset metadata")
 }
 
 func TestMatchHandler(t *testing.T) {
