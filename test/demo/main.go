@@ -2,8 +2,10 @@
 // synthesized Casefile state machine on this machine (the same machinery
 // as the end-to-end tests: moto, the real handlers, the real forensic
 // scripts), prints each notification, and writes out/demo-summary.json.
-// It exits non-zero when a case did not succeed or left a forensic
-// instance, volume or security group behind.
+// It checks every artifact record against its object in S3 (size and
+// SHA-256) and that each case recorded the outputs its type must have, and
+// exits non-zero when a case did not succeed, left a forensic instance,
+// volume or security group behind, or failed those checks.
 //
 // Usage: go run ./test/demo [-out DIR] [-template Casefile.template.json]
 //
@@ -25,6 +27,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/localaws"
+	"github.com/casefile-forensics/casefile/test/localaws/fixture"
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
 )
 
@@ -44,6 +47,11 @@ type caseSummary struct {
 	Notification    json.RawMessage `json:"notification"`
 	ResultsS3URI    string          `json:"resultsS3Uri"`
 	ResultObjects   int             `json:"resultObjects"`
+	// Artifacts is the check of every artifact record against its
+	// object, and MissingOutputs the result files the case type must
+	// have among its artifacts but has not.
+	Artifacts      fixture.ArtifactCheck `json:"artifacts"`
+	MissingOutputs []string              `json:"missingOutputs,omitempty"`
 	// The case's resources still there after the run.
 	ForensicInstancesLeft int `json:"forensicInstancesLeft"`
 	CaseVolumesLeft       int `json:"caseVolumesLeft"`
@@ -108,7 +116,7 @@ func run(ctx context.Context, outDir, template string, stdout io.Writer, logger 
 		if err != nil {
 			return err
 		}
-		if c.Status != string(investigation.StatusSucceeded) || c.ForensicInstancesLeft+c.CaseVolumesLeft+c.SecurityGroupsLeft > 0 {
+		if !c.ok() {
 			s.Succeeded = false
 		}
 		s.Cases = append(s.Cases, c)
@@ -124,9 +132,26 @@ func run(ctx context.Context, outDir, template string, stdout io.Writer, logger 
 	}
 	fmt.Fprintf(stdout, "summary: %s\n", path)
 	if !s.Succeeded {
-		return errors.New("a case did not succeed or left resources behind; see " + path)
+		return errors.New("a case did not succeed, left resources behind or has results that do not match their records; see " + path)
 	}
 	return nil
+}
+
+// requiredOutputs are result files, by the end of their S3 key, that a
+// successful case of each type must have recorded as non-empty artifacts:
+// the disk pass's timeline, inventory and findings input, the memory pass's
+// plugin output.
+var requiredOutputs = map[investigation.ForensicType][]string{
+	investigation.ForensicTypeDisk:   {"/timeline.csv", "/inventory.jsonl", "/bodyfile.txt", "/suid-sgid.jsonl"},
+	investigation.ForensicTypeMemory: {"/volatility/linux.pslist.json", "/volatility/linux.bash.json"},
+}
+
+// ok reports whether the case succeeded, left nothing behind and has every
+// artifact it must have, each matching its record.
+func (c caseSummary) ok() bool {
+	return c.Status == string(investigation.StatusSucceeded) &&
+		c.ForensicInstancesLeft+c.CaseVolumesLeft+c.SecurityGroupsLeft == 0 &&
+		len(c.Artifacts.Records) > 0 && len(c.Artifacts.Mismatches) == 0 && len(c.MissingOutputs) == 0
 }
 
 // investigate runs one request and prints its notification.
@@ -148,6 +173,16 @@ func investigate(ctx context.Context, env *localaws.Environment, req investigati
 	if out.Investigation != nil {
 		c.Status, c.Reason = string(out.Investigation.Status), string(out.Investigation.Reason)
 	}
+	if c.Artifacts, err = fixture.VerifyArtifacts(ctx, env.Clients(), req.ForensicID); err != nil {
+		return caseSummary{}, err
+	}
+	for _, suffix := range requiredOutputs[req.ForensicType] {
+		if !c.Artifacts.Has(suffix) {
+			c.MissingOutputs = append(c.MissingOutputs, suffix)
+		}
+	}
+	fmt.Fprintf(stdout, "artifacts: %d of %d records match their objects' size and SHA-256\n",
+		c.Artifacts.Verified, len(c.Artifacts.Records))
 	fmt.Fprintf(stdout, "== %s %s: execution %s, investigation %s\n", c.ForensicType, c.ForensicID, c.ExecutionStatus, c.Status)
 	for _, n := range out.Notifications {
 		fmt.Fprintf(stdout, "notification: %s\n", n.Subject)

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"strings"
@@ -48,24 +46,6 @@ type diskFindings struct {
 	} `json:"findings"`
 }
 
-// artifactRecord is the part of an ARTIFACT# item these tests read.
-type artifactRecord struct {
-	SortKey   string `json:"sk"`
-	Bucket    string `json:"bucket"`
-	Key       string `json:"key"`
-	SizeBytes int64  `json:"sizeBytes"`
-	SHA256    string `json:"sha256"`
-	Tool      string `json:"tool"`
-}
-
-// artifactRecords returns the case's artifact items.
-func artifactRecords(t *testing.T, env *localaws.Environment, forensicID string) []artifactRecord {
-	t.Helper()
-	return caseItems(t, env, forensicID, func(a artifactRecord) bool {
-		return strings.HasPrefix(a.SortKey, investigation.SortArtifactPrefix)
-	})
-}
-
 // TestDiskResultsDescribeTheEvidence runs a DISK case on the generated disks
 // and checks what a responder reads: the findings planted in the evidence
 // are named, and every artifact record's size and SHA-256 are those of the
@@ -93,23 +73,19 @@ func TestDiskResultsDescribeTheEvidence(t *testing.T) {
 		assert.Contains(t, got[id], path, "finding %s; got %v", id, got)
 	}
 
-	records := artifactRecords(t, env, req.ForensicID)
-	require.NotEmpty(t, records, "artifact records")
-	prefix := investigation.ResultsPrefix(req.ForensicID, req.ForensicType)
-	kinds := map[string]bool{}
-	for _, a := range records {
+	check, err := fixture.VerifyArtifacts(context.Background(), env.Clients(), req.ForensicID)
+	require.NoError(t, err)
+	require.NotEmpty(t, check.Records, "artifact records")
+	assert.Empty(t, check.Mismatches, "artifact records whose object differs")
+	assert.Equal(t, len(check.Records), check.Verified, "artifact records verified")
+	// The results and the SSM command output are both under the case.
+	prefix := investigation.CasesPrefix + req.ForensicID + "/"
+	for _, a := range check.Records {
 		assert.Equal(t, fixture.ResultsBucket, a.Bucket, "bucket of %s", a.Key)
-		body := readObject(t, env, a.Key)
-		sum := sha256.Sum256(body)
-		assert.Equal(t, hex.EncodeToString(sum[:]), a.SHA256, "recorded SHA-256 of %s", a.Key)
-		assert.Equal(t, int64(len(body)), a.SizeBytes, "recorded size of %s", a.Key)
-		for _, kind := range []string{"/disk/timeline.csv", "/disk/inventory.jsonl", "/disk/bodyfile.txt"} {
-			if strings.HasPrefix(a.Key, prefix) && strings.HasSuffix(a.Key, kind) {
-				kinds[kind] = true
-				assert.Positive(t, a.SizeBytes, "%s is not empty", a.Key)
-			}
-		}
+		assert.True(t, strings.HasPrefix(a.Key, prefix), "%s is under the case's prefix %s", a.Key, prefix)
 	}
-	assert.Len(t, kinds, 3, "timeline, inventory and bodyfile are recorded artifacts; got %v", kinds)
+	for _, kind := range []string{"/disk/timeline.csv", "/disk/inventory.jsonl", "/disk/bodyfile.txt"} {
+		assert.True(t, check.Has(kind), "a non-empty %s is a recorded artifact", kind)
+	}
 	assertNothingLeft(t, out)
 }
