@@ -13,11 +13,11 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 # Debian packages: the forensic tools the SSM scripts run in the tests and the
 # demo, and shellcheck for linting them.
-DEBIAN_PACKAGES := shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk util-linux binutils file
+DEBIAN_PACKAGES := shellcheck openssl sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk util-linux binutils file python3-snappy python3-crc32c
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo deploy clean
+.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo bench deploy clean
 
 all: test
 
@@ -59,6 +59,13 @@ test: lint
 
 demo: deps
 	go run ./test/demo
+
+# Measures the disk pass against one sequential read of a generated
+# evidence image and the naive pass, the Lambda binaries and their start-up,
+# and the state transitions of an investigation (out/bench.json). A
+# benchmark, not a test: make test does not run it. Needs root.
+bench: deps
+	go run ./test/bench $(BENCH_ARGS)
 
 # Deploys into the account of the current AWS credentials, for example:
 # make deploy CDK_ARGS="-c forensicAmiId=ami-0abc1234def567890"

@@ -221,7 +221,7 @@ func TestDiskForensicsLocalExt4(t *testing.T) {
 	assert.Equal(t, "sleuthkit", *fs.TimelineSource)
 	assert.Greater(t, fs.BodyfileEntries, 10)
 	assert.Greater(t, fs.InventoryFiles, 8)
-	for _, tool := range []string{"fls", "mactime", "icat", "sha256sum"} {
+	for _, tool := range []string{"fls", "mactime", "icat", "python3"} {
 		assert.NotNil(t, res.Tools[tool], "version of %s recorded", tool)
 	}
 

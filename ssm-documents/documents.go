@@ -47,6 +47,9 @@ const (
 	// ParamOperatingSystem is linux or windows; it picks the plugin set
 	// and how the dump's kernel is identified.
 	ParamOperatingSystem = "operatingSystem"
+	// ParamScratchVolumeID is the instance's blank scratch volume, onto
+	// which the dump is copied.
+	ParamScratchVolumeID = "scratchVolumeId"
 )
 
 // MaxContentBytes is SSM's limit on a document's content.

@@ -37,7 +37,7 @@ var documentCases = []struct {
 		name: "memory", file: MemoryFile, render: Memory,
 		params: []string{
 			ParamDumpFormat, ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamExecutionTimeout, ParamForensicID, ParamKernelRelease,
-			ParamKMSKeyARN, ParamOperatingSystem, ParamResultsBucket, ParamResultsPrefix, ParamSymbolsS3URI,
+			ParamKMSKeyARN, ParamOperatingSystem, ParamResultsBucket, ParamResultsPrefix, ParamScratchVolumeID, ParamSymbolsS3URI,
 		},
 		scripts: []string{"common.sh", "memory-forensics.sh"},
 	},

@@ -2,18 +2,24 @@ package ssmdocuments
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/internal/testenv"
 )
 
 const (
@@ -35,6 +41,14 @@ type memoryResults struct {
 		HashVerified      bool         `json:"hashVerified"`
 		DetectedFormat    *string      `json:"detectedFormat"`
 		Ranges            int          `json:"ranges"`
+		// Decompressed is the LiME file an AVML dump was decompressed
+		// into, which the checks and plugins read; nil for other dumps.
+		Decompressed *struct {
+			SourceFormat string `json:"sourceFormat"`
+			Format       string `json:"format"`
+			SizeBytes    int64  `json:"sizeBytes"`
+			SHA256       string `json:"sha256"`
+		} `json:"decompressed"`
 	} `json:"dump"`
 	OS            string  `json:"os"`
 	KernelRelease *string `json:"kernelRelease"`
@@ -109,8 +123,9 @@ func symbolTable(t *testing.T, dir, banner string) {
 	mustRun(t, "xz", "-f", path)
 }
 
-// fakeVol installs a stand-in for Volatility 3 that records its arguments
-// and the symbol folder it was given, and prints a JSON result.
+// fakeVol installs a stand-in for Volatility 3 that records its arguments,
+// the symbol folder it was given and the SHA-256 of the file it was given
+// to analyse, and prints a JSON result.
 func fakeVol(t *testing.T) (binDir, logFile string) {
 	t.Helper()
 	binDir = t.TempDir()
@@ -124,11 +139,134 @@ fi
 echo "ARGS $*" >>"$FAKE_VOL_LOG"
 while [[ $# -gt 1 ]]; do
 	if [[ $1 == -s ]]; then (cd "$2" && find . -type f | sort | sed 's/^/SYMBOLS /') >>"$FAKE_VOL_LOG"; fi
+	if [[ $1 == -f ]]; then echo "DUMP $(sha256sum <"$2" | cut -c1-64)" >>"$FAKE_VOL_LOG"; fi
 	shift
 done
 echo '[{"PID": 1, "COMM": "systemd", "__children": []}]'
 `, 0o755)
 	return binDir, logFile
+}
+
+// castagnoli is the CRC-32C table of the Snappy framing format.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// snappyBlock compresses src as one Snappy block: its length as a varint,
+// then literals and copies of earlier bytes (overlapping ones included),
+// found through the last position of each 4-byte sequence.
+func snappyBlock(src []byte) []byte {
+	out := binary.AppendUvarint(nil, uint64(len(src)))
+	last := map[uint32]int{}
+	lit := 0
+	for i := 0; i+4 <= len(src); {
+		key := binary.LittleEndian.Uint32(src[i:])
+		prev, seen := last[key]
+		last[key] = i
+		if !seen || i-prev > 0xffff {
+			i++
+			continue
+		}
+		n := 4
+		for i+n < len(src) && src[prev+n] == src[i+n] {
+			n++
+		}
+		out = appendSnappyLiteral(out, src[lit:i])
+		for left := n; left > 0; left -= 64 { // a copy with a 2-byte offset holds 1 to 64 bytes
+			l := min(left, 64)
+			out = append(out, byte(l-1)<<2|2, byte(i-prev), byte((i-prev)>>8))
+		}
+		i += n
+		lit = i
+	}
+	return appendSnappyLiteral(out, src[lit:])
+}
+
+// appendSnappyLiteral appends a Snappy literal of at most 64 KiB.
+func appendSnappyLiteral(out, lit []byte) []byte {
+	switch n := len(lit) - 1; {
+	case n < 0:
+		return out
+	case n < 60:
+		out = append(out, byte(n)<<2)
+	case n < 1<<8:
+		out = append(out, 60<<2, byte(n))
+	default:
+		out = append(out, 61<<2, byte(n), byte(n>>8))
+	}
+	return append(out, lit...)
+}
+
+// snappyFramed is src as a Snappy framing-format stream: the stream
+// identifier, then a compressed chunk per 64 KiB, each with the masked
+// CRC-32C of its bytes.
+func snappyFramed(src []byte) []byte {
+	out := []byte("\xff\x06\x00\x00sNaPpY")
+	for len(src) > 0 {
+		n := min(len(src), 64<<10)
+		crc := crc32.Checksum(src[:n], castagnoli)
+		block := snappyBlock(src[:n])
+		size := 4 + len(block)
+		out = append(out, 0x00, byte(size), byte(size>>8), byte(size>>16))
+		out = binary.LittleEndian.AppendUint32(out, (crc>>15|crc<<17)+0xa282ead8)
+		out = append(out, block...)
+		src = src[n:]
+	}
+	return out
+}
+
+// avmlRange is one range as AVML writes it compressed: a 32-byte header
+// (magic "AVML", version 2, first and last address, zero) that announces
+// announced bytes, data as a Snappy framing-format stream, and the
+// stream's length as a little-endian u64.
+func avmlRange(start uint64, announced int, data []byte) []byte {
+	var b bytes.Buffer
+	_ = binary.Write(&b, binary.LittleEndian, struct {
+		Magic, Version uint32
+		Start, End     uint64
+		Reserved       uint64
+	}{0x4C4D5641, 2, start, start + uint64(announced) - 1, 0})
+	framed := snappyFramed(data)
+	b.Write(framed)
+	_ = binary.Write(&b, binary.LittleEndian, uint64(len(framed)))
+	return b.Bytes()
+}
+
+// noise is n bytes that do not compress (xorshift), the same on every run.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = byte(x >> 32)
+	}
+	return b
+}
+
+// pythonImports reports whether the first python3 on PATH or the system
+// one imports the modules, the two the scripts try.
+func pythonImports(modules ...string) bool {
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import "+strings.Join(modules, ", ")).Run() == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// requireAVMLDecoder skips (or, under make test, fails) a test that needs
+// the Python modules the AVML decoder imports.
+func requireAVMLDecoder(t *testing.T) {
+	t.Helper()
+	if !pythonImports("crc32c", "snappy") {
+		testenv.Missing(t, "missing Python's snappy and crc32c modules (apt-get install -y python3-snappy python3-crc32c)")
+	}
+}
+
+// sha256Hex is the SHA-256 of b in hex.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // linuxPlugins are the Volatility plugins of a Linux dump: processes,
@@ -141,6 +279,20 @@ func TestMemoryForensicsLocal(t *testing.T) {
 	requireTools(t, "jq", "xz", "od", "cmp", "sha256sum", "base64")
 	_, realVol := exec.LookPath("vol")
 	lime := append(limeRange(1, 0x1000, memoryWithBanner(testBanner)), limeRange(1, 0x100000, make([]byte, 8192))...)
+	// An AVML dump of three ranges (one of them zero, one of several
+	// chunks) and the LiME dump it decompresses to.
+	mem, zero, big := memoryWithBanner(testBanner), make([]byte, 8192), append(noise(150<<10), bytes.Repeat([]byte("casefile"), 8<<10)...)
+	avmlLime := bytes.Join([][]byte{limeRange(1, 0x1000, mem), limeRange(1, 0x100000, zero), limeRange(1, 0x200000, big)}, nil)
+	avml := bytes.Join([][]byte{avmlRange(0x1000, len(mem), mem), avmlRange(0x100000, len(zero), zero), avmlRange(0x200000, len(big), big)}, nil)
+	// corrupt returns a copy of the AVML dump with one byte changed.
+	corrupt := func(at int) []byte {
+		b := bytes.Clone(avml)
+		b[at] ^= 0x5a
+		return b
+	}
+	avmlArgs := func(d string) []string {
+		return []string{"--dump-sha256", sha256File(t, d), "--dump-format", "avml", "--kernel-release", testRelease}
+	}
 
 	tests := []struct {
 		name        string
@@ -156,6 +308,11 @@ func TestMemoryForensicsLocal(t *testing.T) {
 		// wantSize is the expectedSizeBytes results.json records; "" when
 		// none was given.
 		wantSize string
+		wantMsg  string // in the first error
+		avml     bool   // needs the AVML decoder
+		// wantAnalysed is the file Volatility must be given: nil for the
+		// dump itself, else the LiME file an AVML dump decompresses to.
+		wantAnalysed []byte
 	}{
 		{
 			name: "lime with matching banner and Volatility", dump: lime, table: testBanner, fakeVol: true,
@@ -256,15 +413,68 @@ func TestMemoryForensicsLocal(t *testing.T) {
 			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "raw",
 		},
 		{
-			name: "compressed AVML: Volatility checks the banner", dump: limeRange(2, 0, []byte("snappy-framed-bytes")), table: testBanner,
-			args:       func(string) []string { return []string{"--dump-format", "avml", "--kernel-release", testRelease} },
-			wantStatus: "VOLATILITY_UNAVAILABLE", wantCode: 1, wantFormat: "avml",
+			name: "AVML decompressed then checked and analysed as LiME", dump: avml, table: testBanner, fakeVol: true, avml: true,
+			args:       avmlArgs,
+			wantStatus: "SUCCEEDED", wantCode: 0, wantFormat: "avml", wantMatch: true, wantPlugins: true, wantAnalysed: avmlLime,
+		},
+		{
+			name: "AVML whose banner does not match", dump: avml, table: otherBanner, fakeVol: true, avml: true,
+			args:       avmlArgs,
+			wantStatus: "SYMBOLS_MISMATCH", wantCode: 1, wantFormat: "avml", wantAnalysed: avmlLime,
+		},
+		{
+			name: "AVML with a corrupt chunk CRC", dump: corrupt(32 + 10 + 4), table: testBanner, fakeVol: true, avml: true,
+			args:       func(string) []string { return []string{"--dump-format", "avml"} },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "CRC-32C mismatch in the Snappy chunk at byte 42",
+		},
+		{
+			name: "AVML with a corrupt compressed length", dump: corrupt(len(avml) - 8), table: testBanner, fakeVol: true, avml: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "compressed length is",
+		},
+		{
+			name: "AVML range longer than its header says", dump: avmlRange(0x1000, len(mem)-1, mem), table: testBanner, fakeVol: true, avml: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "decompresses to more than",
+		},
+		{
+			name: "truncated AVML", dump: avml[:len(avml)-100], table: testBanner, fakeVol: true, avml: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "truncated",
+		},
+		{
+			name: "ELF core", dump: append([]byte("\x7fELF\x02\x01\x01\x00"), mem...), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return nil },
+			wantStatus: "UNSUPPORTED_FORMAT", wantCode: 1, wantFormat: "elf", wantMsg: "the dump is elf",
+		},
+		{
+			name: "LiME version 2 is not AVML", dump: limeRange(2, 0x1000, mem), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-format", "avml"} },
+			wantStatus: "UNSUPPORTED_FORMAT", wantCode: 1, wantFormat: "lime-v2",
+		},
+		{
+			name: "headerless dump declared lime", dump: mem, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-format", "lime"} },
+			wantStatus: "UNSUPPORTED_FORMAT", wantCode: 1, wantFormat: "unknown", wantMsg: "declared lime, but the dump has no header",
+		},
+		{
+			name: "headerless dump with nothing declared is raw", dump: mem, table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--kernel-release", testRelease} },
+			wantStatus: "SUCCEEDED", wantCode: 0, wantFormat: "raw", wantMatch: true, wantPlugins: true,
+		},
+		{
+			name: "gzip-compressed dump", dump: append([]byte{0x1f, 0x8b, 0x08, 0}, mem...), table: testBanner, fakeVol: true,
+			args:       func(string) []string { return []string{"--dump-format", "raw"} },
+			wantStatus: "UNSUPPORTED_FORMAT", wantCode: 1, wantFormat: "gzip",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if !tt.fakeVol && realVol == nil {
 				t.Skip("skipped: a real vol is installed, so Volatility is not unavailable here")
+			}
+			if tt.avml {
+				requireAVMLDecoder(t)
 			}
 			dir := t.TempDir()
 			dump := filepath.Join(dir, "mem.dump")
@@ -298,6 +508,21 @@ func TestMemoryForensicsLocal(t *testing.T) {
 			assert.Equal(t, tt.wantStatus, res.Status)
 			if tt.wantStatus != "SUCCEEDED" {
 				assert.NotEmpty(t, res.Errors, "the failure is recorded")
+			}
+			if tt.wantMsg != "" && assert.NotEmpty(t, res.Errors) {
+				assert.Contains(t, res.Errors[0].Message, tt.wantMsg, "first error")
+			}
+			analysed := tt.dump
+			if tt.wantAnalysed == nil {
+				assert.Nil(t, res.Dump.Decompressed, "nothing decompressed")
+			} else if assert.NotNil(t, res.Dump.Decompressed, "the decompression is recorded") {
+				analysed = tt.wantAnalysed
+				assert.Equal(t, "avml", res.Dump.Decompressed.SourceFormat)
+				assert.Equal(t, "lime", res.Dump.Decompressed.Format)
+				assert.Equal(t, int64(len(tt.wantAnalysed)), res.Dump.Decompressed.SizeBytes, "decompressed size")
+				assert.Equal(t, sha256Hex(tt.wantAnalysed), res.Dump.Decompressed.SHA256, "decompressed SHA-256")
+				assert.Equal(t, 3, res.Dump.Ranges, "ranges walked in the decompressed file")
+				assert.True(t, res.Banner.Checked, "the banner is checked before any plugin")
 			}
 			assert.Equal(t, int64(len(tt.dump)), res.Dump.SizeBytes, "size recorded")
 			if tt.wantSize == "" {
@@ -342,6 +567,9 @@ func TestMemoryForensicsLocal(t *testing.T) {
 					if strings.HasPrefix(line, "SYMBOLS ") {
 						assert.Equal(t, "SYMBOLS ./linux/"+testRelease+".json.xz", line, "the symbol folder holds only the case's table")
 					}
+					if strings.HasPrefix(line, "DUMP ") {
+						assert.Equal(t, "DUMP "+sha256Hex(analysed), line, "the file Volatility analyses")
+					}
 				}
 				m := assertManifest(t, out)
 				e, ok := manifestEntry(m, "volatility/linux.pslist.json")
@@ -356,6 +584,98 @@ func TestMemoryForensicsLocal(t *testing.T) {
 	}
 }
 
+// TestMemoryForensicsRunsPluginsInParallel gives the script a stand-in vol
+// that takes a while and records when each plugin starts and ends: the
+// plugins overlap, at most nproc at once (nproc as the script sees it,
+// under taskset for the one-core case).
+func TestMemoryForensicsRunsPluginsInParallel(t *testing.T) {
+	requireTools(t, "jq", "xz", "od", "cmp", "nproc", "taskset")
+	dump := append(limeRange(1, 0x1000, memoryWithBanner(testBanner)), limeRange(1, 0x100000, make([]byte, 8192))...)
+	tests := []struct {
+		name string
+		cpus string // taskset's CPU list; "" for every CPU the test may use
+	}{
+		{name: "every core"},
+		{name: "one core", cpus: "0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "mem.lime")
+			writeFile(t, path, string(dump), 0o600)
+			symbols := filepath.Join(dir, "symbols")
+			require.NoError(t, os.MkdirAll(symbols, 0o755))
+			symbolTable(t, symbols, testBanner)
+			bin := t.TempDir()
+			writeFile(t, filepath.Join(bin, "vol"), `#!/bin/bash
+if [[ " $* " == *" -h "* ]]; then
+	echo "Volatility 3 Framework 2.7.0"
+	exit 0
+fi
+echo "START $(date +%s%N) ${*: -1}" >>"$FAKE_VOL_TIMELINE"
+sleep 0.5
+echo "END $(date +%s%N) ${*: -1}" >>"$FAKE_VOL_TIMELINE"
+echo '[]'
+`, 0o755)
+			timeline := filepath.Join(dir, "timeline.log")
+			env := []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "FAKE_VOL_TIMELINE=" + timeline}
+			under := func(name string, args ...string) result {
+				if tt.cpus == "" {
+					return run(t, env, name, args...)
+				}
+				return run(t, env, "taskset", append([]string{"-c", tt.cpus, name}, args...)...)
+			}
+			nproc, err := strconv.Atoi(strings.TrimSpace(under("nproc").stdout))
+			require.NoError(t, err, "nproc")
+
+			r := under("bash", script(t, "memory-forensics.sh"), "--local", "--dump", path, "--symbols-dir", symbols,
+				"--output-dir", filepath.Join(dir, "out"), "--scratch-dir", dir, "--kernel-release", testRelease)
+
+			require.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+			log, err := os.ReadFile(timeline)
+			require.NoError(t, err)
+			type event struct {
+				at    int64
+				delta int // +1 a plugin starts, -1 one ends
+			}
+			var events []event
+			var started []string
+			for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+				f := strings.Fields(line)
+				require.Len(t, f, 3, "timeline line %q", line)
+				at, err := strconv.ParseInt(f[1], 10, 64)
+				require.NoError(t, err, "timeline line %q", line)
+				if f[0] == "START" {
+					events = append(events, event{at, +1})
+					started = append(started, f[2])
+				} else {
+					events = append(events, event{at, -1})
+				}
+			}
+			assert.ElementsMatch(t, linuxPlugins, started, "every plugin ran once")
+			// At the same instant an end comes before a start: the script
+			// starts a plugin only once another has ended.
+			sort.Slice(events, func(i, j int) bool {
+				if events[i].at != events[j].at {
+					return events[i].at < events[j].at
+				}
+				return events[i].delta < events[j].delta
+			})
+			running, most := 0, 0
+			for _, e := range events {
+				running += e.delta
+				most = max(most, running)
+			}
+			assert.LessOrEqual(t, most, nproc, "plugins at once, with nproc %d", nproc)
+			if nproc > 1 {
+				assert.Greater(t, most, 1, "plugins at once, with nproc %d", nproc)
+			} else {
+				assert.Equal(t, 1, most, "plugins at once, with nproc 1")
+			}
+		})
+	}
+}
+
 func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "pwned")
@@ -364,7 +684,7 @@ func TestMemoryForensicsRejectsBadArguments(t *testing.T) {
 		"--dump-size-bytes", "4096",
 		"--dump-format", "lime", "--os", "linux", "--kernel-release", testRelease, "--symbols-s3-uri", "s3://symbols",
 		"--results-bucket", "results-bucket", "--results-prefix", "cases/case-001/memory/",
-		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/k-1", "--scratch-volume-id", scratchVolumeID,
 	}
 	with := func(flag, value string) []string {
 		out := append([]string{}, valid...)

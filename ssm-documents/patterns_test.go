@@ -48,6 +48,7 @@ func TestAllowedPatterns(t *testing.T) {
 		// Empty for a Windows dump, whose kernel is found in the dump.
 		{ParamKernelRelease, []string{"6.1.0-28-cloud-amd64", "5.10.228-219.884.amzn2.x86_64", "6.8.0-1021-aws", ""}, []string{"-6.1", "6.1/../x"}},
 		{ParamSymbolsS3URI, []string{"s3://casefile-symbols", "s3://casefile-symbols/linux/"}, []string{"s3://", "s3://Symbols"}},
+		{ParamScratchVolumeID, []string{"vol-0123456789abcdef0", "vol-01234567"}, []string{"vol-0123", "vol-0123456789ABCDEF0", "vol-01234567,vol-0123456789abcdef0", "/dev/sdz", "vol-0123456789abcdef0 "}},
 	}
 	patterns := documentPatterns(t)
 	for _, tt := range tests {
@@ -87,6 +88,7 @@ func TestScriptPatternsMatchDocuments(t *testing.T) {
 		ParamKernelRelease:   "CF_RE_KERNEL_RELEASE",
 		ParamOperatingSystem: "CF_RE_OS",
 		ParamSymbolsS3URI:    "CF_RE_S3_FOLDER",
+		ParamScratchVolumeID: "CF_RE_VOLUME_ID",
 	}
 	common, err := os.ReadFile("scripts/common.sh")
 	require.NoError(t, err)

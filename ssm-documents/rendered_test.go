@@ -41,16 +41,24 @@ func TestRenderedProbeRuns(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(lines[0]), &report))
 	names := map[string]bool{}
 	allPresent := true
+	// The AVML decoder's Python modules, reported under their Debian
+	// package names: imported, not looked up on PATH.
+	modules := map[string]string{"python3-snappy": "snappy", "python3-crc32c": "crc32c"}
 	for _, tool := range report.Tools {
 		names[tool.Name] = true
 		allPresent = allPresent && tool.Present
-		_, err := exec.LookPath(tool.Name)
-		assert.Equal(t, err == nil, tool.Present, "%s present", tool.Name)
+		if module, ok := modules[tool.Name]; ok {
+			assert.Equal(t, pythonImports(module), tool.Present, "%s present", tool.Name)
+		} else {
+			_, err := exec.LookPath(tool.Name)
+			assert.Equal(t, err == nil, tool.Present, "%s present", tool.Name)
+		}
 		if !tool.Present {
 			assert.Nil(t, tool.Version, "%s has no version when missing", tool.Name)
 		}
 	}
-	for _, want := range []string{"sha256sum", "blockdev", "lsblk", "mount", "fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "aws", "python3", "vol"} {
+	for _, want := range []string{"sha256sum", "openssl", "blockdev", "lsblk", "mount", "fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "aws", "python3", "vol",
+		"python3-snappy", "python3-crc32c"} {
 		assert.True(t, names[want], "probe checks %s", want)
 	}
 	assert.Equal(t, allPresent, report.Ready, "ready means every tool is present")
@@ -75,7 +83,7 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 			"SSM_dumpSizeBytes": "4096",
 			"SSM_dumpFormat":    "lime", "SSM_operatingSystem": "linux", "SSM_kernelRelease": testRelease, "SSM_symbolsS3Uri": "s3://symbols",
 			"SSM_resultsBucket": "results-bucket", "SSM_resultsPrefix": "cases/x/memory/",
-			"SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1",
+			"SSM_kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k-1", "SSM_scratchVolumeId": scratchVolumeID,
 		}},
 	}
 	for _, tt := range tests {
@@ -98,10 +106,12 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 
 // TestRenderedMemoryDocumentAgainstS3 runs the memory document in SSM mode
 // against a local moto server, for a Linux and a Windows dump: the dump
-// and the symbol table come from S3, and every result goes back with
+// and the symbol table come from S3 onto the scratch volume (a loop device
+// linked as the volume's NVMe device), and every result goes back with
 // SSE-KMS and a SHA-256 checksum.
 func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
-	requireTools(t, "sh", "aws", "moto_server", "jq", "xz", "od", "cmp", "python3")
+	requireRoot(t)
+	requireTools(t, append([]string{"sh", "aws", "moto_server", "jq", "xz", "od", "cmp", "python3"}, scratchTools...)...)
 	endpoint := startMoto(t)
 	awsEnv := []string{
 		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
@@ -147,8 +157,9 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 			require.Equal(t, 0, awsCLI("s3", "cp", dump, dumpURI).code)
 			require.Equal(t, 0, awsCLI("s3", "cp", filepath.Join(dir, tt.tableKey), "s3://evidence-bucket/symbols/"+tt.tableKey).code)
 			bin, _ := fakeVol(t)
+			scratch, links := scratchDevice(t, nil)
 			kms := "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab"
-			env := append(append([]string{}, awsEnv...),
+			env := append(append([]string{}, awsEnv...), "CASEFILE_DEVICE_BY_ID_DIR="+links, "SSM_scratchVolumeId="+scratchVolumeID,
 				"PATH="+bin+":"+os.Getenv("PATH"), "FAKE_VOL_LOG="+filepath.Join(dir, "vol.log"),
 				"SSM_forensicId=case-"+tt.name, "SSM_dumpS3Uri="+dumpURI,
 				"SSM_dumpSha256="+sha256File(t, dump), "SSM_dumpSizeBytes="+strconv.Itoa(fileSize(t, dump)),
@@ -184,6 +195,7 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 			assert.True(t, res.Dump.HashVerified)
 			assert.True(t, res.Dump.SizeVerified)
 			assert.True(t, res.Banner.Match)
+			assertScratchUsed(t, filepath.Join(dir, "results.json"), scratch, "blank")
 		})
 	}
 }

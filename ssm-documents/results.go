@@ -56,10 +56,18 @@ const (
 
 // The statuses of the memory-forensics script.
 const (
+	// ResultScratchUnavailable: the scratch volume's device was not found,
+	// or could not be formatted or mounted.
+	ResultScratchUnavailable ResultStatus = "SCRATCH_UNAVAILABLE"
+	// ResultScratchRefused: the scratch volume's device is the root disk,
+	// in use, partitioned, or carries a signature other than an earlier
+	// Casefile scratch file system; it was not written to.
+	ResultScratchRefused        ResultStatus = "SCRATCH_REFUSED"
 	ResultDumpCopyFailed        ResultStatus = "DUMP_COPY_FAILED"
 	ResultSizeMismatch          ResultStatus = "SIZE_MISMATCH"
 	ResultHashMismatch          ResultStatus = "HASH_MISMATCH"
 	ResultEvidenceIncomplete    ResultStatus = "EVIDENCE_INCOMPLETE"
+	ResultUnsupportedFormat     ResultStatus = "UNSUPPORTED_FORMAT"
 	ResultFormatMismatch        ResultStatus = "FORMAT_MISMATCH"
 	ResultSymbolsMissing        ResultStatus = "SYMBOLS_MISSING"
 	ResultSymbolsInvalid        ResultStatus = "SYMBOLS_INVALID"
@@ -73,7 +81,9 @@ const (
 var ResultStatuses = []ResultStatus{
 	ResultSucceeded, ResultRecordFailed, ResultUploadFailed, ResultAnalysisFailed,
 	ResultDeviceNotFound, ResultRootDeviceRefused, ResultDeviceInUse, ResultReadOnlyFailed, ResultHashFailed,
-	ResultDumpCopyFailed, ResultSizeMismatch, ResultHashMismatch, ResultEvidenceIncomplete, ResultFormatMismatch,
+	ResultScratchUnavailable, ResultScratchRefused,
+	ResultDumpCopyFailed, ResultSizeMismatch, ResultHashMismatch, ResultEvidenceIncomplete, ResultUnsupportedFormat,
+	ResultFormatMismatch,
 	ResultSymbolsMissing, ResultSymbolsInvalid, ResultSymbolsMismatch,
 	ResultVolatilityUnavailable, ResultVolatilityFailed,
 }

@@ -42,6 +42,11 @@ type Config struct {
 	CommandTimeoutSeconds int
 	// InstanceType is the forensic instance type.
 	InstanceType string
+	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume a MEMORY
+	// case's instance gets for the dump: its size follows the dump's, at
+	// least the minimum; a dump that needs more than the maximum fails.
+	ScratchMinGiB int
+	ScratchMaxGiB int
 	// SymbolsS3URI is where the Volatility symbol tables are,
 	// s3://bucket/ or s3://bucket/prefix/; empty means the evidence
 	// bucket's symbols/ prefix.

@@ -15,6 +15,8 @@ const (
 	KeyExecutionTimeoutMinutes = "executionTimeoutMinutes"
 	KeyCommandTimeoutSeconds   = "commandTimeoutSeconds"
 	KeyInstanceType            = "instanceType"
+	KeyScratchMinGiB           = "scratchMinGiB"
+	KeyScratchMaxGiB           = "scratchMaxGiB"
 	KeySymbolsS3URI            = "symbolsS3Uri"
 	KeyNotificationEmail       = "notificationEmail"
 	KeyApplicationAccountIDs   = "applicationAccountIds"
@@ -29,7 +31,7 @@ func Keys() []string {
 	return []string{
 		KeyForensicAMIID, KeyVPCID, KeySubnetIDs, KeyAvailabilityZones, KeyRouteTableIDs, KeyWaitInstanceSeconds,
 		KeyWaitCommandSeconds, KeyMaxInstanceChecks, KeyMaxCommandChecks, KeyExecutionTimeoutMinutes,
-		KeyCommandTimeoutSeconds, KeyInstanceType, KeySymbolsS3URI, KeyNotificationEmail,
+		KeyCommandTimeoutSeconds, KeyInstanceType, KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
 	}
 }
@@ -49,6 +51,8 @@ const (
 	DefaultExecutionTimeoutMinutes = 360
 	DefaultCommandTimeoutSeconds   = 3600
 	DefaultInstanceType            = "m6i.large"
+	DefaultScratchMinGiB           = 16
+	DefaultScratchMaxGiB           = 2048
 	DefaultObjectLockMode          = ObjectLockGovernance
 	DefaultObjectLockDays          = 30
 	DefaultRemovalPolicy           = RemovalRetain

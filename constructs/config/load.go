@@ -31,6 +31,7 @@ const (
 	minCommandSeconds   = 30
 	maxCommandSeconds   = 48 * 3600 // a shell step's longest timeoutSeconds
 	maxObjectLockDays   = 36500
+	maxScratchGiB       = 16384 // gp3's largest volume
 	defaultEventBusName = "default"
 	// taskAllowanceSeconds is workflow.TaskAllowance: the tasks' time on top
 	// of the polling loops within the execution timeout.
@@ -50,6 +51,8 @@ func Load(get Getter) (Config, error) {
 		ExecutionTimeoutMinutes: r.integer(KeyExecutionTimeoutMinutes, DefaultExecutionTimeoutMinutes, 1, maxTimeoutMinutes),
 		CommandTimeoutSeconds:   r.integer(KeyCommandTimeoutSeconds, DefaultCommandTimeoutSeconds, minCommandSeconds, maxCommandSeconds),
 		InstanceType:            r.optional(KeyInstanceType, DefaultInstanceType, instanceTypePattern, "an EC2 instance type such as m6i.large"),
+		ScratchMinGiB:           r.integer(KeyScratchMinGiB, DefaultScratchMinGiB, 1, maxScratchGiB),
+		ScratchMaxGiB:           r.integer(KeyScratchMaxGiB, DefaultScratchMaxGiB, 1, maxScratchGiB),
 		SymbolsS3URI:            r.optional(KeySymbolsS3URI, "", symbolsURIPattern, "s3://bucket/ or s3://bucket/prefix/ (ending in /)"),
 		NotificationEmail:       r.str(KeyNotificationEmail),
 		ApplicationAccountIDs:   r.list(KeyApplicationAccountIDs, accountIDPattern, "a 12-digit account ID"),
@@ -75,6 +78,15 @@ func Load(get Getter) (Config, error) {
 	}
 	if c.RemovalPolicy != RemovalRetain && c.RemovalPolicy != RemovalDestroy {
 		r.fail(KeyRemovalPolicy, "must be %s or %s, got %q", RemovalRetain, RemovalDestroy, c.RemovalPolicy)
+	}
+	if len(r.errs) == 0 && c.ScratchMinGiB > c.ScratchMaxGiB {
+		// Blame the maximum when it was set, else the minimum that outgrew
+		// the default maximum.
+		if r.get(KeyScratchMaxGiB) != nil {
+			r.fail(KeyScratchMaxGiB, "is %d GiB, less than %s (%d GiB)", c.ScratchMaxGiB, KeyScratchMinGiB, c.ScratchMinGiB)
+		} else {
+			r.fail(KeyScratchMinGiB, "is %d GiB, more than %s (%d GiB)", c.ScratchMinGiB, KeyScratchMaxGiB, c.ScratchMaxGiB)
+		}
 	}
 	if len(r.errs) == 0 && c.CommandTimeoutSeconds > c.WaitCommandSeconds*c.MaxCommandChecks {
 		r.fail(KeyCommandTimeoutSeconds, "is %d s, longer than the workflow waits for a command (%s × %s = %d s)",

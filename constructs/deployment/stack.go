@@ -119,6 +119,8 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 		MaxCommandChecks:      &c.MaxCommandChecks,
 		ExecutionTimeout:      ptr(time.Duration(c.ExecutionTimeoutMinutes) * time.Minute),
 		CommandTimeoutSeconds: &c.CommandTimeoutSeconds,
+		ScratchMinGiB:         &c.ScratchMinGiB,
+		ScratchMaxGiB:         &c.ScratchMaxGiB,
 		ObjectLockMode:        storage.ObjectLockMode(c.ObjectLockMode),
 		ObjectLockDays:        &c.ObjectLockDays,
 		RemovalPolicy:         removalPolicy(c.RemovalPolicy),

@@ -20,6 +20,7 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvVPCID] = p.Network.VPCID
 		env[investigation.EnvSubnetIDs] = p.Network.subnetList()
 		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
+		env[investigation.EnvScratchMinGiB], env[investigation.EnvScratchMaxGiB] = p.scratchGiB()
 	case CheckInstance:
 		env[investigation.EnvProbeDocument] = p.Documents.Probe
 	case AttachEvidence:

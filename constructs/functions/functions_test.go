@@ -170,7 +170,8 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		functions.Start:  {investigation.EnvStateMachineARN, investigation.EnvEvidenceBucket},
 		functions.Intake: {table, investigation.EnvEvidenceBucket},
 		functions.CreateInstance: {table, investigation.EnvAMIParameter, investigation.EnvInstanceProfileARN,
-			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN},
+			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN,
+			investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB},
 		functions.CheckInstance:  {table, investigation.EnvProbeDocument},
 		functions.AttachEvidence: {table, investigation.EnvVolumeKMSKeyARN},
 		functions.StartForensics: {table, investigation.EnvDiskDocument, investigation.EnvMemoryDocument,
@@ -198,6 +199,8 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 	vars := cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
 	assert.Equal(t, "m6i.large", vars[investigation.EnvInstanceType])
 	assert.Equal(t, "subnet-0123456789abcdef0", vars[investigation.EnvSubnetIDs])
+	assert.Equal(t, "16", vars[investigation.EnvScratchMinGiB], "default scratch minimum")
+	assert.Equal(t, "2048", vars[investigation.EnvScratchMaxGiB], "default scratch maximum")
 	_, p = tmpl.function(t, f.stack, f.functions, functions.StartForensics)
 	assert.Equal(t, "3600", cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])[investigation.EnvCommandTimeout])
 }
@@ -221,7 +224,7 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.AttachEvidence: {"ec2:AttachVolume", "ec2:CreateTags", "ec2:CreateVolume",
 			"ec2:DescribeSnapshots", "ec2:DescribeVolumes", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
 			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
-		functions.StartForensics: {"ssm:ListCommands", "ssm:SendCommand"},
+		functions.StartForensics: {"ec2:DescribeInstances", "ssm:ListCommands", "ssm:SendCommand"},
 		functions.CheckCommand:   {"ssm:GetCommandInvocation"},
 		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:ListBucket"},
 		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
@@ -381,6 +384,12 @@ func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
 		{"evidence bucket", func(p *functions.Props) { p.EvidenceBucket = nil }, "Props.EvidenceBucket is required"},
 		{"subnets", func(p *functions.Props) { p.Network.SubnetIDs = nil }, "Props.Network.SubnetIDs is required"},
 		{"memory document", func(p *functions.Props) { p.Documents.Memory = "" }, "Props.Documents.Memory is required"},
+		{"scratch minimum zero", func(p *functions.Props) { p.ScratchMinGiB = cdktest.Ptr(0) },
+			"Props.ScratchMinGiB (0) and ScratchMaxGiB (2048) must satisfy 1 ≤ minimum ≤ maximum ≤ 16384"},
+		{"scratch maximum over gp3's", func(p *functions.Props) { p.ScratchMaxGiB = cdktest.Ptr(16385) },
+			"Props.ScratchMinGiB (16) and ScratchMaxGiB (16385) must satisfy 1 ≤ minimum ≤ maximum ≤ 16384"},
+		{"scratch minimum over maximum", func(p *functions.Props) { p.ScratchMinGiB, p.ScratchMaxGiB = cdktest.Ptr(64), cdktest.Ptr(32) },
+			"Props.ScratchMinGiB (64) and ScratchMaxGiB (32) must satisfy 1 ≤ minimum ≤ maximum ≤ 16384"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

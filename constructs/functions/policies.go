@@ -78,8 +78,9 @@ func unscopedActions(name Name) []string {
 		// DescribeSnapshots checks the evidence is what the request says.
 		return []string{"ec2:DescribeSnapshots", "ec2:DescribeVolumes"}
 	case StartForensics:
-		// ListCommands finds a command a retried step already sent.
-		return []string{"ssm:ListCommands"}
+		// ListCommands finds a command a retried step already sent;
+		// DescribeInstances finds a MEMORY instance's scratch volume.
+		return []string{"ec2:DescribeInstances", "ssm:ListCommands"}
 	case CheckCommand:
 		return []string{"ssm:GetCommandInvocation"}
 	case Release, Sweep:

@@ -21,8 +21,13 @@ import (
 const (
 	DefaultInstanceType          = "m6i.large"
 	DefaultCommandTimeoutSeconds = 3600
+	DefaultScratchMinGiB         = 16
+	DefaultScratchMaxGiB         = 2048
 	DefaultLogRetention          = awslogs.RetentionDays_ONE_YEAR
 )
+
+// MaxScratchGiB is the largest scratch volume: gp3's largest.
+const MaxScratchGiB = 16384
 
 // Documents names the SSM documents the functions send to the forensic
 // instance.
@@ -90,6 +95,14 @@ type Props struct {
 
 	// InstanceType is the forensic instance type. Default DefaultInstanceType.
 	InstanceType *string
+	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume that the
+	// launch gives a MEMORY case's instance for the dump (1 to
+	// MaxScratchGiB, the minimum at most the maximum): its size follows the
+	// dump's, at least the minimum; a dump that needs more than the maximum
+	// fails with DUMP_TOO_LARGE. Defaults DefaultScratchMinGiB and
+	// DefaultScratchMaxGiB.
+	ScratchMinGiB *int
+	ScratchMaxGiB *int
 	// SymbolsS3URI is where the Volatility symbol tables are, s3://bucket/prefix/.
 	// Default: none, and MEMORY cases then fail with COMMAND_START_FAILED
 	// naming the missing setting (the service construct always sets one).
@@ -156,6 +169,15 @@ func (p Props) withDefaults() (Props, error) {
 	if p.CommandTimeoutSeconds == nil {
 		p.CommandTimeoutSeconds = ptr(DefaultCommandTimeoutSeconds)
 	}
+	if p.ScratchMinGiB == nil {
+		p.ScratchMinGiB = ptr(DefaultScratchMinGiB)
+	}
+	if p.ScratchMaxGiB == nil {
+		p.ScratchMaxGiB = ptr(DefaultScratchMaxGiB)
+	}
+	if lo, hi := *p.ScratchMinGiB, *p.ScratchMaxGiB; lo < 1 || hi > MaxScratchGiB || lo > hi {
+		return Props{}, fmt.Errorf("functions: Props.ScratchMinGiB (%d) and ScratchMaxGiB (%d) must satisfy 1 ≤ minimum ≤ maximum ≤ %d", lo, hi, MaxScratchGiB)
+	}
 	if p.LogRetention == "" {
 		p.LogRetention = DefaultLogRetention
 	}
@@ -169,5 +191,9 @@ func (p Props) withDefaults() (Props, error) {
 func (n Network) subnetList() string { return strings.Join(n.SubnetIDs, ",") }
 
 func (p Props) commandTimeout() string { return strconv.Itoa(*p.CommandTimeoutSeconds) }
+
+func (p Props) scratchGiB() (minimum, maximum string) {
+	return strconv.Itoa(*p.ScratchMinGiB), strconv.Itoa(*p.ScratchMaxGiB)
+}
 
 func ptr[T any](v T) *T { return &v }

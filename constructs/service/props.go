@@ -59,6 +59,11 @@ type Props struct {
 	// the instance (the documents' executionTimeout). Default:
 	// functions.DefaultCommandTimeoutSeconds.
 	CommandTimeoutSeconds *int
+	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume of a MEMORY
+	// case's instance (see functions.Props). Defaults:
+	// functions.DefaultScratchMinGiB and functions.DefaultScratchMaxGiB.
+	ScratchMinGiB *int
+	ScratchMaxGiB *int
 
 	// ObjectLockMode and ObjectLockDays are the evidence bucket's default
 	// retention. Defaults: the storage package's.

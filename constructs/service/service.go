@@ -123,6 +123,8 @@ func (p Props) functionsProps(s *Service) functions.Props {
 		InstanceType:          &h.InstanceType,
 		SymbolsS3URI:          h.SymbolsS3URI,
 		CommandTimeoutSeconds: p.CommandTimeoutSeconds,
+		ScratchMinGiB:         p.ScratchMinGiB,
+		ScratchMaxGiB:         p.ScratchMaxGiB,
 		LogRemovalPolicy:      p.RemovalPolicy,
 	}
 }

@@ -180,12 +180,16 @@ func TestOptionalSettingsReachTheirParts(t *testing.T) {
 		p.ApplicationAccountIDs = []string{"111111111111"}
 		p.WaitCommandSeconds = cdktest.Ptr(30)
 		p.CommandTimeoutSeconds = cdktest.Ptr(900)
+		p.ScratchMinGiB, p.ScratchMaxGiB = cdktest.Ptr(32), cdktest.Ptr(512)
 		p.RemovalPolicy = awscdk.RemovalPolicy_DESTROY
 	})
 
 	start := envWith(t, tmpl, investigation.EnvSymbolsS3URI)
 	assert.Equal(t, "s3://symbols-bucket/linux/", start[investigation.EnvSymbolsS3URI])
 	assert.Equal(t, "900", start[investigation.EnvCommandTimeout])
+	create := envWith(t, tmpl, investigation.EnvScratchMaxGiB)
+	assert.Equal(t, "32", create[investigation.EnvScratchMinGiB])
+	assert.Equal(t, "512", create[investigation.EnvScratchMaxGiB])
 	tmpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{
 		"Protocol": "email", "Endpoint": "soc@example.com",
 	})

@@ -63,7 +63,7 @@ func TestProbeDocumentTakesNoParameters(t *testing.T) {
 func start(t *testing.T, st investigation.State) *fakeSSM {
 	t.Helper()
 	fake := &fakeSSM{commandID: "cmd-1"}
-	s := &Starter{SSM: fake, Recorder: &fakeRecorder{}, Config: testStartConfig(), Now: testClock}
+	s := &Starter{SSM: fake, EC2: newFakeEC2(), Recorder: &fakeRecorder{}, Config: testStartConfig(), Now: testClock}
 	_, err := s.Handle(context.Background(), st)
 	require.NoError(t, err)
 	return fake

@@ -3,9 +3,13 @@ package forensics
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
@@ -78,6 +82,48 @@ func (f *fakeSSM) GetCommandInvocation(_ context.Context, in *ssm.GetCommandInvo
 		return nil, f.invocationErr
 	}
 	return f.invocation, nil
+}
+
+// scratchVolume is the scratch volume of testInstance in newFakeEC2.
+const scratchVolume = "vol-0000000000000005c"
+
+// fakeEC2 answers DescribeInstances with each instance's block device
+// mappings (device name to volume ID) and records what it was asked.
+type fakeEC2 struct {
+	devices map[string]map[string]string
+	err     error
+
+	described []*ec2.DescribeInstancesInput
+}
+
+// newFakeEC2 holds testInstance with its root volume and, at the scratch
+// device name, scratchVolume.
+func newFakeEC2() *fakeEC2 {
+	return &fakeEC2{devices: map[string]map[string]string{
+		testInstance: {"/dev/xvda": "vol-0000000000000000a", investigation.ScratchDeviceName: scratchVolume},
+	}}
+}
+
+func (f *fakeEC2) DescribeInstances(_ context.Context, in *ec2.DescribeInstancesInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error) {
+	f.described = append(f.described, in)
+	if f.err != nil {
+		return nil, f.err
+	}
+	res := ec2types.Reservation{}
+	for _, id := range in.InstanceIds {
+		devices, ok := f.devices[id]
+		if !ok {
+			return nil, apiErr("InvalidInstanceID.NotFound")
+		}
+		inst := ec2types.Instance{InstanceId: aws.String(id)}
+		for _, name := range slices.Sorted(maps.Keys(devices)) {
+			inst.BlockDeviceMappings = append(inst.BlockDeviceMappings, ec2types.InstanceBlockDeviceMapping{
+				DeviceName: aws.String(name), Ebs: &ec2types.EbsInstanceBlockDevice{VolumeId: aws.String(devices[name])},
+			})
+		}
+		res.Instances = append(res.Instances, inst)
+	}
+	return &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{res}}, nil
 }
 
 // invocation builds a GetCommandInvocation answer.

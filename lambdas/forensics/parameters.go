@@ -34,4 +34,7 @@ const (
 	ParamKernelRelease = "kernelRelease"
 	// ParamSymbolsS3URI is where the Volatility symbol tables are (MEMORY).
 	ParamSymbolsS3URI = "symbolsS3Uri"
+	// ParamScratchVolumeID is the instance's scratch volume, which the
+	// document formats and copies the dump onto (MEMORY).
+	ParamScratchVolumeID = "scratchVolumeId"
 )

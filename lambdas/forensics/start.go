@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
@@ -43,6 +44,12 @@ type CommandSender interface {
 	SendCommand(ctx context.Context, in *ssm.SendCommandInput, optFns ...func(*ssm.Options)) (*ssm.SendCommandOutput, error)
 }
 
+// InstanceDescriber is the part of the EC2 API that Starter calls: it finds
+// the scratch volume of a MEMORY case's instance.
+type InstanceDescriber interface {
+	DescribeInstances(ctx context.Context, in *ec2.DescribeInstancesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
+}
+
 // StartConfig names the documents and where their results go.
 type StartConfig struct {
 	DiskDocument   string
@@ -64,6 +71,7 @@ type StartConfig struct {
 // the document of the case's forensic type to the forensic instance.
 type Starter struct {
 	SSM      CommandSender
+	EC2      InstanceDescriber
 	Recorder Recorder
 	Config   StartConfig
 	// Now is the clock of the custody log; nil means time.Now.
@@ -76,7 +84,7 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 	if st.Instance == nil || st.Instance.InstanceID == "" {
 		return st, investigation.Fail(investigation.ReasonCommandStart, "state names no forensic instance")
 	}
-	doc, step, params, err := s.command(st)
+	doc, step, params, err := s.command(ctx, st)
 	if err != nil {
 		return st, err
 	}
@@ -101,9 +109,10 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 		action, detail = "command-reused", "a retry found the command an earlier attempt sent"
 	}
 	resources := map[string]string{"instanceId": instance, "commandId": id, "documentName": doc}
-	// What the memory script checks the dump against before it reads it:
-	// results.json records what it found.
-	for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes} {
+	// What the memory script checks the dump against before it reads it
+	// (results.json records what it found), and the scratch volume it
+	// copies the dump onto.
+	for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamScratchVolumeID} {
 		if v, ok := params[p]; ok && len(v) == 1 {
 			resources[p] = v[0]
 		}
@@ -116,7 +125,7 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 }
 
 // command picks the document, custody step and parameters for st's type.
-func (s *Starter) command(st investigation.State) (doc, step string, params map[string][]string, err error) {
+func (s *Starter) command(ctx context.Context, st investigation.State) (doc, step string, params map[string][]string, err error) {
 	if s.Config.ResultsKMSKeyARN == "" {
 		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no results KMS key configured (%s)", investigation.EnvResultsKMSKeyARN)
 	}
@@ -159,10 +168,39 @@ func (s *Starter) command(st investigation.State) (doc, step string, params map[
 			params[ParamKernelRelease] = []string{req.Memory.KernelRelease}
 		}
 		params[ParamSymbolsS3URI] = []string{s.Config.SymbolsS3URI}
+		scratch, err := s.scratchVolume(ctx, st.Instance.InstanceID)
+		if err != nil {
+			return "", "", nil, err
+		}
+		params[ParamScratchVolumeID] = []string{scratch}
 		return s.Config.MemoryDocument, StepStartMemoryForensics, params, nil
 	default:
 		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "case %s has forensic type %q", st.ForensicID, st.ForensicType)
 	}
+}
+
+// scratchVolume returns the ID of the scratch volume that the launch
+// mapped at investigation.ScratchDeviceName on the instance.
+func (s *Starter) scratchVolume(ctx context.Context, instance string) (string, error) {
+	out, err := s.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{instance}})
+	if err != nil {
+		return "", investigation.Fail(investigation.ReasonCommandStart, "describe instance %s for its scratch volume: %w", instance, err)
+	}
+	for _, r := range out.Reservations {
+		for _, inst := range r.Instances {
+			if aws.ToString(inst.InstanceId) != instance {
+				continue
+			}
+			for _, m := range inst.BlockDeviceMappings {
+				if aws.ToString(m.DeviceName) == investigation.ScratchDeviceName && m.Ebs != nil && aws.ToString(m.Ebs.VolumeId) != "" {
+					return aws.ToString(m.Ebs.VolumeId), nil
+				}
+			}
+		}
+	}
+	return "", investigation.Fail(investigation.ReasonCommandStart,
+		"instance %s has no scratch volume at %s: the memory dump would have nowhere to go (was the instance launched by this version of Casefile's CreateInstance?)",
+		instance, investigation.ScratchDeviceName)
 }
 
 // timeout is the configured run limit within the documents' range.

@@ -120,6 +120,7 @@ func TestStartForensics(t *testing.T) {
 				ParamOperatingSystem: {"linux"},
 				ParamKernelRelease:   {"6.1.0-28-cloud-amd64"},
 				ParamSymbolsS3URI:    {symbols},
+				ParamScratchVolumeID: {scratchVolume},
 			}),
 		},
 		{
@@ -135,13 +136,14 @@ func TestStartForensics(t *testing.T) {
 				ParamDumpFormat:      {"crashdump"},
 				ParamOperatingSystem: {"windows"},
 				ParamSymbolsS3URI:    {symbols},
+				ParamScratchVolumeID: {scratchVolume},
 			}),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, rec := &fakeSSM{commandID: "cmd-forensics"}, &fakeRecorder{}
-			s := &Starter{SSM: fake, Recorder: rec, Config: testStartConfig(), Now: testClock}
+			fake, ec2, rec := &fakeSSM{commandID: "cmd-forensics"}, newFakeEC2(), &fakeRecorder{}
+			s := &Starter{SSM: fake, EC2: ec2, Recorder: rec, Config: testStartConfig(), Now: testClock}
 
 			got, err := s.Handle(context.Background(), tt.state(t))
 			require.NoError(t, err)
@@ -165,6 +167,12 @@ func TestStartForensics(t *testing.T) {
 				for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes} {
 					assert.Equal(t, tt.wantParams[p][0], rec.events[0].Resources[p], "custody event's %s: what the script checks the dump against", p)
 				}
+				assert.Equal(t, scratchVolume, rec.events[0].Resources[ParamScratchVolumeID], "custody event's scratch volume")
+				require.Len(t, ec2.described, 1, "instances described")
+				assert.Equal(t, []string{testInstance}, ec2.described[0].InstanceIds, "instance described")
+			} else {
+				assert.Empty(t, ec2.described, "a disk case has no scratch volume to find")
+				assert.NotContains(t, rec.events[0].Resources, ParamScratchVolumeID, "custody event")
 			}
 			require.Len(t, rec.updates, 1)
 			assert.Equal(t, "cmd-forensics", rec.updates[0].CommandID)
@@ -216,8 +224,10 @@ func TestStartForensicsRetryReusesTheCommand(t *testing.T) {
 
 func TestStartForensicsFails(t *testing.T) {
 	tests := []struct {
-		name      string
-		ssm       *fakeSSM
+		name string
+		ssm  *fakeSSM
+		// ec2 is the instance's EC2; nil means newFakeEC2.
+		ec2       *fakeEC2
 		config    func(c *StartConfig)
 		state     func(t *testing.T) investigation.State
 		wantInMsg string
@@ -275,6 +285,20 @@ func TestStartForensicsFails(t *testing.T) {
 			wantInMsg: "read the request",
 		},
 		{
+			name:      "memory instance without a scratch volume",
+			ssm:       &fakeSSM{commandID: "cmd-1"},
+			ec2:       &fakeEC2{devices: map[string]map[string]string{testInstance: {"/dev/xvda": "vol-0000000000000000a"}}},
+			state:     memoryReady,
+			wantInMsg: "instance " + testInstance + " has no scratch volume at /dev/sdz",
+		},
+		{
+			name:      "memory instance cannot be described",
+			ssm:       &fakeSSM{commandID: "cmd-1"},
+			ec2:       &fakeEC2{err: apiErr("UnauthorizedOperation")},
+			state:     memoryReady,
+			wantInMsg: "describe instance " + testInstance + " for its scratch volume: api error UnauthorizedOperation",
+		},
+		{
 			name: "no instance",
 			ssm:  &fakeSSM{commandID: "cmd-1"},
 			state: func(*testing.T) investigation.State {
@@ -292,7 +316,11 @@ func TestStartForensicsFails(t *testing.T) {
 			if tt.config != nil {
 				tt.config(&cfg)
 			}
-			s := &Starter{SSM: tt.ssm, Recorder: rec, Config: cfg, Now: testClock}
+			ec2 := tt.ec2
+			if ec2 == nil {
+				ec2 = newFakeEC2()
+			}
+			s := &Starter{SSM: tt.ssm, EC2: ec2, Recorder: rec, Config: cfg, Now: testClock}
 
 			got, err := s.Handle(context.Background(), tt.state(t))
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +49,12 @@ type LaunchConfig struct {
 	SubnetIDs []string
 	// InstanceProfileARN is the forensic instance's profile.
 	InstanceProfileARN string
-	// VolumeKMSKeyARN encrypts the root volume.
+	// VolumeKMSKeyARN encrypts the root volume and the scratch volume.
 	VolumeKMSKeyARN string
+	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume of a
+	// MEMORY case (see scratchGiB).
+	ScratchMinGiB int
+	ScratchMaxGiB int
 }
 
 // Launcher is the CreateInstance step: it launches a case's forensic
@@ -76,6 +81,10 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	}
 	trail := newCustody(l.Recorder, l.Now, st, StepCreateInstance)
 
+	scratch, err := l.scratch(st)
+	if err != nil {
+		return st, err
+	}
 	img, err := l.forensicImage(ctx)
 	if err != nil {
 		return st, err
@@ -86,11 +95,14 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	}
 	subnet := pickSubnet(l.Config.SubnetIDs, st.ForensicID)
 	detail := "forensic instance " + l.Config.InstanceType + " launched from the forensic AMI"
+	if scratch != nil {
+		detail += fmt.Sprintf(", with a %d GiB scratch volume for the memory dump", aws.ToInt32(scratch.Ebs.VolumeSize))
+	}
 	inst, found := l.launched(ctx, st)
 	if found {
 		detail = "forensic instance launched by an earlier attempt of this step"
 		subnet = aws.ToString(inst.SubnetId)
-	} else if inst, err = l.run(ctx, st, img, subnet, group.id); err != nil {
+	} else if inst, err = l.run(ctx, st, img, subnet, group.id, scratch); err != nil {
 		return st, l.abandonGroup(ctx, trail, group.id, err)
 	}
 	st.Instance = &investigation.Instance{
@@ -101,13 +113,18 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	slog.InfoContext(ctx, "forensic instance launched", "forensicId", st.ForensicID,
 		"instanceId", st.Instance.InstanceID, "amiId", img.id, "subnetId", subnet)
 
-	if err := trail.Record(ctx, "instance-launched", map[string]string{
+	resources := map[string]string{
 		"instanceId":       st.Instance.InstanceID,
 		"amiId":            img.id,
 		"subnetId":         subnet,
 		"securityGroupId":  group.id,
 		"availabilityZone": st.Instance.AvailabilityZone,
-	}, detail); err != nil {
+	}
+	if scratch != nil {
+		resources["scratchDeviceName"] = aws.ToString(scratch.DeviceName)
+		resources["scratchVolumeGiB"] = strconv.Itoa(int(aws.ToInt32(scratch.Ebs.VolumeSize)))
+	}
+	if err := trail.Record(ctx, "instance-launched", resources, detail); err != nil {
 		return st, err
 	}
 	err = trail.Update(ctx, caserecords.InvestigationUpdate{
@@ -115,6 +132,28 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		InstanceID: st.Instance.InstanceID,
 	})
 	return st, err
+}
+
+// scratch returns the scratch volume's mapping for a MEMORY case, sized
+// for its dump, or nil for any other case. A dump too large for the
+// configured maximum fails with DUMP_TOO_LARGE before anything is made.
+func (l *Launcher) scratch(st investigation.State) (*types.BlockDeviceMapping, error) {
+	if st.ForensicType != investigation.ForensicTypeMemory {
+		return nil, nil
+	}
+	req, err := investigation.ParseRequest(st.Request)
+	if err != nil {
+		return nil, investigation.Fail(investigation.ReasonInstanceLaunch, "read the request of case %s: %w", st.ForensicID, err)
+	}
+	if req.Memory == nil {
+		return nil, investigation.Fail(investigation.ReasonInstanceLaunch, "request of case %s has no memory evidence", st.ForensicID)
+	}
+	gib, err := scratchGiB(*req.Memory, l.Config.ScratchMinGiB, l.Config.ScratchMaxGiB)
+	if err != nil {
+		return nil, err
+	}
+	m := l.scratchMapping(gib)
+	return &m, nil
 }
 
 // launched returns the live forensic instance that an earlier attempt of
@@ -143,7 +182,8 @@ func (l *Launcher) launched(ctx context.Context, st investigation.State) (types.
 }
 
 // run calls RunInstances with every protection the forensic host needs.
-func (l *Launcher) run(ctx context.Context, st investigation.State, img image, subnet, group string) (types.Instance, error) {
+// A MEMORY case's instance also gets the scratch volume.
+func (l *Launcher) run(ctx context.Context, st investigation.State, img image, subnet, group string, scratch *types.BlockDeviceMapping) (types.Instance, error) {
 	in := &ec2.RunInstancesInput{
 		ImageId:          aws.String(img.id),
 		InstanceType:     types.InstanceType(l.Config.InstanceType),
@@ -181,6 +221,9 @@ func (l *Launcher) run(ctx context.Context, st investigation.State, img image, s
 			tagSpec(types.ResourceTypeInstance, caseTags(st, investigation.RoleForensicInstance)),
 			tagSpec(types.ResourceTypeVolume, caseTags(st, investigation.RoleForensicInstance)),
 		},
+	}
+	if scratch != nil {
+		in.BlockDeviceMappings = append(in.BlockDeviceMappings, *scratch)
 	}
 	out, err := l.EC2.RunInstances(ctx, in)
 	switch {

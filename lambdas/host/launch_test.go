@@ -38,6 +38,8 @@ func testLaunchConfig() LaunchConfig {
 		SubnetIDs:          []string{"subnet-a", "subnet-b", "subnet-c"},
 		InstanceProfileARN: "arn:aws:iam::111122223333:instance-profile/forensic",
 		VolumeKMSKeyARN:    "arn:aws:kms:eu-west-1:111122223333:key/volumes",
+		ScratchMinGiB:      8,
+		ScratchMaxGiB:      1024,
 	}
 }
 

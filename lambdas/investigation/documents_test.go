@@ -32,6 +32,7 @@ var requestParameters = map[string]func(Request) string{
 var deploymentParameters = []string{
 	ssmdocuments.ParamVolumeIDs, ssmdocuments.ParamResultsBucket,
 	ssmdocuments.ParamKMSKeyARN, ssmdocuments.ParamSymbolsS3URI, ssmdocuments.ParamExecutionTimeout,
+	ssmdocuments.ParamScratchVolumeID,
 }
 
 // documentPatterns returns the allowedPattern of every parameter of the

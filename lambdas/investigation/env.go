@@ -13,6 +13,8 @@ const (
 	EnvVPCID              = "CASEFILE_VPC_ID"
 	EnvSubnetIDs          = "CASEFILE_SUBNET_IDS" // comma-separated
 	EnvVolumeKMSKeyARN    = "CASEFILE_VOLUME_KMS_KEY_ARN"
+	EnvScratchMinGiB      = "CASEFILE_SCRATCH_MIN_GIB"
+	EnvScratchMaxGiB      = "CASEFILE_SCRATCH_MAX_GIB"
 	EnvResultsKMSKeyARN   = "CASEFILE_RESULTS_KMS_KEY_ARN"
 	EnvProbeDocument      = "CASEFILE_PROBE_DOCUMENT"
 	EnvDiskDocument       = "CASEFILE_DISK_DOCUMENT"
@@ -33,6 +35,14 @@ const (
 	TagManagedBy   = "casefile:managed-by"
 	ManagedByValue = "casefile"
 )
+
+// ScratchDeviceName is the device name under which the launch maps a
+// MEMORY case's scratch volume and by which the start of the memory
+// forensics finds that volume's ID in the instance's block device mappings.
+// The instance itself finds the device by the volume ID (its NVMe serial),
+// never by this name, which Nitro instances do not keep. It is far from
+// the evidence volumes' /dev/sdf, /dev/sdg, ...
+const ScratchDeviceName = "/dev/sdz"
 
 // Values of TagRole.
 const (

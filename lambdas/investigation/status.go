@@ -35,7 +35,10 @@ const (
 	// ReasonEvidenceMismatch: the evidence is not what the request says it
 	// is (a snapshot that is missing, not completed, or of another volume
 	// or size).
-	ReasonEvidenceMismatch   Reason = "EVIDENCE_MISMATCH"
+	ReasonEvidenceMismatch Reason = "EVIDENCE_MISMATCH"
+	// ReasonDumpTooLarge: a memory dump needs a larger scratch volume than
+	// the configured maximum allows; nothing was launched.
+	ReasonDumpTooLarge       Reason = "DUMP_TOO_LARGE"
 	ReasonCommandStart       Reason = "COMMAND_START_FAILED"
 	ReasonCommandFailed      Reason = "COMMAND_FAILED"
 	ReasonCommandNotComplete Reason = "COMMAND_NOT_COMPLETE"
@@ -54,7 +57,7 @@ const (
 // Reasons lists every Reason, for documentation and tests.
 var Reasons = []Reason{
 	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
-	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
+	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonDumpTooLarge, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
 	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
 }

@@ -58,6 +58,28 @@ cf_require_match() {
 	fi
 }
 
+# cf_sha256 FILE: the SHA-256 of FILE (a regular file or a block device),
+# 64 hex digits. Python's hashlib is OpenSSL's SHA-256, which uses the
+# CPU's SHA extensions (several times faster than coreutils' sha256sum), and
+# reads in 8 MiB blocks into one buffer: a block device read in small
+# blocks, or through a pipe, takes up to twice as long. The callers check
+# the digits (set -o pipefail makes a failed read fail the pipeline).
+cf_sha256() {
+	python3 -c '
+import hashlib, os, sys
+h = hashlib.sha256()
+buf = bytearray(8 << 20)
+view = memoryview(buf)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+while True:
+    n = os.readv(fd, [buf])
+    if n == 0:
+        break
+    h.update(view[:n])
+print(h.hexdigest())
+' "$1"
+}
+
 # cf_tool_version NAME: the version of a tool as digits and dots, or nothing
 # when the tool is missing or says no version.
 cf_tool_version() {
@@ -66,6 +88,7 @@ cf_tool_version() {
 	fls | mactime | icat | mmls | fsstat) out=$(timeout 10 "$name" -V 2>&1) ;;
 	debugfs | xfs_db | blkid) out=$(timeout 10 "$name" -V 2>&1) ;;
 	lvm) out=$(timeout 10 lvm version 2>/dev/null | grep -m 1 'LVM version') ;;
+	openssl) out=$(timeout 10 openssl version 2>/dev/null) ;;
 	vol) out=$(timeout 120 vol -h 2>&1 | head -n 3) ;;
 	hivexget) # no version option: the package's version
 		out=$(dpkg-query -W -f '${Version}' libhivex-bin 2>/dev/null || rpm -q --qf '%{VERSION}' hivex 2>/dev/null) ;;
@@ -126,7 +149,7 @@ cf_write_manifest() {
 	(
 		cd "$out" || exit 1
 		find . -type f ! -path ./manifest.json -printf '%P\n' | LC_ALL=C sort | while IFS= read -r rel; do
-			printf '%s\t%s\t%s\n' "$(sha256sum -b -- "$rel" | cut -c1-64)" "$(stat -c %s -- "$rel")" "$rel"
+			printf '%s\t%s\t%s\n' "$(cf_sha256 "$rel")" "$(stat -c %s -- "$rel")" "$rel"
 		done
 	) >"$listing" || return 1
 	jq -n --rawfile listing "$listing" --slurpfile declared "$CF_ARTIFACTS" \
@@ -150,4 +173,100 @@ cf_upload() {
 	local flags=(--checksum-algorithm SHA256 --sse aws:kms --sse-kms-key-id "$kms" --only-show-errors --no-progress)
 	aws s3 cp --recursive --exclude manifest.json "${flags[@]}" "$out/" "s3://$bucket/$prefix/" &&
 		aws s3 cp "${flags[@]}" "$out/manifest.json" "s3://$bucket/$prefix/manifest.json"
+}
+
+# The label of the file system the memory script makes on its scratch
+# volume; cf_scratch_check lets only such a file system be formatted again.
+readonly CF_SCRATCH_LABEL=casefile-scratch
+
+# cf_find_volume_device VOLUME_ID WAIT_SECONDS: prints the block device of
+# an attached EBS volume, found by its NVMe serial (the volume ID without
+# its dash, vol0123...), never by the device name given to EC2, which a
+# Nitro instance does not keep; waits up to WAIT_SECONDS for it to appear.
+# It looks first for udev's link nvme-Amazon_Elastic_Block_Store_<serial>
+# in CASEFILE_DEVICE_BY_ID_DIR, then through lsblk's serials.
+# CASEFILE_DEVICE_BY_ID_DIR is a test seam: unset, it is /dev/disk/by-id;
+# tests point it at a folder of such links to loop devices.
+cf_find_volume_device() {
+	local serial="vol${1#vol-}" deadline=$((SECONDS + $2)) dev
+	local links=${CASEFILE_DEVICE_BY_ID_DIR:-/dev/disk/by-id}
+	while :; do
+		dev=$links/nvme-Amazon_Elastic_Block_Store_$serial
+		if [[ -b $dev ]]; then
+			readlink -f -- "$dev"
+			return 0
+		fi
+		dev=$(lsblk -dnpo NAME,SERIAL | awk -v a="$serial" -v b="$1" '$2 == a || $2 == b { print $1; exit }')
+		if [[ -n $dev && -b $dev ]]; then
+			printf '%s\n' "$dev"
+			return 0
+		fi
+		((SECONDS < deadline)) || return 1
+		sleep 5
+	done
+}
+
+# cf_root_disks: the disks (or loop devices) under / and its LVM or
+# partition layers.
+cf_root_disks() {
+	local src
+	src=$(findmnt -nvo SOURCE / 2>/dev/null) || return 0
+	[[ -b $src ]] || return 0
+	lsblk -nrspo NAME,TYPE "$src" | awk '$2 == "disk" || $2 == "loop" { print $1 }'
+}
+
+# cf_scratch_check DEVICE: whether DEVICE may be formatted as scratch
+# space. It only reads the device. When it may, prints "blank" (no
+# signature and a first MiB of zeros, as a new EBS volume reads) or
+# "scratch" (nothing but an ext4 file system labelled CF_SCRATCH_LABEL, left
+# by an earlier run) and succeeds. Otherwise it prints why not and fails:
+# the root disk, mounted (it or a partition), swap, held by another device,
+# partitioned, any other partition-table or file-system signature, or data
+# without one. Whatever might be evidence is never formatted.
+cf_scratch_check() {
+	local dev=$1 name sigs
+	if [[ ! -b $dev ]]; then
+		echo "it is not a block device"
+		return 1
+	fi
+	if cf_root_disks | grep -qxF -- "$dev"; then
+		echo "it is the root disk"
+		return 1
+	fi
+	if lsblk -nrpo MOUNTPOINT -- "$dev" | grep -q . || findmnt -rno SOURCE | grep -qxF -- "$dev"; then
+		echo "it (or a partition of it) is mounted"
+		return 1
+	fi
+	if awk 'NR > 1 { print $1 }' /proc/swaps | grep -qxF -- "$dev"; then
+		echo "it is used as swap"
+		return 1
+	fi
+	for name in $(lsblk -nrpo NAME -- "$dev"); do
+		if [[ $name != "$dev" ]]; then
+			echo "it has partitions ($name)"
+			return 1
+		fi
+		if [[ -n $(ls -A "/sys/class/block/${name##*/}/holders" 2>/dev/null) ]]; then
+			echo "it is held by another device (device-mapper, RAID)"
+			return 1
+		fi
+	done
+	if ! sigs=$(wipefs --no-act --parsable --output TYPE,LABEL -- "$dev" 2>&1); then
+		echo "its signatures cannot be read: $(tail -n 1 <<<"$sigs")"
+		return 1
+	fi
+	case $sigs in
+	"")
+		if ! cmp -s -n 1048576 -- "$dev" /dev/zero; then
+			echo "it holds data with no signature known to wipefs"
+			return 1
+		fi
+		echo blank
+		;;
+	"ext4,$CF_SCRATCH_LABEL") echo scratch ;;
+	*)
+		echo "it carries $(awk -F, '!seen[$0]++ { print ($2 == "" ? $1 : $1 " labelled " $2) }' <<<"$sigs" | paste -sd ,)"
+		return 1
+		;;
+	esac
 }

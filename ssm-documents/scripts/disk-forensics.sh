@@ -4,11 +4,14 @@
 #
 # For each evidence device it: finds the device by volume ID (NVMe serial),
 # refuses the root disk and devices in use, sets the device and its
-# partitions read-only before anything reads them, hashes the device, lists
-# partitions and LVM, mounts each file system read-only with options that
-# cannot write (or falls back to the Sleuth Kit on the raw partition), and
-# writes a bodyfile, a CSV timeline, a file inventory with SHA-256, targeted
-# artifacts and findings. results.json and manifest.json describe the run;
+# partitions read-only before anything reads them, then reads it only
+# through a read-only loop device: lists partitions and LVM, mounts each
+# file system read-only with options that cannot write (or falls back to
+# the Sleuth Kit on the raw partition), and writes a bodyfile, a CSV
+# timeline, a file inventory with SHA-256, targeted artifacts and findings.
+# The device's SHA-256 is computed in one sequential stream while that
+# analysis runs, and the inventory hashes files while the Sleuth Kit reads
+# metadata: the evidence is read close to once. results.json and manifest.json describe the run;
 # in SSM mode everything is uploaded to S3 with SSE-KMS and SHA-256 checksums.
 #
 # Usage (SSM):   disk-forensics.sh --forensic-id ID --volume-ids vol-a,vol-b
@@ -127,6 +130,11 @@ FINDINGS=$run_dir/findings.jsonl
 : >"$CF_ARTIFACTS"
 : >"$FINDINGS"
 
+# The tool versions, asked for while the evidence is read.
+cf_tool_versions_json blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm hivexget jq python3 aws \
+	>"$run_dir/tools.json" &
+tools_pid=$!
+
 status=SUCCEEDED
 mounts=()     # mount points to unmount, in mount order
 loops=()      # loop devices this run attached
@@ -143,6 +151,13 @@ fail() {
 
 cleanup() {
 	local rc=$? i clean=1
+	# A job still reading evidence (the run was interrupted) must end
+	# before its mount is undone and its loop device detached.
+	for i in $(jobs -p); do
+		pkill -P "$i" 2>/dev/null
+		kill "$i" 2>/dev/null
+		wait "$i" 2>/dev/null
+	done
 	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
 		if ! umount "${mounts[i]}" 2>/dev/null; then
 			umount -l "${mounts[i]}" 2>/dev/null || { clean=0; cf_log "cannot unmount ${mounts[i]}"; }
@@ -174,23 +189,7 @@ trap 'exit 143' TERM
 
 # find_device VOLUME_ID: the block device of an attached EBS volume, found by
 # its NVMe serial (vol0123...), waiting up to wait_seconds.
-find_device() {
-	local serial="vol${1#vol-}" deadline=$((SECONDS + wait_seconds)) dev
-	while :; do
-		dev=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$serial
-		if [[ -b $dev ]]; then
-			readlink -f "$dev"
-			return 0
-		fi
-		dev=$(lsblk -dnpo NAME,SERIAL | awk -v a="$serial" -v b="$1" '$2 == a || $2 == b { print $1; exit }')
-		if [[ -n $dev && -b $dev ]]; then
-			printf '%s\n' "$dev"
-			return 0
-		fi
-		((SECONDS < deadline)) || return 1
-		sleep 5
-	done
-}
+find_device() { cf_find_volume_device "$1" "$wait_seconds"; }
 
 # root_disks: the disks under / (and its LVM or partition layers).
 root_disks() {
@@ -289,6 +288,14 @@ analyze_fs() {
 				cf_note mount "$ev" "$name ($fstype) not mounted; Sleuth Kit fallback on the raw partition"
 			fi
 		fi
+		# The inventory (every file's content hashed) reads through the
+		# mount while the Sleuth Kit reads the metadata for the timeline.
+		local walk_pid=""
+		if [[ $mounted == true ]]; then
+			python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" \
+				>"$dir/inventory.jsonl" &
+			walk_pid=$!
+		fi
 		# The timeline: the Sleuth Kit on the raw partition (it also sees
 		# deleted entries); a walk of the read-only mount when it cannot.
 		if fls -r -m / "$node" >"$dir/bodyfile.txt" 2>"$run_dir/fls.err"; then
@@ -314,9 +321,8 @@ analyze_fs() {
 				fail ANALYSIS_FAILED timeline "$ev" "$name: mactime failed: $(head -c 300 "$run_dir/mactime.err")"
 			fi
 		fi
-		if [[ $mounted == true ]]; then
-			python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" \
-				>"$dir/inventory.jsonl" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
+		if [[ -n $walk_pid ]]; then
+			wait "$walk_pid" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
 			cf_artifact "$rel/inventory.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 		elif [[ -n $timeline ]]; then
 			python3 "$SCRIPT_DIR/disk_triage.py" bodyfile-inventory "$dir/bodyfile.txt" >"$dir/inventory.jsonl" ||
@@ -444,36 +450,56 @@ lvm_config() {
 
 # ------------------------------------------------------------ one device
 
-# analyze_device EVIDENCE DEVICE
+# analyze_device EVIDENCE SOURCE: the evidence device or image file SOURCE.
+# A block device is checked (not the root disk, not in use) and set
+# read-only first. Everything is then read through a read-only loop device
+# over SOURCE, with its partitions; only the device hash reads SOURCE
+# itself. Both go through SOURCE's page cache, so the file-system reads
+# share what the hash's stream has read.
 analyze_device() {
-	local ev=$1 dev=$2 part sha hash_start hash_end size table="none" label
-	dev=$(readlink -f "$dev")
+	local ev=$1 source=$2 dev part sha hash_start hash_end hash_pid size table="none" label ro
+	source=$(readlink -f "$source")
 	local facts="$run_dir/facts/$ev.json"
 	: >"$run_dir/facts/$ev.partitions.jsonl"
 	mkdir -p "$out_dir/$ev" || return 1
-	if root_disks | grep -qxF -- "$dev"; then
-		fail ROOT_DEVICE_REFUSED device "$ev" "$dev holds the root file system"
+	if [[ -b $source ]]; then
+		if root_disks | grep -qxF -- "$source"; then
+			fail ROOT_DEVICE_REFUSED device "$ev" "$source holds the root file system"
+			return 1
+		fi
+		if in_use "$source"; then
+			fail DEVICE_IN_USE device "$ev" "$source or one of its partitions is mounted, swap or held"
+			return 1
+		fi
+		# Read-only first: the device and every partition the kernel knows.
+		for part in $(lsblk -nrpo NAME "$source"); do
+			if ! set_readonly "$part"; then
+				fail READONLY_FAILED device "$ev" "cannot set $part read-only; nothing was read"
+				return 1
+			fi
+		done
+		size=$(blockdev --getsize64 "$source")
+	else
+		size=$(stat -c %s -- "$source")
+	fi
+	if ! dev=$(losetup --find --show --read-only --partscan "$source"); then
+		fail DEVICE_NOT_FOUND device "$ev" "cannot attach $source read-only"
 		return 1
 	fi
-	if in_use "$dev"; then
-		fail DEVICE_IN_USE device "$ev" "$dev or one of its partitions is mounted, swap or held"
-		return 1
-	fi
-	# Read-only first: the device and every partition the kernel knows.
+	loops+=("$dev")
 	for part in $(lsblk -nrpo NAME "$dev"); do
 		if ! set_readonly "$part"; then
 			fail READONLY_FAILED device "$ev" "cannot set $part read-only; nothing was read"
 			return 1
 		fi
 	done
-	size=$(blockdev --getsize64 "$dev")
+	# The device hash streams the whole evidence alongside the analysis,
+	# in large sequential reads that keep the device busy while the
+	# analysis waits on metadata and small files.
 	hash_start=$(cf_now)
-	cf_log "hashing $ev ($dev, $size bytes)"
-	if ! sha=$(sha256sum -b "$dev" | cut -c1-64) || [[ ! $sha =~ $CF_RE_SHA256 ]]; then
-		fail HASH_FAILED hash "$ev" "cannot read $dev"
-		return 1
-	fi
-	hash_end=$(cf_now)
+	cf_log "hashing $ev ($source, $size bytes) alongside its analysis on $dev"
+	{ cf_sha256 "$source" && cf_now; } >"$run_dir/facts/$ev.hash" 2>"$run_dir/facts/$ev.hash.err" &
+	hash_pid=$!
 
 	lvm_pvs=()
 	# A table without partitions is a file system's boot sector that ends
@@ -489,12 +515,23 @@ analyze_device() {
 	fi
 	analyze_lvm "$ev"
 
-	label=$(lsblk -dno SERIAL "$dev" 2>/dev/null | head -n 1)
-	jq -n --arg ev "$ev" --arg dev "$dev" --argjson size "$size" --arg sha "$sha" --arg hs "$hash_start" \
+	if ! wait "$hash_pid" || ! { read -r sha && read -r hash_end; } <"$run_dir/facts/$ev.hash" ||
+		[[ ! $sha =~ $CF_RE_SHA256 ]]; then
+		fail HASH_FAILED hash "$ev" "cannot read $source: $(head -c 300 "$run_dir/facts/$ev.hash.err")"
+		sha="" hash_end=""
+	fi
+
+	label="" ro=$(blockdev --getro "$dev")
+	if [[ -b $source ]]; then
+		label=$(lsblk -dno SERIAL "$source" 2>/dev/null | head -n 1)
+		ro=$(blockdev --getro "$source")
+	fi
+	jq -n --arg ev "$ev" --arg dev "$source" --arg loop "$dev" --argjson size "$size" --arg sha "$sha" --arg hs "$hash_start" \
 		--arg he "$hash_end" --arg table "$table" --arg serial "$label" \
-		--slurpfile parts "$run_dir/facts/$ev.partitions.jsonl" --arg ro "$(blockdev --getro "$dev")" \
-		'{evidence: $ev, device: $dev, serial: (if $serial == "" then null else $serial end), sizeBytes: $size,
-		  sha256: $sha, hashStartedAt: $hs, hashEndedAt: $he, readOnly: ($ro == "1"), partitionTable: $table,
+		--slurpfile parts "$run_dir/facts/$ev.partitions.jsonl" --arg ro "$ro" \
+		'def nullable: if . == "" then null else . end;
+		{evidence: $ev, device: $dev, readThrough: $loop, serial: ($serial | nullable), sizeBytes: $size,
+		  sha256: ($sha | nullable), hashStartedAt: $hs, hashEndedAt: ($he | nullable), readOnly: ($ro == "1"), partitionTable: $table,
 		  partitions: $parts}' >"$facts" || fail RESULTS_FAILED facts "$ev" "cannot record the device facts"
 }
 
@@ -538,16 +575,7 @@ analyze_partitions() {
 for i in "${!evidence_ids[@]}"; do
 	ev=${evidence_ids[i]}
 	if [[ $mode == local ]]; then
-		device_arg=${device_args[i]}
-		if [[ -f $device_arg ]]; then
-			if ! dev=$(losetup --find --show --read-only --partscan "$device_arg"); then
-				fail DEVICE_NOT_FOUND device "$ev" "cannot attach $device_arg read-only"
-				continue
-			fi
-			loops+=("$dev")
-		else
-			dev=$device_arg
-		fi
+		dev=${device_args[i]}
 	elif ! dev=$(find_device "$ev"); then
 		fail DEVICE_NOT_FOUND device "$ev" "no NVMe device with serial vol${ev#vol-} after ${wait_seconds}s"
 		continue
@@ -557,7 +585,9 @@ for i in "${!evidence_ids[@]}"; do
 done
 
 ended_at=$(cf_now)
-tools=$(cf_tool_versions_json sha256sum blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm hivexget jq python3 aws)
+wait "$tools_pid" || cf_log "cannot list the tool versions"
+tools=$(cat "$run_dir/tools.json" 2>/dev/null)
+[[ -n $tools ]] || tools='{}'
 for ev in "${evidence_ids[@]}"; do
 	[[ -f $run_dir/facts/$ev.json ]] || jq -n --arg ev "$ev" '{evidence: $ev, analysed: false}' >"$run_dir/facts/$ev.json"
 done

@@ -2,9 +2,12 @@
 # memory-forensics.sh: forensic analysis of a Linux or Windows memory dump
 # with Volatility 3, after the checks that make its output trustworthy.
 #
-# It copies the dump to a scratch folder, checks its size, verifies its
-# SHA-256, detects its format by magic (LiME, LiME padded, AVML, Windows
-# crash dump, raw), refuses empty or mostly zero-filled dumps, identifies
+# It copies the dump to a scratch folder and hashes it in the same pass,
+# checks its size, verifies its SHA-256, detects its format by magic (LiME,
+# LiME padded, AVML, Windows crash dump; raw only when declared raw or
+# nothing is declared; anything else is UNSUPPORTED_FORMAT), decompresses
+# an AVML dump into a LiME file beside the copy (checking every range's
+# Snappy stream), refuses empty or mostly zero-filled dumps, identifies
 # the dump's kernel, fetches that kernel's symbol table into a fresh per-run
 # folder, and checks the table against the dump before any plugin runs:
 # for Linux, the dump's "Linux version" banner against the table's; for
@@ -18,21 +21,27 @@
 #                  --dump-format lime|avml|raw|crashdump --os linux|windows
 #                  --kernel-release REL (Linux only) --symbols-s3-uri s3://b/prefix
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
+#                  --scratch-volume-id VOL
 # Usage (local): memory-forensics.sh --local --dump FILE --symbols-dir DIR
 #                  --output-dir DIR [--os linux|windows] [--dump-sha256 HEX]
 #                  [--dump-size-bytes N] [--dump-format F]
 #                  [--kernel-release REL] [--forensic-id ID]
 #                  [--dump-s3-uri U] [--symbols-s3-uri U] [--results-bucket B]
-#                  [--results-prefix P] [--kms-key-arn ARN]
+#                  [--results-prefix P] [--kms-key-arn ARN] [--scratch-dir DIR]
 #                (the S3 options are checked as in SSM mode; --dump-s3-uri and
 #                --symbols-s3-uri name where FILE and DIR's table came from in
 #                results.json; the others are not used: the caller uploads)
-# Options:       --scratch-dir DIR (/mnt/casefile-scratch if present, else /var/tmp)
+# Scratch:       where the dump is copied (and an AVML dump decompressed).
+#   SSM: the blank EBS volume VOL, found by its NVMe serial; refused when it
+#   is the root disk, in use, partitioned or carries any signature but an
+#   earlier Casefile scratch file system; formatted ext4, labelled
+#   casefile-scratch, mounted nodev,nosuid,noexec, unmounted at exit.
+#   Local: a fresh folder in --scratch-dir DIR, else the run folder.
 # Symbol tables: Linux <symbols>/<kernelRelease>.json.xz (or linux/...);
 #   Windows <symbols>/windows/<pdb name>/<GUID>-<age>.json.xz, the layout
 #   Volatility itself uses, such as windows/ntkrnlmp.pdb/<GUID>-1.json.xz.
-# Statuses: SUCCEEDED, DUMP_COPY_FAILED, SIZE_MISMATCH, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
-#   FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
+# Statuses: SUCCEEDED, SCRATCH_UNAVAILABLE, SCRATCH_REFUSED, DUMP_COPY_FAILED, SIZE_MISMATCH, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
+#   UNSUPPORTED_FORMAT, FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
 #   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, ANALYSIS_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
 set -u -o pipefail
@@ -61,6 +70,7 @@ readonly LIME_MAGIC=1281969477 # 0x4C694D45, "EMiL" on disk (little-endian)
 mode=ssm os=""
 forensic_id="" dump_s3_uri="" dump_sha256="" dump_size_bytes="" dump_format="" kernel_release="" symbols_s3_uri=""
 results_bucket="" results_prefix="" kms_key_arn="" dump_arg="" symbols_dir="" output_dir="" scratch_arg=""
+scratch_volume_id=""
 
 need_value() {
 	[[ $# -ge 2 ]] || cf_usage_error "$1 needs a value"
@@ -84,6 +94,7 @@ while [[ $# -gt 0 ]]; do
 	--symbols-dir) need_value "$@"; symbols_dir=$2; shift 2 ;;
 	--output-dir) need_value "$@"; output_dir=$2; shift 2 ;;
 	--scratch-dir) need_value "$@"; scratch_arg=$2; shift 2 ;;
+	--scratch-volume-id) need_value "$@"; scratch_volume_id=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -u/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) cf_usage_error "unknown argument (see --help)" ;;
 	esac
@@ -102,7 +113,9 @@ if [[ $mode == ssm ]]; then
 	cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
 	cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
 	cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	cf_require_match --scratch-volume-id "$scratch_volume_id" "$CF_RE_VOLUME_ID"
 	[[ -z $dump_arg$symbols_dir$output_dir ]] || cf_usage_error "--dump, --symbols-dir and --output-dir need --local"
+	[[ -z $scratch_arg ]] || cf_usage_error "--scratch-dir needs --local (SSM mode copies the dump onto --scratch-volume-id)"
 else
 	forensic_id=${forensic_id:-local-investigation} os=${os:-linux}
 	cf_require_match --forensic-id "$forensic_id" "$CF_RE_FORENSIC_ID"
@@ -119,6 +132,11 @@ else
 	[[ -z $results_bucket ]] || cf_require_match --results-bucket "$results_bucket" "$CF_RE_BUCKET"
 	[[ -z $results_prefix ]] || cf_require_match --results-prefix "$results_prefix" "$CF_RE_PREFIX"
 	[[ -z $kms_key_arn ]] || cf_require_match --kms-key-arn "$kms_key_arn" "$CF_RE_KMS_ARN"
+	[[ -z $scratch_volume_id ]] || cf_usage_error "--scratch-volume-id is for SSM mode (--local copies the dump into --scratch-dir)"
+	if [[ -n $scratch_arg ]]; then
+		cf_require_match --scratch-dir "$scratch_arg" "$RE_LOCAL_PATH"
+		[[ -d $scratch_arg ]] || cf_usage_error "--scratch-dir must be a folder"
+	fi
 	[[ -f $dump_arg ]] || cf_usage_error "--dump must be a file"
 	[[ -d $symbols_dir ]] || cf_usage_error "--symbols-dir must be a folder"
 	if [[ -e $output_dir ]] && [[ -n $(find "$output_dir" -mindepth 1 -maxdepth 1 -print -quit) ]]; then
@@ -146,19 +164,10 @@ fi
 # arithmetic.
 expected_size=${dump_size_bytes#"${dump_size_bytes%%[!0]*}"}
 [[ -n $dump_size_bytes && -z $expected_size ]] && expected_size=0
-if [[ -n $scratch_arg ]]; then
-	cf_require_match --scratch-dir "$scratch_arg" "$RE_LOCAL_PATH"
-	[[ -d $scratch_arg ]] || cf_usage_error "--scratch-dir must be a folder"
-	scratch_root=$scratch_arg
-elif [[ -d /mnt/casefile-scratch ]]; then
-	scratch_root=/mnt/casefile-scratch
-else
-	scratch_root=/var/tmp
-fi
 
 # ---------------------------------------------------------------- run state
 started_at=$(cf_now)
-run_dir=$(mktemp -d "$scratch_root/casefile-memory.XXXXXX") || { echo "cannot create a run folder" >&2; exit 1; }
+run_dir=$(mktemp -d /var/tmp/casefile-memory.XXXXXX) || { echo "cannot create a run folder" >&2; exit 1; }
 if [[ $mode == ssm ]]; then
 	out_dir=$run_dir/out
 else
@@ -169,11 +178,102 @@ export CF_ERRORS=$run_dir/errors.jsonl CF_NOTES=$run_dir/notes.jsonl CF_ARTIFACT
 : >"$CF_ERRORS"
 : >"$CF_NOTES"
 : >"$CF_ARTIFACTS"
-dump=$run_dir/dump.bin
 status=SUCCEEDED
+
+# The scratch space, where the dump is copied (and an AVML dump
+# decompressed beside it): in SSM mode the scratch volume, which
+# open_scratch formats and mounts at scratch_dir; in local mode a folder
+# that open_scratch makes in --scratch-dir, or else the run folder.
+readonly SCRATCH_WAIT_SECONDS=60 SCRATCH_MOUNT_OPTIONS=nodev,nosuid,noexec,noatime
+if [[ $mode == ssm ]]; then
+	scratch_dir=$run_dir/scratch
+elif [[ -n $scratch_arg ]]; then
+	scratch_dir=${scratch_arg%/}/casefile-scratch.${run_dir##*.}
+else
+	scratch_dir=$run_dir
+fi
+dump=$scratch_dir/dump.bin
+scratch_device="" scratch_previous="" scratch_fs="" scratch_size="" scratch_mounted=false scratch_made=false
+
+# open_scratch: makes the scratch space ready. In SSM mode it finds the
+# scratch volume's device by its volume ID, lets cf_scratch_check refuse
+# anything that is not a blank volume or an earlier Casefile scratch (so
+# nothing that might be evidence is ever formatted), makes a fresh ext4 file
+# system labelled CF_SCRATCH_LABEL on it and mounts it at scratch_dir.
+open_scratch() {
+	local previous
+	if [[ $mode != ssm ]]; then
+		if [[ $scratch_dir != "$run_dir" ]]; then
+			mkdir -m 0700 -- "$scratch_dir" 2>"$run_dir/scratch.err" ||
+				{ fail SCRATCH_UNAVAILABLE scratch "cannot create $scratch_dir: $(tail -n 1 "$run_dir/scratch.err")"; return 1; }
+			scratch_made=true
+		fi
+		return 0
+	fi
+	if ! scratch_device=$(cf_find_volume_device "$scratch_volume_id" "$SCRATCH_WAIT_SECONDS"); then
+		fail SCRATCH_UNAVAILABLE scratch "no device of scratch volume $scratch_volume_id (NVMe serial vol${scratch_volume_id#vol-}) after ${SCRATCH_WAIT_SECONDS}s"
+		return 1
+	fi
+	if ! previous=$(cf_scratch_check "$scratch_device"); then
+		fail SCRATCH_REFUSED scratch "$scratch_device (scratch volume $scratch_volume_id) is refused, nothing was written to it: $previous"
+		return 1
+	fi
+	scratch_previous=$previous scratch_size=$(blockdev --getsize64 "$scratch_device")
+	cf_log "formatting scratch volume $scratch_volume_id ($scratch_device, $previous)"
+	if ! mkfs.ext4 -q -F -m 0 -T largefile4 -L "$CF_SCRATCH_LABEL" "$scratch_device" 2>"$run_dir/scratch.err"; then
+		fail SCRATCH_UNAVAILABLE scratch "cannot make a file system on $scratch_device: $(tail -n 1 "$run_dir/scratch.err")"
+		return 1
+	fi
+	if ! mkdir -m 0700 -- "$scratch_dir" ||
+		! mount -t ext4 -o "$SCRATCH_MOUNT_OPTIONS" "$scratch_device" "$scratch_dir" 2>"$run_dir/scratch.err"; then
+		fail SCRATCH_UNAVAILABLE scratch "cannot mount $scratch_device: $(tail -n 1 "$run_dir/scratch.err")"
+		return 1
+	fi
+	scratch_mounted=true
+	chmod 0700 "$scratch_dir"
+	scratch_fs=$(findmnt -no FSTYPE --target "$scratch_dir")
+}
+
+# close_scratch: removes the run's files from the scratch space and
+# unmounts the scratch volume (lazily when something still holds it); the
+# volume itself goes with the instance.
+close_scratch() {
+	if [[ $scratch_mounted == true ]]; then
+		find "$scratch_dir" -xdev -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf -- {} + 2>/dev/null
+		if ! umount -- "$scratch_dir" 2>/dev/null && ! { sleep 2 && umount -- "$scratch_dir" 2>/dev/null; }; then
+			cf_log "scratch volume busy: lazy unmount of $scratch_dir"
+			umount -l -- "$scratch_dir"
+		fi
+		scratch_mounted=false
+	fi
+	if [[ $scratch_made == true ]]; then
+		rm -rf -- "$scratch_dir"
+		scratch_made=false
+	fi
+}
+
+# scratch_facts: the scratch space for results.json; dumpOn is the device
+# whose file system holds the dump's copy.
+scratch_facts() {
+	local on=""
+	if [[ $mode != ssm ]]; then
+		jq -cn --arg dir "$scratch_dir" '{kind: "folder", path: $dir}'
+		return
+	fi
+	[[ -e $dump ]] && on=$(findmnt -no SOURCE --target "$dump" 2>/dev/null)
+	jq -cn --arg vol "$scratch_volume_id" --arg dev "$scratch_device" --arg previous "$scratch_previous" \
+		--arg size "$scratch_size" --arg fs "$scratch_fs" --arg scratchLabel "$CF_SCRATCH_LABEL" \
+		--arg options "$SCRATCH_MOUNT_OPTIONS" --arg on "$on" \
+		'def nullable: if . == "" then null else . end;
+		{kind: "volume", volumeId: $vol, device: ($dev | nullable), previously: ($previous | nullable),
+		 sizeBytes: ($size | nullable | if . then tonumber else . end), fileSystem: ($fs | nullable),
+		 "label": (if $fs == "" then null else $scratchLabel end), mountOptions: (if $fs == "" then null else $options end),
+		 dumpOn: ($on | nullable)}'
+}
 
 cleanup() {
 	local rc=$?
+	close_scratch
 	rm -rf -- "$run_dir"
 	exit "$rc"
 }
@@ -189,6 +289,9 @@ fail() {
 
 # Facts gathered on the way, for results.json.
 size=0 size_verified=false sha="" hash_verified=false detected="" lime_version="" ranges=0 payload=0
+# analysed is the file the banner check and the plugins read: the dump's
+# copy, or the LiME file an AVML dump was decompressed into.
+analysed=$dump decompressed_size="" decompressed_sha="" decoder_tools='{}' copied_sha=""
 symbols_file="" symbols_rel="" symbols_sha="" table_banner="" banner_checked=false banner_match=false
 : >"$run_dir/dump-banners.txt"
 : >"$run_dir/plugins.jsonl"
@@ -230,7 +333,8 @@ lime_walk_ranges() {
 		[[ -z $lime_version ]] && lime_version=$version
 		printf 'lime_version=%d\n' "$lime_version" >&3
 		if [[ $version != 1 ]]; then
-			return 0 # compressed (AVML) ranges cannot be walked forward
+			echo "range at byte $off is LiME version $version, not 1"
+			return 1
 		fi
 		if ((end < start)); then
 			echo "range at byte $off ends before it starts"
@@ -253,25 +357,38 @@ lime_walk_ranges() {
 	fi
 }
 
-# detect_format FILE: lime (LiME v1), avml (LiME v2, compressed), elf,
-# crashdump (a Windows crash dump, PAGEDU64 or PAGEDUMP), lime-padded (LiME's format=padded: physical memory from address 0, the
-# gaps zero-filled, so its first page, below the first RAM range, is zero)
-# or raw.
+# detect_format FILE: the dump's format by its first bytes: lime (LiME
+# version 1), avml (AVML's compressed ranges: magic "AVML", version 2),
+# crashdump (a Windows crash dump, PAGEDU64 or PAGEDUMP), lime-padded
+# (LiME's format=padded: physical memory from address 0, the gaps
+# zero-filled, so its first page, below the first RAM range, is zero), a
+# format known but not analysed (elf, an ELF core such as QEMU's;
+# lime-v<N> or avml-v<N>, another version; gzip, xz, bzip2, zstd, zip, 7z,
+# snappy: a compressed or archived dump), or unknown: no header it knows,
+# which is raw memory only when the request says so.
 detect_format() {
 	local head size
 	head=$(od -An -v -t x1 -N 8 "$1" | tr -d ' \n')
 	case $head in
 	454d694c01000000*) echo lime ;;
-	454d694c02000000*) echo avml ;;
-	454d694c*) echo lime-unknown-version ;;
-	7f454c46*) echo elf ;;
+	41564d4c02000000*) echo avml ;;
+	454d694c*) echo "lime-v$(od -An -t u4 -j 4 -N 4 "$1" | tr -d ' ')" ;;
+	41564d4c*) echo "avml-v$(od -An -t u4 -j 4 -N 4 "$1" | tr -d ' ')" ;;
 	5041474544553634 | 5041474544554d50) echo crashdump ;;
+	7f454c46*) echo elf ;;
+	1f8b*) echo gzip ;;
+	fd377a585a00*) echo xz ;;
+	425a683[1-9]*) echo bzip2 ;;
+	28b52ffd*) echo zstd ;;
+	504b0304*) echo zip ;;
+	377abcaf271c*) echo 7z ;;
+	ff060000734e6150*) echo snappy ;;
 	*)
 		size=$(stat -c %s "$1")
 		if ((size > 4096 && size % 4096 == 0)) && cmp -s -n 4096 "$1" /dev/zero; then
 			echo lime-padded
 		else
-			echo raw
+			echo unknown
 		fi
 		;;
 	esac
@@ -318,6 +435,201 @@ sys.exit(0 if data >= need else 1)
 PY
 }
 
+# sha256_stream: the SHA-256 of standard input, as 64 hex characters.
+# OpenSSL's digest uses the CPU's SHA extensions: about four times as fast
+# as coreutils' sha256sum, so hashing keeps up with the copy.
+sha256_stream() {
+	openssl dgst -sha256 -r | cut -c1-64
+}
+
+# avml_python: prints the Python that has the modules the AVML decoder
+# needs, Debian's python3-snappy and python3-crc32c (they live in the
+# system Python, which need not be the first python3 on PATH).
+avml_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		if "$py" -c 'import crc32c, snappy' >/dev/null 2>&1; then
+			command -v "$py"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# avml_to_lime PYTHON SRC DST: decompresses the AVML dump SRC into the LiME
+# (version 1) file DST. AVML writes each range as a 32-byte header (magic
+# "AVML", version 2, first and last address, zero), the range's bytes as a
+# Snappy framing-format stream (stream identifier, then chunks of at most
+# 64 KiB, each with the masked CRC-32C of its bytes), and the stream's
+# length as a little-endian u64. Each range becomes a LiME header and its
+# bytes, after checking every chunk's CRC, that the range decompresses to
+# exactly the length its header gives, and the stream length after it.
+# Prints "SIZE SHA256 SNAPPY_VERSION CRC32C_VERSION" of DST; exits 3 with
+# the problem on stdout when the structure is broken.
+avml_to_lime() {
+	"$1" - "$2" "$3" <<'PY'
+import hashlib
+import struct
+import sys
+
+import crc32c
+import snappy
+
+HEADER = struct.Struct("<IIQQQ")
+LIME_MAGIC, AVML_MAGIC = 0x4C694D45, 0x4C4D5641
+IDENTIFIER = b"sNaPpY"
+MAX_CHUNK = 65536  # the framing format's limit on a chunk's bytes
+MAX_RANGES = 65536
+
+
+class Broken(Exception):
+    """The dump's structure is broken; the message says where."""
+
+
+def masked_crc(data):
+    crc = crc32c.crc32c(data)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def snappy_length(block):
+    """The uncompressed length a Snappy block starts with (a varint)."""
+    n = 0
+    for i, byte in enumerate(block[:5]):
+        n |= (byte & 0x7F) << (7 * i)
+        if byte < 0x80:
+            return n
+    return None
+
+
+def version(dist):
+    try:
+        from importlib import metadata
+        return metadata.version(dist)
+    except Exception:
+        return "-"
+
+
+def read_range(src, off, want, emit):
+    """Decompresses the stream of the range whose header is at byte off;
+    returns the stream's length."""
+    framed = 0
+    got = 0
+    while got < want:
+        at = off + 32 + framed
+        head = src.read(4)
+        if len(head) < 4:
+            raise Broken("range at byte %d: truncated Snappy chunk header at byte %d" % (off, at))
+        kind, size = head[0], int.from_bytes(head[1:], "little")
+        body = src.read(size)
+        if len(body) < size:
+            raise Broken("range at byte %d: truncated Snappy chunk at byte %d" % (off, at))
+        if framed == 0 and (kind != 0xFF or body != IDENTIFIER):
+            raise Broken("range at byte %d: no Snappy stream identifier" % off)
+        framed += 4 + size
+        if kind == 0xFF:
+            if body != IDENTIFIER:
+                raise Broken("range at byte %d: bad Snappy stream identifier at byte %d" % (off, at))
+            continue
+        if kind >= 0x80:
+            continue  # padding and skippable chunks
+        if kind > 0x01:
+            raise Broken("range at byte %d: unknown Snappy chunk type 0x%02x at byte %d" % (off, kind, at))
+        if size < 4:
+            raise Broken("range at byte %d: Snappy chunk at byte %d has no CRC" % (off, at))
+        crc, data = int.from_bytes(body[:4], "little"), body[4:]
+        if kind == 0x00:
+            n = snappy_length(data)
+            if n is None or n > MAX_CHUNK:
+                raise Broken("range at byte %d: bad Snappy block length in the chunk at byte %d" % (off, at))
+            try:
+                data = snappy.uncompress(data)
+            except Exception:
+                raise Broken("range at byte %d: corrupt Snappy data in the chunk at byte %d" % (off, at))
+        if len(data) > MAX_CHUNK:
+            raise Broken("range at byte %d: Snappy chunk at byte %d holds more than 64 KiB" % (off, at))
+        if masked_crc(data) != crc:
+            raise Broken("range at byte %d: CRC-32C mismatch in the Snappy chunk at byte %d" % (off, at))
+        got += len(data)
+        if got > want:
+            raise Broken("range at byte %d decompresses to more than the %d bytes its header gives" % (off, want))
+        emit(data)
+    tail = src.read(8)
+    if len(tail) < 8:
+        raise Broken("range at byte %d: truncated compressed length" % off)
+    length = struct.unpack("<Q", tail)[0]
+    if length != framed:
+        raise Broken("range at byte %d: compressed length is %d, its Snappy stream is %d bytes" % (off, length, framed))
+    return framed
+
+
+def convert(src, dst):
+    digest = hashlib.sha256()
+    written = 0
+
+    def emit(data):
+        nonlocal written
+        dst.write(data)
+        digest.update(data)
+        written += len(data)
+
+    off = ranges = 0
+    while True:
+        header = src.read(HEADER.size)
+        if not header:
+            break
+        if len(header) < HEADER.size:
+            raise Broken("truncated header at byte %d" % off)
+        magic, ver, start, end, reserved = HEADER.unpack(header)
+        if magic != AVML_MAGIC or ver != 2:
+            raise Broken("no AVML header (AVML, version 2) at byte %d" % off)
+        if reserved != 0:
+            raise Broken("header at byte %d: reserved field is not zero" % off)
+        if end < start:
+            raise Broken("range at byte %d ends before it starts" % off)
+        if ranges >= MAX_RANGES:
+            raise Broken("more than %d ranges" % MAX_RANGES)
+        emit(HEADER.pack(LIME_MAGIC, 1, start, end, 0))
+        off += HEADER.size + read_range(src, off, end - start + 1, emit) + 8
+        ranges += 1
+    return written, digest.hexdigest()
+
+
+with open(sys.argv[1], "rb") as src, open(sys.argv[2], "xb") as dst:
+    try:
+        size, sha = convert(src, dst)
+    except Broken as e:
+        print(e)
+        sys.exit(3)
+print(size, sha, version("python-snappy"), version("crc32c"))
+PY
+}
+
+# decompress_avml: decompresses the AVML dump into dump.lime beside the
+# dump's copy, which from here on is the file analysed, exactly as a LiME
+# dump would be.
+decompress_avml() {
+	local py out rc=0 dest=${dump%/*}/dump.lime snappy_version crc_version
+	if ! py=$(avml_python); then
+		fail ANALYSIS_FAILED decompress "cannot decompress the AVML dump: Python's snappy and crc32c modules (Debian's python3-snappy and python3-crc32c) are missing"
+		return 1
+	fi
+	cf_log "decompressing the AVML dump into $dest"
+	out=$(avml_to_lime "$py" "$dump" "$dest" 2>"$run_dir/decompress.err") || rc=$?
+	if ((rc == 3)); then
+		fail EVIDENCE_INCOMPLETE format "AVML structure: $out"
+		return 1
+	elif ((rc != 0)); then
+		fail ANALYSIS_FAILED decompress "cannot decompress the AVML dump (python3 exit $rc: $(tail -n 1 "$run_dir/decompress.err"))"
+		return 1
+	fi
+	read -r decompressed_size decompressed_sha snappy_version crc_version <<<"$out"
+	decoder_tools=$(jq -cn --arg snappy "${snappy_version#-}" --arg crc "${crc_version#-}" \
+		'{"python3-snappy": ($snappy | if . == "" then null else . end), "python3-crc32c": ($crc | if . == "" then null else . end)}')
+	chmod 0400 "$dest"
+	analysed=$dest
+	cf_note decompress "" "AVML dump decompressed to LiME: $decompressed_size bytes, SHA-256 $decompressed_sha"
+}
+
 # table_banner_of FILE: the linux_banner string of a Volatility ISF table.
 table_banner_of() {
 	xz -dc -- "$1" | jq -r '.symbols.linux_banner.constant_data // empty' | base64 -d 2>/dev/null |
@@ -354,15 +666,11 @@ check_table() {
 
 # linux_symbols: the dump's "Linux version" banners, the table of the
 # kernel release (given, or read from the first banner), and the check that
-# the table's linux_banner is one of the dump's. Compressed AVML hides the
-# banners: Volatility checks them itself.
+# the table's linux_banner is one of the dump's (an AVML dump's, once
+# decompressed).
 linux_symbols() {
 	local release=$kernel_release
-	if [[ $detected == avml ]]; then
-		cf_note banner "" "compressed AVML: the banner is checked by Volatility, not before it"
-	else
-		grep -a -o -E 'Linux version [0-9][[:print:]]{8,400}' "$dump" | head -n 64 | sort -u >"$run_dir/dump-banners.txt"
-	fi
+	grep -a -o -E 'Linux version [0-9][[:print:]]{8,400}' "$analysed" | head -n 64 | sort -u >"$run_dir/dump-banners.txt"
 	if [[ -z $release ]]; then
 		release=$(sed -n '1s/^Linux version \([^ ]*\).*/\1/p' "$run_dir/dump-banners.txt")
 		if [[ -z $release || ! $release =~ $CF_RE_KERNEL_RELEASE || $release == *..* ]]; then
@@ -378,7 +686,6 @@ linux_symbols() {
 	fi
 	check_table || return 1
 	table_banner=$(table_banner_of "$symbols_file")
-	[[ $detected == avml ]] && return 0
 	banner_checked=true
 	if [[ -z $table_banner ]]; then
 		fail SYMBOLS_MISMATCH banner "the symbol table has no linux_banner"
@@ -433,7 +740,7 @@ PY
 # that kernel.
 windows_symbols() {
 	local kernel found="" rc=0
-	windows_kernels "$dump" >"$run_dir/dump-banners.txt" || rc=$?
+	windows_kernels "$analysed" >"$run_dir/dump-banners.txt" || rc=$?
 	if ((rc != 0)); then
 		fail ANALYSIS_FAILED banner "cannot scan the dump for the Windows kernel (python3 exit $rc)"
 		return 1
@@ -468,19 +775,38 @@ windows_symbols() {
 	banner_match=true
 }
 
-# analyze: the checks, then the plugins. Returns at the first failure.
-analyze() {
-	# 1. Copy the dump to scratch.
+# copy_dump: copies the dump to scratch (from S3 in SSM mode, from --dump
+# in local mode) and hashes it in the same pass, one pipe whose every stage
+# is checked. Sets copied_sha.
+copy_dump() {
+	local -a source stage
 	if [[ $mode == ssm ]]; then
 		cf_log "copying $dump_s3_uri"
-		aws s3 cp --only-show-errors --no-progress "$dump_s3_uri" "$dump" ||
-			{ fail DUMP_COPY_FAILED copy "cannot copy the dump from S3"; return 1; }
+		source=(aws s3 cp --only-show-errors --no-progress "$dump_s3_uri" -)
 	else
-		cp -- "$dump_arg" "$dump" || { fail DUMP_COPY_FAILED copy "cannot copy the dump"; return 1; }
+		source=(cat -- "$dump_arg")
 	fi
+	"${source[@]}" 2>"$run_dir/copy.err" | tee -- "$dump" 2>>"$run_dir/copy.err" |
+		sha256_stream >"$run_dir/dump.sha256" 2>>"$run_dir/copy.err"
+	stage=("${PIPESTATUS[@]}")
+	if [[ ${stage[*]} != "0 0 0" ]]; then
+		fail DUMP_COPY_FAILED copy "cannot copy and hash the dump (${source[0]} exit ${stage[0]}, tee exit ${stage[1]}, openssl exit ${stage[2]}): $(tail -n 1 "$run_dir/copy.err")"
+		return 1
+	fi
+	copied_sha=$(<"$run_dir/dump.sha256")
+	if [[ ! $copied_sha =~ $CF_RE_SHA256 ]]; then
+		fail DUMP_COPY_FAILED copy "hashing the dump gave no SHA-256"
+		return 1
+	fi
+}
+
+# analyze: the checks, then the plugins. Returns at the first failure.
+analyze() {
+	# 1. Copy the dump to scratch, hashing it on the way.
+	copy_dump || return 1
 	chmod 0400 "$dump"
 
-	# 2. Size, then hash.
+	# 2. Size, then the hash taken while copying.
 	size=$(stat -c %s "$dump")
 	if [[ -n $expected_size ]]; then
 		if [[ $size != "$expected_size" ]]; then
@@ -491,7 +817,7 @@ analyze() {
 	else
 		cf_note size "" "no expected size was given; the dump's size is recorded, not verified"
 	fi
-	sha=$(sha256sum -b "$dump" | cut -c1-64)
+	sha=$copied_sha
 	if [[ -n $dump_sha256 ]]; then
 		if [[ $sha != "$dump_sha256" ]]; then
 			fail HASH_MISMATCH hash "SHA-256 is $sha, expected $dump_sha256"
@@ -512,11 +838,25 @@ analyze() {
 		return 1
 	fi
 	detected=$(detect_format "$dump")
-	if [[ $detected == lime || $detected == avml ]]; then
-		if ! lime_walk "$dump" "$size"; then
-			fail EVIDENCE_INCOMPLETE format "LiME structure: $lime_error"
+	case $detected in
+	lime | avml | lime-padded | crashdump) ;;
+	unknown)
+		# Raw memory has no header to tell it by: a headerless dump is raw
+		# when declared raw, or when nothing is declared (local mode).
+		if [[ -n $dump_format && $dump_format != raw ]]; then
+			fail UNSUPPORTED_FORMAT format "declared $dump_format, but the dump has no header of a format Casefile knows; a headerless dump is analysed only as raw memory, declared raw"
 			return 1
 		fi
+		detected=raw
+		;;
+	*)
+		fail UNSUPPORTED_FORMAT format "the dump is $detected, which Casefile does not analyse (it takes LiME version 1, padded LiME, AVML version 2, raw memory and Windows crash dumps)"
+		return 1
+		;;
+	esac
+	if [[ $detected == lime ]] && ! lime_walk "$dump" "$size"; then
+		fail EVIDENCE_INCOMPLETE format "LiME structure: $lime_error"
+		return 1
 	fi
 	if [[ -n $dump_format ]] && ! format_declared "$dump_format" "$detected"; then
 		fail FORMAT_MISMATCH format "declared $dump_format, found $detected"
@@ -527,16 +867,24 @@ analyze() {
 		fail FORMAT_MISMATCH format "a $detected dump is not of $os"
 		return 1
 	fi
-	if [[ $detected != avml ]]; then
-		local pages rc=0
-		pages=$(data_pages "$dump") || rc=$?
-		if ((rc == 1)); then
-			fail EVIDENCE_INCOMPLETE content "the dump is mostly zero-filled: ${pages%% *} of its ${pages##* } pages hold data"
-			return 1
-		elif ((rc != 0)); then
-			fail ANALYSIS_FAILED content "cannot count the dump's data pages (python3 exit $rc)"
+	if [[ $detected == avml ]]; then
+		decompress_avml || return 1
+		# limeVersion stays the dump's (2); ranges and payload are the
+		# decompressed file's, walked as any LiME dump.
+		lime_version=2
+		if ! lime_walk "$analysed" "$decompressed_size"; then
+			fail EVIDENCE_INCOMPLETE format "LiME structure of the decompressed AVML dump: $lime_error"
 			return 1
 		fi
+	fi
+	local pages rc=0
+	pages=$(data_pages "$analysed") || rc=$?
+	if ((rc == 1)); then
+		fail EVIDENCE_INCOMPLETE content "the dump is mostly zero-filled: ${pages%% *} of its ${pages##* } pages hold data"
+		return 1
+	elif ((rc != 0)); then
+		fail ANALYSIS_FAILED content "cannot count the dump's data pages (python3 exit $rc)"
+		return 1
 	fi
 
 	# 4-6. The kernel, its symbol table, and the check that they match.
@@ -556,7 +904,7 @@ analyze() {
 
 # run_plugins: the plugins in parallel, at most nproc at once.
 run_plugins() {
-	local help plugin jobs max flags=(-q -r json -s "$run_dir/symbols" -f "$dump")
+	local help plugin jobs max flags=(-q -r json -s "$run_dir/symbols" -f "$analysed")
 	help=$(vol -h 2>&1)
 	grep -q -- '--offline' <<<"$help" && flags+=(--offline)
 	grep -q -- '--cache-path' <<<"$help" && flags+=(--cache-path "$run_dir/volcache")
@@ -594,11 +942,11 @@ run_plugins() {
 	done
 }
 
-analyze
+open_scratch && analyze
 
 # ------------------------------------------------------------ results
 ended_at=$(cf_now)
-tools=$(cf_tool_versions_json sha256sum xz jq aws python3 vol)
+tools=$(cf_tool_versions_json sha256sum openssl xz jq aws python3 vol)
 cp "$run_dir/dump-banners.txt" "$out_dir/dump-banners.txt"
 jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg started "$started_at" \
 	--arg ended "$ended_at" --arg script "$SCRIPT_NAME" --arg version "$SCRIPT_VERSION" --argjson tools "$tools" \
@@ -606,8 +954,9 @@ jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg st
 	--arg sha "$sha" --arg expected "$dump_sha256" \
 	--argjson verified "$hash_verified" --arg declared "$dump_format" --arg detected "$detected" \
 	--arg limeVersion "$lime_version" --argjson ranges "$ranges" --argjson payload "$payload" \
+	--arg decSize "$decompressed_size" --arg decSha "$decompressed_sha" --argjson decoderTools "$decoder_tools" \
 	--arg release "$kernel_release" --arg symFile "${symbols_rel#linux/}" --arg os "$os" --arg symSha "$symbols_sha" \
-	--arg symSource "${symbols_s3_uri:-$symbols_dir}" \
+	--arg symSource "${symbols_s3_uri:-$symbols_dir}" --argjson scratch "$(scratch_facts)" \
 	--arg tableBanner "$table_banner" --rawfile dumpBanners "$run_dir/dump-banners.txt" \
 	--argjson checked "$banner_checked" --argjson match "$banner_match" \
 	--slurpfile plugins "$run_dir/plugins.jsonl" --slurpfile errors "$CF_ERRORS" --slurpfile notes "$CF_NOTES" \
@@ -617,12 +966,14 @@ jq -n --arg status "$status" --arg id "$forensic_id" --arg mode "$mode" --arg st
 	 dump: {source: $evidence, sizeBytes: $size, expectedSizeBytes: ($expectedSize | nullable | if . then tonumber else . end),
 	        sizeVerified: $sizeVerified, sha256: ($sha | nullable), expectedSha256: ($expected | nullable),
 	        hashVerified: $verified, declaredFormat: ($declared | nullable), detectedFormat: ($detected | nullable),
-	        limeVersion: ($limeVersion | nullable | if . then tonumber else . end), ranges: $ranges, payloadBytes: $payload},
-	 kernelRelease: ($release | nullable),
+	        limeVersion: ($limeVersion | nullable | if . then tonumber else . end), ranges: $ranges, payloadBytes: $payload,
+	        decompressed: (if $decSha == "" then null
+	                       else {sourceFormat: "avml", format: "lime", sizeBytes: ($decSize | tonumber), sha256: $decSha} end)},
+	 scratch: $scratch, kernelRelease: ($release | nullable),
 	 symbols: {source: $symSource, file: ($symFile | nullable), sha256: ($symSha | nullable), banner: ($tableBanner | nullable)},
 	 banner: {kind: (if $os == "windows" then "pdb" else "linux_banner" end), checked: $checked, match: $match, dump: ($dumpBanners | split("\n") | map(select(. != ""))),
 	          table: ($tableBanner | nullable)},
-	 plugins: $plugins, tools: $tools, errors: $errors, notes: $notes}' \
+	 plugins: $plugins, tools: ($tools + $decoderTools), errors: $errors, notes: $notes}' \
 	>"$out_dir/results.json" || { status=RESULTS_FAILED; cf_log "cannot write results.json"; }
 cf_write_manifest "$out_dir" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$evidence" || {
 	status=RESULTS_FAILED

@@ -12,10 +12,32 @@ export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/u
 
 # The tools, in the order they are reported.
 tools=(
-	sha256sum blockdev lsblk blkid findmnt losetup sfdisk mount
+	sha256sum openssl blockdev lsblk blkid findmnt losetup sfdisk mount
 	fls mactime icat debugfs xfs_db ntfs-3g lvm hivexget
 	jq xz aws python3 vol
 )
+# The Python modules the memory script imports to decompress AVML dumps,
+# as Debian package:module:distribution, reported under the package's
+# name. Debian installs them into the system Python, which need not be
+# the first python3 on PATH, so both are tried, as the script does.
+modules=(python3-snappy:snappy:python-snappy python3-crc32c:crc32c:crc32c)
+
+# module_version PYTHON MODULE DIST: imports MODULE and prints the version
+# of its distribution DIST (empty when not recorded); fails when MODULE
+# does not import.
+module_version() {
+	"$1" -c '
+import importlib
+import sys
+
+importlib.import_module(sys.argv[1])
+try:
+    from importlib import metadata
+    print(metadata.version(sys.argv[2]))
+except Exception:
+    print("")
+' "$2" "$3" 2>/dev/null
+}
 
 # The JSON is built by hand: jq is one of the tools being checked. Names
 # are fixed and versions are digits and dots, so nothing needs escaping.
@@ -32,5 +54,19 @@ for name in "${tools[@]}"; do
 		json+="$sep{\"name\":\"$name\",\"present\":false,\"version\":null}"
 	fi
 	sep=,
+done
+for entry in "${modules[@]}"; do
+	IFS=: read -r name module dist <<<"$entry"
+	present=false version=""
+	for py in python3 /usr/bin/python3; do
+		if version=$(module_version "$py" "$module" "$dist"); then
+			present=true
+			break
+		fi
+	done
+	version=$(grep -oE '^[0-9]+(\.[0-9]+)+' <<<"$version")
+	[[ -n $version ]] && version="\"$version\""
+	[[ $present == true ]] || ready=false
+	json+="$sep{\"name\":\"$name\",\"present\":$present,\"version\":${version:-null}}"
 done
 printf '%s],"ready":%s}\n' "$json" "$ready"

@@ -157,7 +157,7 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 			"ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation", "ssm:SendCommand"}),
 		functions.AttachEvidence: slices.Concat(caseRecords(), volumeKey, []string{"ec2:AttachVolume", "ec2:CreateTags",
 			"ec2:CreateVolume", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"}),
-		functions.StartForensics: slices.Concat(caseRecords(), []string{"ssm:ListCommands", "ssm:SendCommand"}),
+		functions.StartForensics: slices.Concat(caseRecords(), []string{"ec2:DescribeInstances", "ssm:ListCommands", "ssm:SendCommand"}),
 		functions.CheckCommand:   slices.Concat(caseRecords(), []string{"ssm:GetCommandInvocation"}),
 		functions.CollectResults: slices.Concat(caseRecords(), []string{"s3:GetObject", "s3:ListBucket"}),
 		functions.Release: slices.Concat(caseRecords(), []string{"ec2:DeleteSecurityGroup", "ec2:DeleteVolume",

@@ -15,7 +15,17 @@ import (
 func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvAMIParameter,
 		investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs,
-		investigation.EnvInstanceProfileARN, investigation.EnvVolumeKMSKeyARN)
+		investigation.EnvInstanceProfileARN, investigation.EnvVolumeKMSKeyARN,
+		investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB)
+	// Required above; EnvInt only parses them.
+	scratchMin, err := lambdamain.EnvInt(investigation.EnvScratchMinGiB, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	scratchMax, err := lambdamain.EnvInt(investigation.EnvScratchMaxGiB, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
 	h := &host.Launcher{
 		EC2:      ec2.NewFromConfig(cfg),
 		SSM:      ssm.NewFromConfig(cfg),
@@ -28,6 +38,8 @@ func main() {
 			SubnetIDs:          host.ParseSubnetIDs(env[investigation.EnvSubnetIDs]),
 			InstanceProfileARN: env[investigation.EnvInstanceProfileARN],
 			VolumeKMSKeyARN:    env[investigation.EnvVolumeKMSKeyARN],
+			ScratchMinGiB:      scratchMin,
+			ScratchMaxGiB:      scratchMax,
 		},
 	}
 	lambdamain.Start(logger, h.Handle)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
@@ -24,6 +25,7 @@ func main() {
 	}
 	h := &forensics.Starter{
 		SSM:      ssm.NewFromConfig(cfg),
+		EC2:      ec2.NewFromConfig(cfg),
 		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
 		Config: forensics.StartConfig{
 			DiskDocument:   env[investigation.EnvDiskDocument],

@@ -14,7 +14,8 @@ import (
 
 // TestEveryParameterReachesTheScript checks that the local runs hand the
 // scripts every parameter of their document (but the disk document's
-// volumeIds, which a local run takes one by one as --evidence-id), with
+// volumeIds, which a local run takes one by one as --evidence-id, and the
+// memory document's scratchVolumeId), with
 // an option the script parses, so that the script's own checks run on
 // each.
 func TestEveryParameterReachesTheScript(t *testing.T) {
@@ -26,7 +27,10 @@ func TestEveryParameterReachesTheScript(t *testing.T) {
 		skip   []string
 	}{
 		{name: "disk", render: ssmdocuments.Disk, script: DiskScript, flags: diskFlags, skip: []string{ssmdocuments.ParamVolumeIDs, ssmdocuments.ParamExecutionTimeout}},
-		{name: "memory", render: ssmdocuments.Memory, script: MemoryScript, flags: memoryFlags, skip: []string{ssmdocuments.ParamExecutionTimeout}},
+		// The local run copies the dump into --scratch-dir, not onto the
+		// scratch volume, which it only checks is attached.
+		{name: "memory", render: ssmdocuments.Memory, script: MemoryScript, flags: memoryFlags,
+			skip: []string{ssmdocuments.ParamExecutionTimeout, ssmdocuments.ParamScratchVolumeID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -52,7 +52,7 @@ type Scripts struct {
 // those the local runs use.
 func RequiredTools() []string {
 	return []string{
-		"bash", "sha256sum", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount",
+		"bash", "sha256sum", "openssl", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount",
 		"fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "xz", "aws", "python3", "base64",
 	}
 }
@@ -191,28 +191,34 @@ func (s Scripts) Disk() RunFunc {
 // attachedImage returns the image behind volume vol, which must be
 // attached to the instance (else the script would not find its device).
 func (s Scripts) attachedImage(ctx context.Context, instanceID, vol string) (string, error) {
-	out, err := s.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{vol}})
+	v, err := s.attachedVolume(ctx, instanceID, vol, "evidence")
 	if err != nil {
-		return "", fmt.Errorf("describe evidence volume %s: %w", vol, err)
-	}
-	if len(out.Volumes) != 1 {
-		return "", fmt.Errorf("evidence volume %s not found", vol)
-	}
-	v := out.Volumes[0]
-	attached := false
-	for _, a := range v.Attachments {
-		if aws.ToString(a.InstanceId) == instanceID && a.State == ec2types.VolumeAttachmentStateAttached {
-			attached = true
-		}
-	}
-	if !attached {
-		return "", fmt.Errorf("no device with serial %s: volume %s is not attached to %s", strings.ReplaceAll(vol, "-", ""), vol, instanceID)
+		return "", err
 	}
 	image, ok := s.Images[aws.ToString(v.SnapshotId)]
 	if !ok {
 		return "", fmt.Errorf("volume %s was created from snapshot %q, which has no local image", vol, aws.ToString(v.SnapshotId))
 	}
 	return image, nil
+}
+
+// attachedVolume returns volume vol (of the given kind, for messages),
+// which must be attached to the instance.
+func (s Scripts) attachedVolume(ctx context.Context, instanceID, vol, kind string) (ec2types.Volume, error) {
+	out, err := s.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{vol}})
+	if err != nil {
+		return ec2types.Volume{}, fmt.Errorf("describe %s volume %s: %w", kind, vol, err)
+	}
+	if len(out.Volumes) != 1 {
+		return ec2types.Volume{}, fmt.Errorf("%s volume %s not found", kind, vol)
+	}
+	v := out.Volumes[0]
+	for _, a := range v.Attachments {
+		if aws.ToString(a.InstanceId) == instanceID && a.State == ec2types.VolumeAttachmentStateAttached {
+			return v, nil
+		}
+	}
+	return ec2types.Volume{}, fmt.Errorf("no device with serial %s: volume %s is not attached to %s", strings.ReplaceAll(vol, "-", ""), vol, instanceID)
 }
 
 // diskFlags and memoryFlags map each document parameter to the script
@@ -235,6 +241,10 @@ var (
 
 type paramFlag struct{ param, flag string }
 
+// scratchVolumeParam is the memory document's scratch volume, which the
+// local run checks is attached instead of passing it to the script.
+const scratchVolumeParam = "scratchVolumeId"
+
 // passed returns the options for the parameters cmd carries.
 func passed(cmd Command, flags []paramFlag) []string {
 	var args []string
@@ -248,9 +258,16 @@ func passed(cmd Command, flags []paramFlag) []string {
 
 // Memory downloads the dump and the symbol table from S3 as the document
 // would, runs memory-forensics.sh --local on them with every parameter of
-// the command, and uploads the results.
+// the command, and uploads the results. The command's scratch volume must
+// be attached to the instance, as the SSM mode would find no device
+// otherwise; the local run copies the dump into a scratch folder instead
+// (--scratch-dir).
 func (s Scripts) Memory() RunFunc {
 	return func(ctx context.Context, cmd Command, stdout, stderr io.Writer) (int, error) {
+		if _, err := s.attachedVolume(ctx, cmd.InstanceID, cmd.Param(scratchVolumeParam), "scratch"); err != nil {
+			fmt.Fprintf(stderr, "SCRATCH_UNAVAILABLE: %v\n", err)
+			return 1, nil
+		}
 		dir, err := s.runDir(cmd)
 		if err != nil {
 			return -1, err
