@@ -42,6 +42,14 @@ type Config struct {
 	CommandTimeoutSeconds int
 	// InstanceType is the forensic instance type.
 	InstanceType string
+	// LargeInstanceType is the instance type of a case whose evidence (the
+	// snapshots' sizes added up, or the dump's size) holds at least
+	// LargeEvidenceGiB GiB.
+	LargeInstanceType string
+	LargeEvidenceGiB  int
+	// CommandSecondsPerGiB is added to CommandTimeoutSeconds for each GiB
+	// of a case's evidence, up to what the workflow waits for a command.
+	CommandSecondsPerGiB int
 	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume a MEMORY
 	// case's instance gets for the dump: its size follows the dump's, at
 	// least the minimum; a dump that needs more than the maximum fails.

@@ -15,6 +15,9 @@ const (
 	KeyExecutionTimeoutMinutes = "executionTimeoutMinutes"
 	KeyCommandTimeoutSeconds   = "commandTimeoutSeconds"
 	KeyInstanceType            = "instanceType"
+	KeyLargeInstanceType       = "largeInstanceType"
+	KeyLargeEvidenceGiB        = "largeEvidenceGiB"
+	KeyCommandSecondsPerGiB    = "commandSecondsPerGiB"
 	KeyScratchMinGiB           = "scratchMinGiB"
 	KeyScratchMaxGiB           = "scratchMaxGiB"
 	KeySymbolsS3URI            = "symbolsS3Uri"
@@ -31,7 +34,8 @@ func Keys() []string {
 	return []string{
 		KeyForensicAMIID, KeyVPCID, KeySubnetIDs, KeyAvailabilityZones, KeyRouteTableIDs, KeyWaitInstanceSeconds,
 		KeyWaitCommandSeconds, KeyMaxInstanceChecks, KeyMaxCommandChecks, KeyExecutionTimeoutMinutes,
-		KeyCommandTimeoutSeconds, KeyInstanceType, KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
+		KeyCommandTimeoutSeconds, KeyInstanceType, KeyLargeInstanceType, KeyLargeEvidenceGiB, KeyCommandSecondsPerGiB,
+		KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
 	}
 }
@@ -51,6 +55,9 @@ const (
 	DefaultExecutionTimeoutMinutes = 360
 	DefaultCommandTimeoutSeconds   = 3600
 	DefaultInstanceType            = "m6i.large"
+	DefaultLargeInstanceType       = "m6i.2xlarge"
+	DefaultLargeEvidenceGiB        = 500
+	DefaultCommandSecondsPerGiB    = 20
 	DefaultScratchMinGiB           = 16
 	DefaultScratchMaxGiB           = 2048
 	DefaultObjectLockMode          = ObjectLockGovernance

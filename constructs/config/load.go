@@ -31,7 +31,9 @@ const (
 	minCommandSeconds   = 30
 	maxCommandSeconds   = 48 * 3600 // a shell step's longest timeoutSeconds
 	maxObjectLockDays   = 36500
-	maxScratchGiB       = 16384 // gp3's largest volume
+	maxScratchGiB       = 16384      // gp3's largest volume
+	maxEvidenceGiB      = 16 * 16384 // 16 snapshots of gp3's largest volume
+	maxSecondsPerGiB    = 3600
 	defaultEventBusName = "default"
 	// taskAllowanceSeconds is workflow.TaskAllowance: the tasks' time on top
 	// of the polling loops within the execution timeout.
@@ -51,6 +53,9 @@ func Load(get Getter) (Config, error) {
 		ExecutionTimeoutMinutes: r.integer(KeyExecutionTimeoutMinutes, DefaultExecutionTimeoutMinutes, 1, maxTimeoutMinutes),
 		CommandTimeoutSeconds:   r.integer(KeyCommandTimeoutSeconds, DefaultCommandTimeoutSeconds, minCommandSeconds, maxCommandSeconds),
 		InstanceType:            r.optional(KeyInstanceType, DefaultInstanceType, instanceTypePattern, "an EC2 instance type such as m6i.large"),
+		LargeInstanceType:       r.optional(KeyLargeInstanceType, DefaultLargeInstanceType, instanceTypePattern, "an EC2 instance type such as m6i.2xlarge"),
+		LargeEvidenceGiB:        r.integer(KeyLargeEvidenceGiB, DefaultLargeEvidenceGiB, 1, maxEvidenceGiB),
+		CommandSecondsPerGiB:    r.integer(KeyCommandSecondsPerGiB, DefaultCommandSecondsPerGiB, 0, maxSecondsPerGiB),
 		ScratchMinGiB:           r.integer(KeyScratchMinGiB, DefaultScratchMinGiB, 1, maxScratchGiB),
 		ScratchMaxGiB:           r.integer(KeyScratchMaxGiB, DefaultScratchMaxGiB, 1, maxScratchGiB),
 		SymbolsS3URI:            r.optional(KeySymbolsS3URI, "", symbolsURIPattern, "s3://bucket/ or s3://bucket/prefix/ (ending in /)"),

@@ -17,6 +17,8 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvAMIParameter] = *p.AMIParameter.ParameterName()
 		env[investigation.EnvInstanceProfileARN] = p.InstanceProfileARN
 		env[investigation.EnvInstanceType] = *p.InstanceType
+		env[investigation.EnvLargeInstanceType] = *p.LargeInstanceType
+		env[investigation.EnvLargeEvidenceGiB] = itoa(p.LargeEvidenceGiB)
 		env[investigation.EnvVPCID] = p.Network.VPCID
 		env[investigation.EnvSubnetIDs] = p.Network.subnetList()
 		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
@@ -30,6 +32,8 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvMemoryDocument] = p.Documents.Memory
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
 		env[investigation.EnvCommandTimeout] = p.commandTimeout()
+		env[investigation.EnvCommandSecondsPerGiB] = itoa(p.CommandSecondsPerGiB)
+		env[investigation.EnvMaxCommandTimeout] = itoa(p.MaxCommandTimeoutSeconds)
 		if p.SymbolsS3URI != nil {
 			env[investigation.EnvSymbolsS3URI] = *p.SymbolsS3URI
 		}

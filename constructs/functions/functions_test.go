@@ -171,11 +171,13 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		functions.Intake: {table, investigation.EnvEvidenceBucket},
 		functions.CreateInstance: {table, investigation.EnvAMIParameter, investigation.EnvInstanceProfileARN,
 			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN,
-			investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB},
+			investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB,
+			investigation.EnvLargeInstanceType, investigation.EnvLargeEvidenceGiB},
 		functions.CheckInstance:  {table, investigation.EnvProbeDocument},
 		functions.AttachEvidence: {table, investigation.EnvVolumeKMSKeyARN},
 		functions.StartForensics: {table, investigation.EnvDiskDocument, investigation.EnvMemoryDocument,
 			investigation.EnvResultsBucket, investigation.EnvCommandTimeout,
+			investigation.EnvCommandSecondsPerGiB, investigation.EnvMaxCommandTimeout,
 			investigation.EnvResultsKMSKeyARN},
 		functions.CheckCommand:   {table},
 		functions.CollectResults: {table, investigation.EnvResultsBucket},
@@ -201,8 +203,13 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 	assert.Equal(t, "subnet-0123456789abcdef0", vars[investigation.EnvSubnetIDs])
 	assert.Equal(t, "16", vars[investigation.EnvScratchMinGiB], "default scratch minimum")
 	assert.Equal(t, "2048", vars[investigation.EnvScratchMaxGiB], "default scratch maximum")
+	assert.Equal(t, "m6i.2xlarge", vars[investigation.EnvLargeInstanceType], "default large instance type")
+	assert.Equal(t, "500", vars[investigation.EnvLargeEvidenceGiB], "default large-evidence threshold")
 	_, p = tmpl.function(t, f.stack, f.functions, functions.StartForensics)
-	assert.Equal(t, "3600", cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])[investigation.EnvCommandTimeout])
+	vars = cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
+	assert.Equal(t, "3600", vars[investigation.EnvCommandTimeout])
+	assert.Equal(t, "20", vars[investigation.EnvCommandSecondsPerGiB], "default seconds per GiB")
+	assert.Equal(t, "172800", vars[investigation.EnvMaxCommandTimeout], "default cap: the documents' 48 hours")
 }
 
 // common are the actions every function has: its log group and X-Ray.

@@ -20,6 +20,11 @@ import (
 // Defaults used when the corresponding Props field is left unset.
 const (
 	DefaultInstanceType          = "m6i.large"
+	DefaultLargeInstanceType     = "m6i.2xlarge"
+	DefaultLargeEvidenceGiB      = 500
+	DefaultCommandSecondsPerGiB  = 20
+	// MaxCommandTimeoutSeconds is the documents' longest run, 48 hours.
+	MaxCommandTimeoutSeconds = 172800
 	DefaultCommandTimeoutSeconds = 3600
 	DefaultScratchMinGiB         = 16
 	DefaultScratchMaxGiB         = 2048
@@ -95,6 +100,12 @@ type Props struct {
 
 	// InstanceType is the forensic instance type. Default DefaultInstanceType.
 	InstanceType *string
+	// LargeInstanceType is the instance type of a case whose evidence (the
+	// snapshots' sizes added up, or the dump's size) holds at least
+	// LargeEvidenceGiB GiB. Defaults DefaultLargeInstanceType and
+	// DefaultLargeEvidenceGiB.
+	LargeInstanceType *string
+	LargeEvidenceGiB  *int
 	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume that the
 	// launch gives a MEMORY case's instance for the dump (1 to
 	// MaxScratchGiB, the minimum at most the maximum): its size follows the
@@ -112,6 +123,13 @@ type Props struct {
 	// executionTimeout; the function keeps it within 10 s to 48 h).
 	// Default DefaultCommandTimeoutSeconds.
 	CommandTimeoutSeconds *int
+	// CommandSecondsPerGiB is added to CommandTimeoutSeconds for each GiB
+	// of a case's evidence, up to MaxCommandTimeoutSeconds (which the
+	// workflow's command checks must outlast). Defaults
+	// DefaultCommandSecondsPerGiB and the package's
+	// MaxCommandTimeoutSeconds.
+	CommandSecondsPerGiB     *int
+	MaxCommandTimeoutSeconds *int
 	// LogRetention is how long the functions' logs are kept. Default
 	// DefaultLogRetention.
 	LogRetention awslogs.RetentionDays
@@ -169,6 +187,27 @@ func (p Props) withDefaults() (Props, error) {
 	if p.CommandTimeoutSeconds == nil {
 		p.CommandTimeoutSeconds = ptr(DefaultCommandTimeoutSeconds)
 	}
+	if p.LargeInstanceType == nil {
+		p.LargeInstanceType = ptr(DefaultLargeInstanceType)
+	}
+	if p.LargeEvidenceGiB == nil {
+		p.LargeEvidenceGiB = ptr(DefaultLargeEvidenceGiB)
+	}
+	if p.CommandSecondsPerGiB == nil {
+		p.CommandSecondsPerGiB = ptr(DefaultCommandSecondsPerGiB)
+	}
+	if p.MaxCommandTimeoutSeconds == nil {
+		p.MaxCommandTimeoutSeconds = ptr(MaxCommandTimeoutSeconds)
+	}
+	switch {
+	case *p.LargeEvidenceGiB < 1:
+		return Props{}, fmt.Errorf("functions: Props.LargeEvidenceGiB must be at least 1, got %d", *p.LargeEvidenceGiB)
+	case *p.CommandSecondsPerGiB < 0:
+		return Props{}, fmt.Errorf("functions: Props.CommandSecondsPerGiB must not be negative, got %d", *p.CommandSecondsPerGiB)
+	case *p.MaxCommandTimeoutSeconds < *p.CommandTimeoutSeconds || *p.MaxCommandTimeoutSeconds > MaxCommandTimeoutSeconds:
+		return Props{}, fmt.Errorf("functions: Props.MaxCommandTimeoutSeconds (%d) must be from CommandTimeoutSeconds (%d) to %d",
+			*p.MaxCommandTimeoutSeconds, *p.CommandTimeoutSeconds, MaxCommandTimeoutSeconds)
+	}
 	if p.ScratchMinGiB == nil {
 		p.ScratchMinGiB = ptr(DefaultScratchMinGiB)
 	}
@@ -191,6 +230,8 @@ func (p Props) withDefaults() (Props, error) {
 func (n Network) subnetList() string { return strings.Join(n.SubnetIDs, ",") }
 
 func (p Props) commandTimeout() string { return strconv.Itoa(*p.CommandTimeoutSeconds) }
+
+func itoa(v *int) string { return strconv.Itoa(*v) }
 
 func (p Props) scratchGiB() (minimum, maximum string) {
 	return strconv.Itoa(*p.ScratchMinGiB), strconv.Itoa(*p.ScratchMaxGiB)

@@ -28,6 +28,11 @@ type Props struct {
 	// InstanceType is the forensic instance type. Default:
 	// forensichost.DefaultInstanceType.
 	InstanceType string
+	// LargeInstanceType is the instance type of a case whose evidence holds
+	// at least LargeEvidenceGiB GiB. Defaults:
+	// functions.DefaultLargeInstanceType and functions.DefaultLargeEvidenceGiB.
+	LargeInstanceType string
+	LargeEvidenceGiB  *int
 	// SymbolsS3URI is where the Volatility symbol tables are,
 	// s3://bucket/ or s3://bucket/prefix/. Default: the evidence bucket,
 	// under forensichost.DefaultSymbolsPrefix.
@@ -59,6 +64,11 @@ type Props struct {
 	// the instance (the documents' executionTimeout). Default:
 	// functions.DefaultCommandTimeoutSeconds.
 	CommandTimeoutSeconds *int
+	// CommandSecondsPerGiB is added to CommandTimeoutSeconds for each GiB
+	// of a case's evidence, up to what the workflow's command checks wait
+	// (WaitCommandSeconds × MaxCommandChecks) and at most 48 hours.
+	// Default: functions.DefaultCommandSecondsPerGiB.
+	CommandSecondsPerGiB *int
 	// ScratchMinGiB and ScratchMaxGiB bound the scratch volume of a MEMORY
 	// case's instance (see functions.Props). Defaults:
 	// functions.DefaultScratchMinGiB and functions.DefaultScratchMaxGiB.

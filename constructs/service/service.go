@@ -121,11 +121,17 @@ func (p Props) functionsProps(s *Service) functions.Props {
 		},
 		ApplicationAccountIDs: p.ApplicationAccountIDs,
 		InstanceType:          &h.InstanceType,
+		LargeInstanceType:     stringOrNil(p.LargeInstanceType),
 		SymbolsS3URI:          h.SymbolsS3URI,
 		CommandTimeoutSeconds: p.CommandTimeoutSeconds,
-		ScratchMinGiB:         p.ScratchMinGiB,
-		ScratchMaxGiB:         p.ScratchMaxGiB,
-		LogRemovalPolicy:      p.RemovalPolicy,
+		CommandSecondsPerGiB:  p.CommandSecondsPerGiB,
+		// The scaled run limit must end before the workflow stops checking.
+		MaxCommandTimeoutSeconds: ptr(min(functions.MaxCommandTimeoutSeconds,
+			valueOr(p.WaitCommandSeconds, workflow.DefaultWaitCommandSeconds)*valueOr(p.MaxCommandChecks, workflow.DefaultMaxCommandChecks))),
+		LargeEvidenceGiB: p.LargeEvidenceGiB,
+		ScratchMinGiB:    p.ScratchMinGiB,
+		ScratchMaxGiB:    p.ScratchMaxGiB,
+		LogRemovalPolicy: p.RemovalPolicy,
 	}
 }
 
@@ -150,6 +156,24 @@ func (p Props) workflowProps(f *functions.Functions) workflow.Props {
 }
 
 func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// valueOr returns *p, or def when p is nil.
+func valueOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// stringOrNil returns nil for "" (the default), else a pointer to s.
+func stringOrNil(s string) *string {
 	if s == "" {
 		return nil
 	}

@@ -65,6 +65,13 @@ type StartConfig struct {
 	// their step's timeoutSeconds reads), kept within 10 s to 48 h; zero
 	// means DefaultCommandTimeout.
 	CommandTimeout time.Duration
+	// CommandSecondsPerGiB is added to CommandTimeout for each GiB of the
+	// case's evidence (investigation.Request.EvidenceGiB), so that a large
+	// disk or dump gets the time reading it takes; 0 means no scaling.
+	CommandSecondsPerGiB int
+	// MaxCommandTimeout caps the scaled run limit (the workflow's command
+	// checks must outlast it); zero means the documents' limit, 48 hours.
+	MaxCommandTimeout time.Duration
 }
 
 // Starter is the StartDiskForensics and StartMemoryForensics step: it sends
@@ -112,7 +119,7 @@ func (s *Starter) Handle(ctx context.Context, st investigation.State) (investiga
 	// What the memory script checks the dump against before it reads it
 	// (results.json records what it found), and the scratch volume it
 	// copies the dump onto.
-	for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamScratchVolumeID} {
+	for _, p := range []string{ParamDumpS3URI, ParamDumpSHA256, ParamDumpSizeBytes, ParamScratchVolumeID, ParamExecutionTimeout} {
 		if v, ok := params[p]; ok && len(v) == 1 {
 			resources[p] = v[0]
 		}
@@ -129,12 +136,16 @@ func (s *Starter) command(ctx context.Context, st investigation.State) (doc, ste
 	if s.Config.ResultsKMSKeyARN == "" {
 		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no results KMS key configured (%s)", investigation.EnvResultsKMSKeyARN)
 	}
+	gib, err := s.evidenceGiB(st)
+	if err != nil {
+		return "", "", nil, err
+	}
 	params = map[string][]string{
 		ParamForensicID:       {st.ForensicID},
 		ParamResultsBucket:    {s.Config.ResultsBucket},
 		ParamResultsPrefix:    {investigation.ResultsPrefix(st.ForensicID, st.ForensicType)},
 		ParamKMSKeyARN:        {s.Config.ResultsKMSKeyARN},
-		ParamExecutionTimeout: {strconv.Itoa(int(s.timeout().Seconds()))},
+		ParamExecutionTimeout: {strconv.Itoa(int(s.timeout(gib).Seconds()))},
 	}
 	switch st.ForensicType {
 	case investigation.ForensicTypeDisk:
@@ -203,12 +214,34 @@ func (s *Starter) scratchVolume(ctx context.Context, instance string) (string, e
 		instance, investigation.ScratchDeviceName)
 }
 
-// timeout is the configured run limit within the documents' range.
-func (s *Starter) timeout() time.Duration {
-	if s.Config.CommandTimeout == 0 {
-		return DefaultCommandTimeout
+// evidenceGiB returns the GiB of evidence that the run limit scales with,
+// 0 when it does not scale.
+func (s *Starter) evidenceGiB(st investigation.State) (int64, error) {
+	if s.Config.CommandSecondsPerGiB <= 0 {
+		return 0, nil
 	}
-	return min(max(s.Config.CommandTimeout, minCommandTimeout), maxCommandTimeout)
+	req, err := investigation.ParseRequest(st.Request)
+	if err != nil {
+		return 0, investigation.Fail(investigation.ReasonCommandStart, "read the request of case %s: %w", st.ForensicID, err)
+	}
+	return req.EvidenceGiB(), nil
+}
+
+// timeout is the run limit for gib GiB of evidence: the configured limit
+// plus the configured seconds per GiB, within the cap and the documents'
+// range.
+func (s *Starter) timeout(gib int64) time.Duration {
+	base := s.Config.CommandTimeout
+	if base == 0 {
+		base = DefaultCommandTimeout
+	}
+	ceiling := maxCommandTimeout
+	if s.Config.MaxCommandTimeout > 0 {
+		ceiling = min(ceiling, s.Config.MaxCommandTimeout)
+	}
+	// gib is at most 16 snapshots of 16 TiB: no overflow.
+	scaled := base + time.Duration(gib)*time.Duration(s.Config.CommandSecondsPerGiB)*time.Second
+	return min(max(scaled, minCommandTimeout), max(ceiling, minCommandTimeout))
 }
 
 // running returns the ID of a command of doc that an earlier attempt of

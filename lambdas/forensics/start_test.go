@@ -3,6 +3,7 @@ package forensics
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -359,4 +360,74 @@ func TestStartForensicsTimeoutIsClamped(t *testing.T) {
 			assert.Equal(t, int32(600), aws.ToInt32(fake.sent[0].TimeoutSeconds), "the delivery timeout does not follow it")
 		})
 	}
+}
+
+// TestStartForensicsTimeoutScalesWithTheEvidence: the run limit grows by
+// the configured seconds per GiB of evidence, within the cap and the
+// documents' 48 hours, and is recorded in the custody log.
+func TestStartForensicsTimeoutScalesWithTheEvidence(t *testing.T) {
+	diskOf := func(t *testing.T, sizes ...int32) investigation.State {
+		var snaps []investigation.Snapshot
+		for i, size := range sizes {
+			snaps = append(snaps, investigation.Snapshot{SnapshotID: fmt.Sprintf("snap-0a1b2c3d4e5f6071%d", i),
+				SourceVolumeID: fmt.Sprintf("vol-0a1b2c3d4e5f6071%d", i), SizeGiB: size})
+		}
+		raw, err := json.Marshal(investigation.Request{
+			ForensicID: "case-42", ForensicType: investigation.ForensicTypeDisk,
+			Resource: investigation.Resource{AccountID: "444455556666", Region: "eu-west-1", InstanceID: "i-0123456789abcdef0"},
+			Disk:     &investigation.DiskEvidence{Snapshots: snaps},
+		})
+		require.NoError(t, err)
+		st := diskReady()
+		st.Request = raw
+		return st
+	}
+	tests := []struct {
+		name    string
+		state   func(t *testing.T) investigation.State
+		perGiB  int
+		ceiling time.Duration
+		want    string
+	}{
+		{name: "disks of 8 and 100 GiB at 20 s per GiB", state: func(t *testing.T) investigation.State { return diskOf(t, 8, 100) },
+			perGiB: 20, want: "9360"}, // 7200 + 108 × 20
+		{name: "a 4 GiB dump", state: memoryReady, perGiB: 30, want: "7320"}, // 7200 + 4 × 30
+		{name: "capped by the workflow's checks", state: func(t *testing.T) investigation.State { return diskOf(t, 4000) },
+			perGiB: 20, ceiling: 10 * time.Hour, want: "36000"},
+		{name: "capped at the documents' 48 hours", state: func(t *testing.T) investigation.State { return diskOf(t, 16000) },
+			perGiB: 60, want: "172800"},
+		{name: "no scaling configured", state: func(t *testing.T) investigation.State { return diskOf(t, 4000) },
+			perGiB: 0, want: "7200"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, rec := &fakeSSM{commandID: "cmd-1"}, &fakeRecorder{}
+			ec2 := &fakeEC2{devices: map[string]map[string]string{testInstance: {investigation.ScratchDeviceName: "vol-0000000000000000c"}}}
+			cfg := testStartConfig()
+			cfg.CommandSecondsPerGiB, cfg.MaxCommandTimeout = tt.perGiB, tt.ceiling
+			s := &Starter{SSM: fake, EC2: ec2, Recorder: rec, Config: cfg, Now: testClock}
+
+			_, err := s.Handle(context.Background(), tt.state(t))
+
+			require.NoError(t, err)
+			require.Len(t, fake.sent, 1)
+			assert.Equal(t, []string{tt.want}, fake.sent[0].Parameters[ParamExecutionTimeout])
+			require.NotEmpty(t, rec.events)
+			assert.Equal(t, tt.want, rec.events[0].Resources[ParamExecutionTimeout], "run limit in the custody log")
+		})
+	}
+}
+
+func TestStartForensicsScalingNeedsAReadableRequest(t *testing.T) {
+	fake := &fakeSSM{commandID: "cmd-1"}
+	cfg := testStartConfig()
+	cfg.CommandSecondsPerGiB = 20
+	s := &Starter{SSM: fake, Recorder: &fakeRecorder{}, Config: cfg, Now: testClock}
+
+	_, err := s.Handle(context.Background(), diskReady()) // request {}
+
+	var f *investigation.Failure
+	require.ErrorAs(t, err, &f)
+	assert.Equal(t, investigation.ReasonCommandStart, f.Reason)
+	assert.Empty(t, fake.sent, "nothing sent")
 }

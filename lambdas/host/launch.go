@@ -55,6 +55,11 @@ type LaunchConfig struct {
 	// MEMORY case (see scratchGiB).
 	ScratchMinGiB int
 	ScratchMaxGiB int
+	// LargeInstanceType is launched instead of InstanceType for a case
+	// whose evidence holds at least LargeEvidenceGiB GiB; empty or a
+	// threshold of 0 means every case gets InstanceType.
+	LargeInstanceType string
+	LargeEvidenceGiB  int64
 }
 
 // Launcher is the CreateInstance step: it launches a case's forensic
@@ -81,6 +86,10 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	}
 	trail := newCustody(l.Recorder, l.Now, st, StepCreateInstance)
 
+	instanceType, err := l.instanceType(st)
+	if err != nil {
+		return st, err
+	}
 	scratch, err := l.scratch(st)
 	if err != nil {
 		return st, err
@@ -94,7 +103,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		return st, err
 	}
 	subnet := pickSubnet(l.Config.SubnetIDs, st.ForensicID)
-	detail := "forensic instance " + l.Config.InstanceType + " launched from the forensic AMI"
+	detail := "forensic instance " + instanceType + " launched from the forensic AMI"
 	if scratch != nil {
 		detail += fmt.Sprintf(", with a %d GiB scratch volume for the memory dump", aws.ToInt32(scratch.Ebs.VolumeSize))
 	}
@@ -102,7 +111,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	if found {
 		detail = "forensic instance launched by an earlier attempt of this step"
 		subnet = aws.ToString(inst.SubnetId)
-	} else if inst, err = l.run(ctx, st, img, subnet, group.id, scratch); err != nil {
+	} else if inst, err = l.run(ctx, st, img, instanceType, subnet, group.id, scratch); err != nil {
 		return st, l.abandonGroup(ctx, trail, group.id, err)
 	}
 	st.Instance = &investigation.Instance{
@@ -119,6 +128,7 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		"subnetId":         subnet,
 		"securityGroupId":  group.id,
 		"availabilityZone": st.Instance.AvailabilityZone,
+		"instanceType":     instanceType,
 	}
 	if scratch != nil {
 		resources["scratchDeviceName"] = aws.ToString(scratch.DeviceName)
@@ -132,6 +142,23 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 		InstanceID: st.Instance.InstanceID,
 	})
 	return st, err
+}
+
+// instanceType returns the instance type for st's case: the large type
+// when its evidence holds at least the configured threshold, so that a big
+// disk or dump gets the cores and memory its analysis needs.
+func (l *Launcher) instanceType(st investigation.State) (string, error) {
+	if l.Config.LargeInstanceType == "" || l.Config.LargeEvidenceGiB <= 0 {
+		return l.Config.InstanceType, nil
+	}
+	req, err := investigation.ParseRequest(st.Request)
+	if err != nil {
+		return "", investigation.Fail(investigation.ReasonInstanceLaunch, "read the request of case %s: %w", st.ForensicID, err)
+	}
+	if req.EvidenceGiB() >= l.Config.LargeEvidenceGiB {
+		return l.Config.LargeInstanceType, nil
+	}
+	return l.Config.InstanceType, nil
 }
 
 // scratch returns the scratch volume's mapping for a MEMORY case, sized
@@ -183,10 +210,10 @@ func (l *Launcher) launched(ctx context.Context, st investigation.State) (types.
 
 // run calls RunInstances with every protection the forensic host needs.
 // A MEMORY case's instance also gets the scratch volume.
-func (l *Launcher) run(ctx context.Context, st investigation.State, img image, subnet, group string, scratch *types.BlockDeviceMapping) (types.Instance, error) {
+func (l *Launcher) run(ctx context.Context, st investigation.State, img image, instanceType, subnet, group string, scratch *types.BlockDeviceMapping) (types.Instance, error) {
 	in := &ec2.RunInstancesInput{
 		ImageId:          aws.String(img.id),
-		InstanceType:     types.InstanceType(l.Config.InstanceType),
+		InstanceType:     types.InstanceType(instanceType),
 		MinCount:         aws.Int32(1),
 		MaxCount:         aws.Int32(1),
 		SubnetId:         aws.String(subnet),
@@ -232,10 +259,10 @@ func (l *Launcher) run(ctx context.Context, st investigation.State, img image, s
 			"launch from AMI %s in subnet %s: %w", img.id, subnet, err)
 	case err != nil:
 		return types.Instance{}, investigation.Fail(investigation.ReasonInstanceLaunch,
-			"launch %s from AMI %s in subnet %s: %w", l.Config.InstanceType, img.id, subnet, err)
+			"launch %s from AMI %s in subnet %s: %w", instanceType, img.id, subnet, err)
 	case len(out.Instances) != 1:
 		return types.Instance{}, investigation.Fail(investigation.ReasonInstanceLaunch,
-			"launch %s from AMI %s in subnet %s returned %d instances, want 1", l.Config.InstanceType, img.id, subnet, len(out.Instances))
+			"launch %s from AMI %s in subnet %s returned %d instances, want 1", instanceType, img.id, subnet, len(out.Instances))
 	}
 	return out.Instances[0], nil
 }

@@ -21,6 +21,14 @@ const (
 	EnvMemoryDocument     = "CASEFILE_MEMORY_DOCUMENT"
 	EnvSymbolsS3URI       = "CASEFILE_SYMBOLS_S3_URI"
 	EnvCommandTimeout     = "CASEFILE_COMMAND_TIMEOUT_SECONDS"
+	// EnvLargeInstanceType is the instance type of cases whose evidence
+	// holds at least EnvLargeEvidenceGiB GiB.
+	EnvLargeInstanceType = "CASEFILE_LARGE_INSTANCE_TYPE"
+	EnvLargeEvidenceGiB  = "CASEFILE_LARGE_EVIDENCE_GIB"
+	// EnvCommandSecondsPerGiB is added to the command timeout per GiB of
+	// evidence, up to EnvMaxCommandTimeout seconds.
+	EnvCommandSecondsPerGiB = "CASEFILE_COMMAND_SECONDS_PER_GIB"
+	EnvMaxCommandTimeout    = "CASEFILE_MAX_COMMAND_TIMEOUT_SECONDS"
 	EnvStateMachineARN    = "CASEFILE_STATE_MACHINE_ARN"
 )
 

@@ -126,3 +126,29 @@ func TestSynthesisWarnsOnlyOfThePlaceholderAMI(t *testing.T) {
 		})
 	}
 }
+
+// TestTheInstanceAndTheRunLimitScaleWithTheEvidence: the sizing settings
+// reach the launch and the start of the forensics, and the scaled run
+// limit is capped where the workflow stops checking the command
+// (waitCommandSeconds × maxCommandChecks), within the documents' 48 hours.
+func TestTheInstanceAndTheRunLimitScaleWithTheEvidence(t *testing.T) {
+	tests := []struct {
+		name                   string
+		s                      synthesized
+		wantLarge, wantGiB     string
+		wantPerGiB, wantMaxRun string
+	}{
+		{name: "cdk.json", s: stacks.defaults, wantLarge: "m6i.2xlarge", wantGiB: "500", wantPerGiB: "20", wantMaxRun: "10800"},    // 120 × 90
+		{name: "configured", s: stacks.existingVPC, wantLarge: "r7i.4xlarge", wantGiB: "64", wantPerGiB: "45", wantMaxRun: "6000"}, // 60 × 100
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			launch := environmentOf(t, tt.s, functions.CreateInstance)
+			assert.Equal(t, tt.wantLarge, launch[investigation.EnvLargeInstanceType])
+			assert.Equal(t, tt.wantGiB, launch[investigation.EnvLargeEvidenceGiB])
+			start := environmentOf(t, tt.s, functions.StartForensics)
+			assert.Equal(t, tt.wantPerGiB, start[investigation.EnvCommandSecondsPerGiB])
+			assert.Equal(t, tt.wantMaxRun, start[investigation.EnvMaxCommandTimeout])
+		})
+	}
+}

@@ -61,6 +61,12 @@ func TestMain(m *testing.M) {
 		context[config.KeyNotificationEmail] = "soc@example.com"
 		context[config.KeyApplicationAccountIDs] = []any{"111111111111", "222222222222"}
 		context[config.KeyForensicAMIID] = "ami-0fedcba9876543210"
+		context[config.KeyWaitCommandSeconds] = 60.0
+		context[config.KeyMaxCommandChecks] = 100.0
+		context[config.KeyCommandTimeoutSeconds] = 1800.0
+		context[config.KeyCommandSecondsPerGiB] = 45.0
+		context[config.KeyLargeInstanceType] = "r7i.4xlarge"
+		context[config.KeyLargeEvidenceGiB] = 64.0
 		stacks.existingVPC = synth(filepath.Join(dir, "existing-vpc"), context)
 		return m.Run()
 	}()

@@ -16,13 +16,18 @@ func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvAMIParameter,
 		investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs,
 		investigation.EnvInstanceProfileARN, investigation.EnvVolumeKMSKeyARN,
-		investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB)
+		investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB,
+		investigation.EnvLargeInstanceType, investigation.EnvLargeEvidenceGiB)
 	// Required above; EnvInt only parses them.
 	scratchMin, err := lambdamain.EnvInt(investigation.EnvScratchMinGiB, 0)
 	if err != nil {
 		lambdamain.Exit(logger, err)
 	}
 	scratchMax, err := lambdamain.EnvInt(investigation.EnvScratchMaxGiB, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	largeGiB, err := lambdamain.EnvInt(investigation.EnvLargeEvidenceGiB, 0)
 	if err != nil {
 		lambdamain.Exit(logger, err)
 	}
@@ -40,6 +45,8 @@ func main() {
 			VolumeKMSKeyARN:    env[investigation.EnvVolumeKMSKeyARN],
 			ScratchMinGiB:      scratchMin,
 			ScratchMaxGiB:      scratchMax,
+			LargeInstanceType:  env[investigation.EnvLargeInstanceType],
+			LargeEvidenceGiB:   int64(largeGiB),
 		},
 	}
 	lambdamain.Start(logger, h.Handle)

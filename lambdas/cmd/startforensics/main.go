@@ -23,6 +23,14 @@ func main() {
 	if err != nil {
 		lambdamain.Exit(logger, err)
 	}
+	perGiB, err := lambdamain.EnvInt(investigation.EnvCommandSecondsPerGiB, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
+	maxSeconds, err := lambdamain.EnvInt(investigation.EnvMaxCommandTimeout, 0)
+	if err != nil {
+		lambdamain.Exit(logger, err)
+	}
 	h := &forensics.Starter{
 		SSM:      ssm.NewFromConfig(cfg),
 		EC2:      ec2.NewFromConfig(cfg),
@@ -36,6 +44,10 @@ func main() {
 			ResultsKMSKeyARN: os.Getenv(investigation.EnvResultsKMSKeyARN),
 			SymbolsS3URI:     os.Getenv(investigation.EnvSymbolsS3URI),
 			CommandTimeout:   time.Duration(timeoutSeconds) * time.Second,
+			// Set by the functions construct; 0 (unset) means no scaling
+			// and the documents' 48-hour cap.
+			CommandSecondsPerGiB: perGiB,
+			MaxCommandTimeout:    time.Duration(maxSeconds) * time.Second,
 		},
 	}
 	lambdamain.Start(logger, h.Handle)
