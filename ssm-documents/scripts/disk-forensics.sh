@@ -321,6 +321,13 @@ analyze_fs() {
 				fail ANALYSIS_FAILED timeline "$ev" "$name: mactime failed: $(head -c 300 "$run_dir/mactime.err")"
 			fi
 		fi
+		# The targeted artifacts need only the bodyfile: they are copied
+		# while the inventory still hashes.
+		if [[ -n $timeline ]]; then
+			copy_artifacts "$ev" "$name" "$node" "$dir" "$timeline" "$mnt" ||
+				fail ANALYSIS_FAILED artifacts "$ev" "$name: triage failed"
+			copied=$(find "$dir/artifacts" -type f 2>/dev/null | wc -l)
+		fi
 		if [[ -n $walk_pid ]]; then
 			wait "$walk_pid" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
 			cf_artifact "$rel/inventory.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
@@ -333,9 +340,6 @@ analyze_fs() {
 		fi
 		[[ -f $dir/inventory.jsonl ]] && inventory=$(wc -l <"$dir/inventory.jsonl")
 		if [[ -n $timeline ]]; then
-			copy_artifacts "$ev" "$name" "$node" "$dir" "$timeline" "$mnt" ||
-				fail ANALYSIS_FAILED artifacts "$ev" "$name: triage failed"
-			copied=$(find "$dir/artifacts" -type f 2>/dev/null | wc -l)
 			python3 "$SCRIPT_DIR/disk_triage.py" findings --dir "$dir" --evidence "$ev" --partition "$name" \
 				>>"$FINDINGS" || fail ANALYSIS_FAILED findings "$ev" "$name: findings failed"
 		fi

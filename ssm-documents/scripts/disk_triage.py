@@ -18,7 +18,6 @@ Subcommands:
 
 import argparse
 import concurrent.futures
-import datetime
 import hashlib
 import json
 import os
@@ -104,7 +103,7 @@ def iso(ts):
     if ts <= 0:
         return None
     try:
-        return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -193,25 +192,27 @@ def read_bodyfile(path):
                 yield e
 
 
-def hash_file(path, limit):
+def hash_file(path, limit, buf):
     """The SHA-256 of a regular file (never following a symbolic link), or
-    the reason it was not hashed."""
+    the reason it was not hashed. buf is the caller's read buffer."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOATIME", 0))
     except OSError as err:
         return None, "unreadable: %s" % err.strerror
     h = hashlib.sha256()
+    view = memoryview(buf)
+    read = 0
     try:
-        with os.fdopen(fd, "rb", buffering=0) as f:
-            read = 0
-            while read <= limit:
-                chunk = f.read(HASH_READ_BYTES)
-                if not chunk:
-                    break
-                h.update(chunk)
-                read += len(chunk)
+        while read <= limit:
+            n = os.readv(fd, [buf])
+            if n == 0:
+                break
+            h.update(view[:n])
+            read += n
     except OSError as err:
         return None, "unreadable: %s" % err.strerror
+    finally:
+        os.close(fd)
     if read > limit:
         return None, "larger than %d bytes" % limit
     return h.hexdigest(), None
@@ -219,35 +220,37 @@ def hash_file(path, limit):
 
 def cmd_walk(args):
     """Inventory of the regular files under ROOT. The walk reads metadata
-    only; the contents are then hashed by a few threads (hashlib works
-    outside the interpreter lock), in inode order so that reads follow the
-    file system's layout, and the records are written in walk order."""
+    only; the contents are then hashed by a few threads (hashlib and reads
+    work outside the interpreter lock), each taking every n-th file in inode
+    order so that together they move through the file system's layout, and
+    the records are written in walk order."""
     root = os.path.abspath(args.root)
     root_dev = os.lstat(root).st_dev
     records, todo = [], []
-    stack = [root]
+    stack = [(root, "")]
     while stack:
-        d = stack.pop()
+        d, rel = stack.pop()
         try:
             entries = list(os.scandir(d))
         except OSError as err:
-            records.append({"path": "/" + os.path.relpath(d, root), "error": str(err)})
+            records.append({"path": rel or "/", "error": str(err)})
             continue
-        for de in sorted(entries, key=lambda x: x.name):
+        entries.sort(key=lambda x: x.name)
+        for de in entries:
             try:
                 st = de.stat(follow_symlinks=False)
             except OSError:
                 continue
             if st.st_dev != root_dev:
                 continue
+            path = rel + "/" + de.name
             if stat.S_ISDIR(st.st_mode):
-                stack.append(de.path)
+                stack.append((de.path, path))
                 continue
             if not stat.S_ISREG(st.st_mode):
                 continue
-            rec = {"path": "/" + os.path.relpath(de.path, root), "size": st.st_size,
-                   "mode": "%o" % st.st_mode, "uid": st.st_uid, "gid": st.st_gid,
-                   "mtime": iso(st.st_mtime), "ctime": iso(st.st_ctime), "sha256": None}
+            rec = {"path": path, "size": st.st_size, "mode": "%o" % st.st_mode, "uid": st.st_uid,
+                   "gid": st.st_gid, "mtime": iso(st.st_mtime), "ctime": iso(st.st_ctime), "sha256": None}
             records.append(rec)
             if st.st_size > args.max_hash_bytes:
                 rec["hashSkipped"] = "larger than %d bytes" % args.max_hash_bytes
@@ -256,18 +259,20 @@ def cmd_walk(args):
     todo.sort(key=lambda t: t[0])
     workers = args.workers or min(8, max(2, os.cpu_count() or 1))
 
-    def work(item):
-        _, path, rec = item
-        digest, skipped = hash_file(path, args.max_hash_bytes)
-        rec["sha256"] = digest
-        if skipped:
-            rec["hashSkipped"] = skipped
+    def work(share):
+        buf = bytearray(HASH_READ_BYTES)
+        for _, path, rec in share:
+            digest, skipped = hash_file(path, args.max_hash_bytes, buf)
+            rec["sha256"] = digest
+            if skipped:
+                rec["hashSkipped"] = skipped
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(work, todo):
-            pass
+        for f in [pool.submit(work, todo[i::workers]) for i in range(workers)]:
+            f.result()
+    out = sys.stdout
     for rec in records:
-        emit(rec)
+        out.write(json.dumps(rec, sort_keys=True) + "\n")
 
 
 def mode_string(st):
