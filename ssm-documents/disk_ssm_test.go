@@ -96,6 +96,7 @@ func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 		assert.Contains(t, keys, vol+"/disk/timeline.csv")
 		assert.Contains(t, keys, vol+"/disk/inventory.jsonl")
 	}
+	checksums := wantChecksums(t, manifest)
 	for _, key := range keys {
 		head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", prefix+"/"+key, "--checksum-mode", "ENABLED")
 		require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
@@ -105,7 +106,7 @@ func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 			SSEKMSKeyID          string `json:"SSEKMSKeyId"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
-		assert.NotEmpty(t, obj.ChecksumSHA256, "%s has a SHA-256 checksum", key)
+		assert.Equal(t, checksums[key], obj.ChecksumSHA256, "%s: ChecksumSHA256, the base64 of its SHA-256 (manifest.json's own: of the downloaded copy)", key)
 		assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
 		assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
 	}

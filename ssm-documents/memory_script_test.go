@@ -196,21 +196,37 @@ func appendSnappyLiteral(out, lit []byte) []byte {
 }
 
 // snappyFramed is src as a Snappy framing-format stream: the stream
-// identifier, then a compressed chunk per 64 KiB, each with the masked
-// CRC-32C of its bytes.
+// identifier, then a chunk per 64 KiB, each with the masked CRC-32C of its
+// bytes: a compressed chunk (type 0x00), or an uncompressed one (type 0x01)
+// when compression does not make the bytes smaller, as AVML's encoder does
+// with data that does not compress.
 func snappyFramed(src []byte) []byte {
 	out := []byte("\xff\x06\x00\x00sNaPpY")
 	for len(src) > 0 {
 		n := min(len(src), 64<<10)
 		crc := crc32.Checksum(src[:n], castagnoli)
-		block := snappyBlock(src[:n])
-		size := 4 + len(block)
-		out = append(out, 0x00, byte(size), byte(size>>8), byte(size>>16))
+		kind, body := byte(0x00), snappyBlock(src[:n])
+		if len(body) >= n {
+			kind, body = 0x01, src[:n]
+		}
+		size := 4 + len(body)
+		out = append(out, kind, byte(size), byte(size>>8), byte(size>>16))
 		out = binary.LittleEndian.AppendUint32(out, (crc>>15|crc<<17)+0xa282ead8)
-		out = append(out, block...)
+		out = append(out, body...)
 		src = src[n:]
 	}
 	return out
+}
+
+// snappyChunkKinds is the type of every chunk of a Snappy framing-format
+// stream after its identifier, in order.
+func snappyChunkKinds(framed []byte) []byte {
+	var kinds []byte
+	for off := 10; off+4 <= len(framed); {
+		kinds = append(kinds, framed[off])
+		off += 4 + (int(framed[off+1]) | int(framed[off+2])<<8 | int(framed[off+3])<<16)
+	}
+	return kinds
 }
 
 // avmlRange is one range as AVML writes it compressed: a 32-byte header
@@ -284,6 +300,11 @@ func TestMemoryForensicsLocal(t *testing.T) {
 	mem, zero, big := memoryWithBanner(testBanner), make([]byte, 8192), append(noise(150<<10), bytes.Repeat([]byte("casefile"), 8<<10)...)
 	avmlLime := bytes.Join([][]byte{limeRange(1, 0x1000, mem), limeRange(1, 0x100000, zero), limeRange(1, 0x200000, big)}, nil)
 	avml := bytes.Join([][]byte{avmlRange(0x1000, len(mem), mem), avmlRange(0x100000, len(zero), zero), avmlRange(0x200000, len(big), big)}, nil)
+	// The big range starts with noise, which goes in uncompressed chunks:
+	// the decoder's other path.
+	require.Equal(t, []byte{0x01, 0x01, 0x00, 0x00}, snappyChunkKinds(snappyFramed(big)), "chunk types of the big range")
+	bigAt := len(avmlRange(0x1000, len(mem), mem)) + len(avmlRange(0x100000, len(zero), zero))
+	incompressible := noise(70000)
 	// corrupt returns a copy of the AVML dump with one byte changed.
 	corrupt := func(at int) []byte {
 		b := bytes.Clone(avml)
@@ -426,6 +447,18 @@ func TestMemoryForensicsLocal(t *testing.T) {
 			name: "AVML with a corrupt chunk CRC", dump: corrupt(32 + 10 + 4), table: testBanner, fakeVol: true, avml: true,
 			args:       func(string) []string { return []string{"--dump-format", "avml"} },
 			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "CRC-32C mismatch in the Snappy chunk at byte 42",
+		},
+		{
+			name: "AVML with a corrupt uncompressed chunk", dump: corrupt(bigAt + 32 + 10 + 8 + 100), table: testBanner, fakeVol: true, avml: true,
+			args:       func(string) []string { return []string{"--dump-format", "avml"} },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml",
+			wantMsg: "CRC-32C mismatch in the Snappy chunk at byte " + strconv.Itoa(bigAt+32+10),
+		},
+		{
+			name: "AVML with uncompressed chunks longer than its header says", table: testBanner, fakeVol: true, avml: true,
+			dump:       avmlRange(0x1000, len(incompressible)-1, incompressible),
+			args:       func(string) []string { return nil },
+			wantStatus: "EVIDENCE_INCOMPLETE", wantCode: 1, wantFormat: "avml", wantMsg: "decompresses to more than",
 		},
 		{
 			name: "AVML with a corrupt compressed length", dump: corrupt(len(avml) - 8), table: testBanner, fakeVol: true, avml: true,
@@ -749,4 +782,125 @@ func fileSize(t *testing.T, path string) int {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// smallScratch mounts an 8 MiB file system of the kind given (tmpfs, or
+// ext4 on a loop device) for a test's --scratch-dir, and unmounts it when
+// the test ends, checking that nothing is left mounted there.
+func smallScratch(t *testing.T, kind string) string {
+	t.Helper()
+	dir := t.TempDir()
+	mnt := filepath.Join(dir, "scratch")
+	require.NoError(t, os.Mkdir(mnt, 0o700))
+	image := filepath.Join(dir, "scratch.img")
+	switch kind {
+	case "tmpfs":
+		mustRun(t, "mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "casefile-test", mnt)
+	case "ext4":
+		mustRun(t, "truncate", "-s", "8M", image)
+		mustRun(t, "mkfs.ext4", "-q", "-F", "-m", "0", image)
+		mustRun(t, "mount", "-o", "loop", image, mnt)
+	default:
+		t.Fatalf("unknown scratch kind %q", kind)
+	}
+	t.Cleanup(func() {
+		for run(t, nil, "findmnt", "-rn", mnt).code == 0 {
+			if r := run(t, nil, "umount", mnt); r.code != 0 {
+				t.Errorf("umount %s: %s", mnt, r.stderr)
+				return
+			}
+		}
+		if kind == "ext4" {
+			assert.Empty(t, strings.TrimSpace(run(t, nil, "losetup", "-j", image).stdout), "no loop device left over %s", image)
+		}
+	})
+	return mnt
+}
+
+// TestMemoryAVMLScratchTooSmall runs the script locally with an 8 MiB
+// scratch file system: an AVML dump whose ranges declare more than that
+// fails SCRATCH_TOO_SMALL before anything is decompressed, with both sizes
+// in the message and results.json; one that fits is decompressed, the
+// sizes recorded all the same.
+func TestMemoryAVMLScratchTooSmall(t *testing.T) {
+	requireRoot(t)
+	requireTools(t, "jq", "xz", "od", "cmp", "python3", "mount", "umount", "findmnt", "losetup", "truncate", "mkfs.ext4")
+	requireAVMLDecoder(t)
+	mem := memoryWithBanner(testBanner)
+	// 16 MiB of zeros compress to well under a MiB: the dump's copy fits
+	// in the scratch space, its decompressed form does not.
+	large := make([]byte, 16<<20)
+	tooLarge := append(avmlRange(0x1000, len(mem), mem), avmlRange(0x100000, len(large), large)...)
+	tooLargeLime := int64(32 + len(mem) + 32 + len(large))
+	small := noise(100 << 10)
+	fits := append(avmlRange(0x1000, len(mem), mem), avmlRange(0x100000, len(small), small)...)
+	fitsLime := int64(32 + len(mem) + 32 + len(small))
+	tests := []struct {
+		name       string
+		kind       string // of the scratch file system
+		dump       []byte
+		wantNeeded int64
+		wantStatus string
+	}{
+		{name: "tmpfs too small", kind: "tmpfs", dump: tooLarge, wantNeeded: tooLargeLime, wantStatus: "SCRATCH_TOO_SMALL"},
+		{name: "ext4 too small", kind: "ext4", dump: tooLarge, wantNeeded: tooLargeLime, wantStatus: "SCRATCH_TOO_SMALL"},
+		{name: "tmpfs large enough", kind: "tmpfs", dump: fits, wantNeeded: fitsLime, wantStatus: "SUCCEEDED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Less(t, len(tt.dump), 4<<20, "the dump's copy fits in the scratch space")
+			dir := t.TempDir()
+			dump := filepath.Join(dir, "mem.avml")
+			writeFile(t, dump, string(tt.dump), 0o600)
+			symbols := filepath.Join(dir, "symbols")
+			require.NoError(t, os.Mkdir(symbols, 0o755))
+			symbolTable(t, symbols, testBanner)
+			scratch := smallScratch(t, tt.kind)
+			bin, _ := fakeVol(t)
+			volLog := filepath.Join(dir, "vol.log")
+			out := filepath.Join(dir, "out")
+
+			r := run(t, []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "FAKE_VOL_LOG=" + volLog}, "bash",
+				script(t, "memory-forensics.sh"), "--local", "--dump", dump, "--symbols-dir", symbols, "--output-dir", out,
+				"--scratch-dir", scratch, "--dump-format", "avml", "--kernel-release", testRelease)
+
+			assert.Contains(t, r.lastLine(), `"status":"`+tt.wantStatus+`"`, "summary; stderr:\n%s", r.stderr)
+			var res memoryResults
+			readJSON(t, filepath.Join(out, ResultsFileName), &res)
+			assert.Equal(t, tt.wantStatus, res.Status, "results.json status")
+			var facts scratchResults
+			readJSON(t, filepath.Join(out, ResultsFileName), &facts)
+			if assert.NotNil(t, facts.Scratch.NeededBytes, "scratch.neededBytes") {
+				assert.Equal(t, tt.wantNeeded, *facts.Scratch.NeededBytes, "scratch.neededBytes: the decompressed file's size")
+			}
+			require.NotNil(t, facts.Scratch.FreeBytes, "scratch.freeBytes")
+			free := *facts.Scratch.FreeBytes
+			assert.Positive(t, free, "scratch.freeBytes")
+			assert.Less(t, free, int64(8<<20), "scratch.freeBytes is the 8 MiB file system's")
+			left, err := os.ReadDir(scratch)
+			require.NoError(t, err)
+			for _, e := range left {
+				assert.Equal(t, "lost+found", e.Name(), "nothing of the run left in the scratch space")
+			}
+			if tt.wantStatus == "SUCCEEDED" {
+				assert.Equal(t, 0, r.code, "exit code; stderr:\n%s", r.stderr)
+				if assert.NotNil(t, res.Dump.Decompressed, "the decompression is recorded") {
+					assert.Equal(t, tt.wantNeeded, res.Dump.Decompressed.SizeBytes, "decompressed size")
+				}
+				assert.FileExists(t, volLog, "Volatility ran")
+				return
+			}
+			assert.Equal(t, 1, r.code, "exit code; stderr:\n%s", r.stderr)
+			assert.Greater(t, tt.wantNeeded, free, "the dump needs more than the scratch space has")
+			if assert.NotEmpty(t, res.Errors, "the failure is recorded") {
+				assert.Equal(t, "scratch", res.Errors[0].Step)
+				msg := res.Errors[0].Message
+				assert.Contains(t, msg, "decompresses to "+strconv.FormatInt(tt.wantNeeded, 10)+" bytes", "the size needed")
+				assert.Contains(t, msg, strconv.FormatInt(free, 10)+" bytes free", "the size free")
+				assert.Contains(t, msg, "nothing was decompressed", "found by the pre-pass")
+			}
+			assert.Nil(t, res.Dump.Decompressed, "nothing decompressed")
+			assert.NoFileExists(t, volLog, "Volatility did not run")
+		})
+	}
 }

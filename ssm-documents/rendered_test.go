@@ -2,6 +2,8 @@ package ssmdocuments
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -173,6 +175,10 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 
 			require.Equal(t, 0, r.code, "stderr:\n%s", r.stderr)
 			assert.Contains(t, r.lastLine(), `"results":"s3://results-bucket/`+prefix+`"`)
+			manifest := filepath.Join(dir, ManifestFileName)
+			got := awsCLI("s3", "cp", "s3://results-bucket/"+prefix+ManifestFileName, manifest)
+			require.Equal(t, 0, got.code, got.stderr)
+			checksums := wantChecksums(t, manifest)
 			for _, key := range []string{ResultsFileName, ManifestFileName, "volatility/" + tt.plugin + ".json"} {
 				head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", prefix+key, "--checksum-mode", "ENABLED")
 				require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
@@ -182,11 +188,13 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 					SSEKMSKeyID          string `json:"SSEKMSKeyId"`
 				}
 				require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
-				assert.NotEmpty(t, obj.ChecksumSHA256, "%s has a SHA-256 checksum", key)
+				if assert.Contains(t, checksums, key, "%s is in the manifest", key) {
+					assert.Equal(t, checksums[key], obj.ChecksumSHA256, "%s: ChecksumSHA256, the base64 of its SHA-256", key)
+				}
 				assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
 				assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
 			}
-			got := awsCLI("s3", "cp", "s3://results-bucket/"+prefix+"results.json", filepath.Join(dir, "results.json"))
+			got = awsCLI("s3", "cp", "s3://results-bucket/"+prefix+"results.json", filepath.Join(dir, "results.json"))
 			require.Equal(t, 0, got.code, got.stderr)
 			var res memoryResults
 			readJSON(t, filepath.Join(dir, "results.json"), &res)
@@ -198,6 +206,27 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 			assertScratchUsed(t, filepath.Join(dir, "results.json"), scratch, "blank")
 		})
 	}
+}
+
+// wantChecksums maps every key under a results prefix, relative to it, to
+// the ChecksumSHA256 its S3 object must carry: the base64 of the SHA-256
+// that the downloaded manifest (at manifestPath) gives for the file, and for
+// manifest.json that of the downloaded copy itself.
+func wantChecksums(t *testing.T, manifestPath string) map[string]string {
+	t.Helper()
+	var m Manifest
+	readJSON(t, manifestPath, &m)
+	encode := func(path, sum string) string {
+		raw, err := hex.DecodeString(sum)
+		require.NoError(t, err, "the manifest's sha256 of %s", path)
+		require.Len(t, raw, 32, "the manifest's sha256 of %s", path)
+		return base64.StdEncoding.EncodeToString(raw)
+	}
+	want := map[string]string{ManifestFileName: encode(ManifestFileName, sha256File(t, manifestPath))}
+	for _, f := range m.Files {
+		want[f.Path] = encode(f.Path, f.SHA256)
+	}
+	return want
 }
 
 // startMoto runs a moto server for the test and stops it (with its whole

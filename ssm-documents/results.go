@@ -62,7 +62,11 @@ const (
 	// ResultScratchRefused: the scratch volume's device is the root disk,
 	// in use, partitioned, or carries a signature other than an earlier
 	// Casefile scratch file system; it was not written to.
-	ResultScratchRefused        ResultStatus = "SCRATCH_REFUSED"
+	ResultScratchRefused ResultStatus = "SCRATCH_REFUSED"
+	// ResultScratchTooSmall: the scratch space has no room for an AVML
+	// dump's decompressed file (found by a pre-pass over the dump's
+	// headers, or when the file system filled up while decompressing).
+	ResultScratchTooSmall       ResultStatus = "SCRATCH_TOO_SMALL"
 	ResultDumpCopyFailed        ResultStatus = "DUMP_COPY_FAILED"
 	ResultSizeMismatch          ResultStatus = "SIZE_MISMATCH"
 	ResultHashMismatch          ResultStatus = "HASH_MISMATCH"
@@ -81,7 +85,7 @@ const (
 var ResultStatuses = []ResultStatus{
 	ResultSucceeded, ResultRecordFailed, ResultUploadFailed, ResultAnalysisFailed,
 	ResultDeviceNotFound, ResultRootDeviceRefused, ResultDeviceInUse, ResultReadOnlyFailed, ResultHashFailed,
-	ResultScratchUnavailable, ResultScratchRefused,
+	ResultScratchUnavailable, ResultScratchRefused, ResultScratchTooSmall,
 	ResultDumpCopyFailed, ResultSizeMismatch, ResultHashMismatch, ResultEvidenceIncomplete, ResultUnsupportedFormat,
 	ResultFormatMismatch,
 	ResultSymbolsMissing, ResultSymbolsInvalid, ResultSymbolsMismatch,

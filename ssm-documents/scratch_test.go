@@ -34,6 +34,10 @@ type scratchResults struct {
 		Label        *string `json:"label"`
 		MountOptions *string `json:"mountOptions"`
 		DumpOn       *string `json:"dumpOn"`
+		// NeededBytes and FreeBytes are what an AVML dump's decompressed
+		// file needs and what the scratch space had free.
+		NeededBytes *int64 `json:"neededBytes"`
+		FreeBytes   *int64 `json:"freeBytes"`
 	} `json:"scratch"`
 	Errors []struct {
 		Step    string `json:"step"`

@@ -6,8 +6,9 @@
 # checks its size, verifies its SHA-256, detects its format by magic (LiME,
 # LiME padded, AVML, Windows crash dump; raw only when declared raw or
 # nothing is declared; anything else is UNSUPPORTED_FORMAT), decompresses
-# an AVML dump into a LiME file beside the copy (checking every range's
-# Snappy stream), refuses empty or mostly zero-filled dumps, identifies
+# an AVML dump into a LiME file beside the copy (once a pre-pass over its
+# headers finds that the scratch space has room for it, and checking every
+# range's Snappy stream), refuses empty or mostly zero-filled dumps, identifies
 # the dump's kernel, fetches that kernel's symbol table into a fresh per-run
 # folder, and checks the table against the dump before any plugin runs:
 # for Linux, the dump's "Linux version" banner against the table's; for
@@ -36,12 +37,12 @@
 #   is the root disk, in use, partitioned or carries any signature but an
 #   earlier Casefile scratch file system; formatted ext4, labelled
 #   casefile-scratch, mounted nodev,nosuid,noexec, unmounted at exit.
-#   Local: a fresh folder in --scratch-dir DIR, else the run folder.
+#   Local: a fresh folder in --scratch-dir DIR, else the run folder (in /var/tmp).
 # Symbol tables: Linux <symbols>/<kernelRelease>.json.xz (or linux/...);
 #   Windows <symbols>/windows/<pdb name>/<GUID>-<age>.json.xz, the layout
 #   Volatility itself uses, such as windows/ntkrnlmp.pdb/<GUID>-1.json.xz.
-# Statuses: SUCCEEDED, SCRATCH_UNAVAILABLE, SCRATCH_REFUSED, DUMP_COPY_FAILED, SIZE_MISMATCH, HASH_MISMATCH, EVIDENCE_INCOMPLETE,
-#   UNSUPPORTED_FORMAT, FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
+# Statuses: SUCCEEDED, SCRATCH_UNAVAILABLE, SCRATCH_REFUSED, SCRATCH_TOO_SMALL, DUMP_COPY_FAILED, SIZE_MISMATCH,
+#   HASH_MISMATCH, EVIDENCE_INCOMPLETE, UNSUPPORTED_FORMAT, FORMAT_MISMATCH, SYMBOLS_MISSING, SYMBOLS_INVALID, SYMBOLS_MISMATCH,
 #   VOLATILITY_UNAVAILABLE, VOLATILITY_FAILED, ANALYSIS_FAILED, RESULTS_FAILED, UPLOAD_FAILED.
 # Exit status: 0 success, 1 a step failed (results.json says which), 2 usage.
 set -u -o pipefail
@@ -194,6 +195,9 @@ else
 fi
 dump=$scratch_dir/dump.bin
 scratch_device="" scratch_previous="" scratch_fs="" scratch_size="" scratch_mounted=false scratch_made=false
+# What an AVML dump's decompressed file needs in the scratch space, and
+# what the scratch space had free before it was written (bytes).
+scratch_needed="" scratch_free=""
 
 # open_scratch: makes the scratch space ready. In SSM mode it finds the
 # scratch volume's device by its volume ID, lets cf_scratch_check refuse
@@ -253,22 +257,25 @@ close_scratch() {
 }
 
 # scratch_facts: the scratch space for results.json; dumpOn is the device
-# whose file system holds the dump's copy.
+# whose file system holds the dump's copy; neededBytes and freeBytes, for
+# an AVML dump, what its decompressed file needs and what was free.
 scratch_facts() {
-	local on=""
+	local on="" decompression
+	decompression=$(jq -cn --arg needed "$scratch_needed" --arg free "$scratch_free" \
+		'def number: if . == "" then null else tonumber end; {neededBytes: ($needed | number), freeBytes: ($free | number)}')
 	if [[ $mode != ssm ]]; then
-		jq -cn --arg dir "$scratch_dir" '{kind: "folder", path: $dir}'
+		jq -cn --arg dir "$scratch_dir" --argjson decompression "$decompression" '{kind: "folder", path: $dir} + $decompression'
 		return
 	fi
 	[[ -e $dump ]] && on=$(findmnt -no SOURCE --target "$dump" 2>/dev/null)
 	jq -cn --arg vol "$scratch_volume_id" --arg dev "$scratch_device" --arg previous "$scratch_previous" \
 		--arg size "$scratch_size" --arg fs "$scratch_fs" --arg scratchLabel "$CF_SCRATCH_LABEL" \
-		--arg options "$SCRATCH_MOUNT_OPTIONS" --arg on "$on" \
+		--arg options "$SCRATCH_MOUNT_OPTIONS" --arg on "$on" --argjson decompression "$decompression" \
 		'def nullable: if . == "" then null else . end;
 		{kind: "volume", volumeId: $vol, device: ($dev | nullable), previously: ($previous | nullable),
 		 sizeBytes: ($size | nullable | if . then tonumber else . end), fileSystem: ($fs | nullable),
 		 "label": (if $fs == "" then null else $scratchLabel end), mountOptions: (if $fs == "" then null else $options end),
-		 dumpOn: ($on | nullable)}'
+		 dumpOn: ($on | nullable)} + $decompression'
 }
 
 cleanup() {
@@ -464,11 +471,20 @@ avml_python() {
 # length as a little-endian u64. Each range becomes a LiME header and its
 # bytes, after checking every chunk's CRC, that the range decompresses to
 # exactly the length its header gives, and the stream length after it.
-# Prints "SIZE SHA256 SNAPPY_VERSION CRC32C_VERSION" of DST; exits 3 with
-# the problem on stdout when the structure is broken.
+# First, a pre-pass that decompresses nothing: it walks the range headers
+# and the chunk headers (reading only the length each compressed block
+# starts with, seeking over the rest), adds up the LiME file's size from
+# the ranges' headers, and compares it with the free space of DST's folder.
+# Prints "SIZE SHA256 SNAPPY_VERSION CRC32C_VERSION FREE" of DST (FREE: the
+# folder's free bytes before it was written); exits 3 with the problem on
+# stdout when the structure is broken, 4 with "NEEDED FREE WHEN" when the
+# folder is too small (WHEN: before, found by the pre-pass; during, the
+# file system filled up while decompressing).
 avml_to_lime() {
 	"$1" - "$2" "$3" <<'PY'
+import errno
 import hashlib
+import os
 import struct
 import sys
 
@@ -480,10 +496,15 @@ LIME_MAGIC, AVML_MAGIC = 0x4C694D45, 0x4C4D5641
 IDENTIFIER = b"sNaPpY"
 MAX_CHUNK = 65536  # the framing format's limit on a chunk's bytes
 MAX_RANGES = 65536
+PEEK = 4 + 5  # a chunk's CRC and the varint its Snappy block starts with
 
 
 class Broken(Exception):
     """The dump's structure is broken; the message says where."""
+
+
+class TooSmall(Exception):
+    """The file system of the decompressed file ran out of space."""
 
 
 def masked_crc(data):
@@ -509,20 +530,27 @@ def version(dist):
         return "-"
 
 
-def read_range(src, off, want, emit):
-    """Decompresses the stream of the range whose header is at byte off;
-    returns the stream's length."""
+def read_range(src, total, off, want, emit):
+    """Follows the Snappy stream of the range whose header is at byte off
+    and returns the stream's length. With emit, every chunk is read,
+    decompressed, checked against its CRC and passed to emit; without, only
+    its header and first bytes are read (a compressed block's length is its
+    first varint) and the rest is sought over."""
     framed = 0
     got = 0
     while got < want:
-        at = off + 32 + framed
+        at = off + HEADER.size + framed
         head = src.read(4)
         if len(head) < 4:
             raise Broken("range at byte %d: truncated Snappy chunk header at byte %d" % (off, at))
         kind, size = head[0], int.from_bytes(head[1:], "little")
-        body = src.read(size)
-        if len(body) < size:
+        if at + 4 + size > total:
             raise Broken("range at byte %d: truncated Snappy chunk at byte %d" % (off, at))
+        if emit:
+            body = src.read(size)
+        else:
+            body = src.read(min(size, PEEK))
+            src.seek(at + 4 + size)
         if framed == 0 and (kind != 0xFF or body != IDENTIFIER):
             raise Broken("range at byte %d: no Snappy stream identifier" % off)
         framed += 4 + size
@@ -537,22 +565,27 @@ def read_range(src, off, want, emit):
         if size < 4:
             raise Broken("range at byte %d: Snappy chunk at byte %d has no CRC" % (off, at))
         crc, data = int.from_bytes(body[:4], "little"), body[4:]
+        length = size - 4  # an uncompressed chunk's
         if kind == 0x00:
-            n = snappy_length(data)
-            if n is None or n > MAX_CHUNK:
+            length = snappy_length(data)
+            if length is None or length > MAX_CHUNK:
                 raise Broken("range at byte %d: bad Snappy block length in the chunk at byte %d" % (off, at))
-            try:
-                data = snappy.uncompress(data)
-            except Exception:
-                raise Broken("range at byte %d: corrupt Snappy data in the chunk at byte %d" % (off, at))
-        if len(data) > MAX_CHUNK:
+            if emit:
+                try:
+                    data = snappy.uncompress(data)
+                except Exception:
+                    raise Broken("range at byte %d: corrupt Snappy data in the chunk at byte %d" % (off, at))
+        if emit:
+            length = len(data)
+        if length > MAX_CHUNK:
             raise Broken("range at byte %d: Snappy chunk at byte %d holds more than 64 KiB" % (off, at))
-        if masked_crc(data) != crc:
+        if emit and masked_crc(data) != crc:
             raise Broken("range at byte %d: CRC-32C mismatch in the Snappy chunk at byte %d" % (off, at))
-        got += len(data)
+        got += length
         if got > want:
             raise Broken("range at byte %d decompresses to more than the %d bytes its header gives" % (off, want))
-        emit(data)
+        if emit:
+            emit(data)
     tail = src.read(8)
     if len(tail) < 8:
         raise Broken("range at byte %d: truncated compressed length" % off)
@@ -562,17 +595,11 @@ def read_range(src, off, want, emit):
     return framed
 
 
-def convert(src, dst):
-    digest = hashlib.sha256()
-    written = 0
-
-    def emit(data):
-        nonlocal written
-        dst.write(data)
-        digest.update(data)
-        written += len(data)
-
-    off = ranges = 0
+def walk(src, total, emit=None):
+    """Walks the dump's ranges from the start, passing the LiME file to emit
+    (when given); returns the LiME file's size, from the ranges' headers."""
+    src.seek(0)
+    off = ranges = lime = 0
     while True:
         header = src.read(HEADER.size)
         if not header:
@@ -588,27 +615,73 @@ def convert(src, dst):
             raise Broken("range at byte %d ends before it starts" % off)
         if ranges >= MAX_RANGES:
             raise Broken("more than %d ranges" % MAX_RANGES)
-        emit(HEADER.pack(LIME_MAGIC, 1, start, end, 0))
-        off += HEADER.size + read_range(src, off, end - start + 1, emit) + 8
+        if emit:
+            emit(HEADER.pack(LIME_MAGIC, 1, start, end, 0))
+        off += HEADER.size + read_range(src, total, off, end - start + 1, emit) + 8
         ranges += 1
+        lime += HEADER.size + end - start + 1
+    return lime
+
+
+def convert(src, total, dst):
+    digest = hashlib.sha256()
+    written = 0
+
+    def emit(data):
+        nonlocal written
+        try:
+            dst.write(data)
+        except OSError as e:
+            if e.errno == errno.ENOSPC:
+                raise TooSmall()
+            raise
+        digest.update(data)
+        written += len(data)
+
+    walk(src, total, emit)
     return written, digest.hexdigest()
 
 
-with open(sys.argv[1], "rb") as src, open(sys.argv[2], "xb") as dst:
-    try:
-        size, sha = convert(src, dst)
-    except Broken as e:
-        print(e)
-        sys.exit(3)
-print(size, sha, version("python-snappy"), version("crc32c"))
+def main(source, dest):
+    with open(source, "rb") as src:
+        total = os.fstat(src.fileno()).st_size
+        needed = walk(src, total)
+        fs = os.statvfs(os.path.dirname(os.path.abspath(dest)))
+        free = fs.f_bavail * fs.f_frsize
+        if -(-needed // fs.f_frsize) > fs.f_bavail:
+            return None, (needed, free, "before")
+        try:
+            with open(dest, "xb") as dst:
+                size, sha = convert(src, total, dst)
+        except TooSmall:
+            return None, (needed, free, "during")
+        except OSError as e:
+            if e.errno != errno.ENOSPC:  # the last write, at close
+                raise
+            return None, (needed, free, "during")
+    return (size, sha, free), None
+
+
+try:
+    done, short = main(sys.argv[1], sys.argv[2])
+except Broken as e:
+    print(e)
+    sys.exit(3)
+if short:
+    print(*short)
+    sys.exit(4)
+size, sha, free = done
+print(size, sha, version("python-snappy"), version("crc32c"), free)
 PY
 }
 
 # decompress_avml: decompresses the AVML dump into dump.lime beside the
 # dump's copy, which from here on is the file analysed, exactly as a LiME
-# dump would be.
+# dump would be. A scratch space too small for the decompressed file is
+# SCRATCH_TOO_SMALL, before a byte of it is written when the pre-pass finds
+# so; scratch_needed and scratch_free record both sizes.
 decompress_avml() {
-	local py out rc=0 dest=${dump%/*}/dump.lime snappy_version crc_version
+	local py out rc=0 dest=${dump%/*}/dump.lime snappy_version crc_version when
 	if ! py=$(avml_python); then
 		fail ANALYSIS_FAILED decompress "cannot decompress the AVML dump: Python's snappy and crc32c modules (Debian's python3-snappy and python3-crc32c) are missing"
 		return 1
@@ -618,11 +691,20 @@ decompress_avml() {
 	if ((rc == 3)); then
 		fail EVIDENCE_INCOMPLETE format "AVML structure: $out"
 		return 1
+	elif ((rc == 4)); then
+		read -r scratch_needed scratch_free when <<<"$out"
+		if [[ $when == before ]]; then
+			fail SCRATCH_TOO_SMALL scratch "the AVML dump decompresses to $scratch_needed bytes, but the scratch space $scratch_dir has $scratch_free bytes free; nothing was decompressed"
+		else
+			fail SCRATCH_TOO_SMALL scratch "the scratch space $scratch_dir filled up while decompressing the AVML dump: it decompresses to $scratch_needed bytes, and $scratch_free bytes were free"
+		fi
+		return 1
 	elif ((rc != 0)); then
 		fail ANALYSIS_FAILED decompress "cannot decompress the AVML dump (python3 exit $rc: $(tail -n 1 "$run_dir/decompress.err"))"
 		return 1
 	fi
-	read -r decompressed_size decompressed_sha snappy_version crc_version <<<"$out"
+	read -r decompressed_size decompressed_sha snappy_version crc_version scratch_free <<<"$out"
+	scratch_needed=$decompressed_size
 	decoder_tools=$(jq -cn --arg snappy "${snappy_version#-}" --arg crc "${crc_version#-}" \
 		'{"python3-snappy": ($snappy | if . == "" then null else . end), "python3-crc32c": ($crc | if . == "" then null else . end)}')
 	chmod 0400 "$dest"
