@@ -19,12 +19,12 @@ import (
 
 // Defaults used when the corresponding Props field is left unset.
 const (
-	DefaultInstanceType          = "m6i.large"
-	DefaultLargeInstanceType     = "m6i.2xlarge"
-	DefaultLargeEvidenceGiB      = 500
-	DefaultCommandSecondsPerGiB  = 20
+	DefaultInstanceType         = "m6i.large"
+	DefaultLargeInstanceType    = "m6i.2xlarge"
+	DefaultLargeEvidenceGiB     = 500
+	DefaultCommandSecondsPerGiB = 20
 	// MaxCommandTimeoutSeconds is the documents' longest run, 48 hours.
-	MaxCommandTimeoutSeconds = 172800
+	MaxCommandTimeoutSeconds     = 172800
 	DefaultCommandTimeoutSeconds = 3600
 	DefaultScratchMinGiB         = 16
 	DefaultScratchMaxGiB         = 2048

@@ -29,7 +29,7 @@ const (
 	// evidence, up to EnvMaxCommandTimeout seconds.
 	EnvCommandSecondsPerGiB = "CASEFILE_COMMAND_SECONDS_PER_GIB"
 	EnvMaxCommandTimeout    = "CASEFILE_MAX_COMMAND_TIMEOUT_SECONDS"
-	EnvStateMachineARN    = "CASEFILE_STATE_MACHINE_ARN"
+	EnvStateMachineARN      = "CASEFILE_STATE_MACHINE_ARN"
 )
 
 // Tags that Casefile puts on everything a case creates in EC2, so that the
