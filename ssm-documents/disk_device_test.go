@@ -2,6 +2,7 @@ package ssmdocuments
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -106,36 +107,59 @@ func TestDiskForensicsInterruptedLeavesNothing(t *testing.T) {
 	buildExt4(t, root, image, 160)
 	before := sha256File(t, image)
 
-	// The delays after the run logs that it hashes: at the start of the
-	// hash and inventory, in the middle, and near the end of the run.
-	for _, delay := range []time.Duration{0, 300 * time.Millisecond, 1500 * time.Millisecond} {
-		t.Run(fmt.Sprintf("%v after the hash started", delay), func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out")
-			cmd := exec.Command("bash", script(t, "disk-forensics.sh"), "--local", "--device", image,
-				"--evidence-id", evidenceVolume, "--output-dir", out)
-			stderr, err := cmd.StderrPipe()
-			require.NoError(t, err)
-			require.NoError(t, cmd.Start())
-			lines := bufio.NewScanner(stderr)
-			var timer *time.Timer
-			for lines.Scan() {
-				if timer == nil && strings.Contains(lines.Text(), "hashing "+evidenceVolume) {
-					timer = time.AfterFunc(delay, func() { _ = cmd.Process.Signal(syscall.SIGTERM) })
-				}
-			}
-			err = cmd.Wait()
-			require.NotNil(t, timer, "the run logged its hash")
-			if timer.Stop() {
-				t.Skipf("the run ended within %v of starting its hash", delay)
-			}
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit, "the run was stopped")
-			assert.Equal(t, 143, exit.ExitCode(), "exit status of a run stopped by SIGTERM")
+	// A whole run first: it must succeed, and its length from the hash's
+	// start places the stops below at the start, a third and two thirds
+	// of the hash and the analysis, wherever this machine's speed puts them.
+	whole, code := runDiskUntil(t, image, time.Duration(-1))
+	require.Equal(t, 0, code, "an uninterrupted run succeeds")
+	assertNothingLeft(t, image)
+
+	for _, delay := range []time.Duration{0, whole / 3, whole * 2 / 3} {
+		t.Run(fmt.Sprintf("stopped %v after the hash started", delay.Round(time.Millisecond)), func(t *testing.T) {
+			_, code := runDiskUntil(t, image, delay)
+
+			assert.Equal(t, 143, code, "exit status of a run stopped by SIGTERM")
 			assertNothingLeft(t, image)
 			assert.Equal(t, before, sha256File(t, image), "the evidence image is unchanged")
 			assert.Empty(t, orphanedReaders(t), "no evidence reader outlives its run")
 		})
 	}
+}
+
+// runDiskUntil runs the disk script on image and, when stop is not
+// negative, sends it SIGTERM that long after it logs that it hashes the
+// evidence. It returns how long the run went on after that log line and
+// its exit status; a run that ended before the signal fails the test.
+func runDiskUntil(t *testing.T, image string, stop time.Duration) (time.Duration, int) {
+	t.Helper()
+	cmd := exec.Command("bash", script(t, "disk-forensics.sh"), "--local", "--device", image,
+		"--evidence-id", evidenceVolume, "--output-dir", filepath.Join(t.TempDir(), "out"))
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var hashed time.Time
+	var timer *time.Timer
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		if hashed.IsZero() && strings.Contains(lines.Text(), "hashing "+evidenceVolume) {
+			hashed = time.Now()
+			if stop >= 0 {
+				timer = time.AfterFunc(stop, func() { _ = cmd.Process.Signal(syscall.SIGTERM) })
+			}
+		}
+	}
+	err = cmd.Wait()
+	ran := time.Since(hashed)
+	require.False(t, hashed.IsZero(), "the run logged its hash")
+	if timer != nil {
+		require.False(t, timer.Stop(), "the run ended %v after its hash started, before the signal due at %v", ran, stop)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return ran, exit.ExitCode()
+	}
+	require.NoError(t, err)
+	return ran, 0
 }
 
 // orphanedReaders lists the disk script's background readers (the

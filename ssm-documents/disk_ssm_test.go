@@ -1,7 +1,6 @@
 package ssmdocuments
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,14 +34,8 @@ func attachAsVolume(t *testing.T, byID, image, volumeID string) string {
 func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 	requireRoot(t)
 	requireTools(t, "sh", "aws", "moto_server", "jq", "openssl", "mke2fs", "losetup", "fls", "mactime", "python3")
-	endpoint := startMoto(t)
-	awsEnv := []string{
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
-	}
-	awsCLI := func(args ...string) result { return run(t, awsEnv, "aws", args...) }
-	r := awsCLI("s3api", "create-bucket", "--bucket", "results-bucket", "--create-bucket-configuration", "LocationConstraint=eu-west-1")
-	require.Equal(t, 0, r.code, r.stderr)
+	s3 := startS3(t, "results-bucket")
+	awsEnv, awsCLI := s3.env, s3.aws
 
 	dir := t.TempDir()
 	byID := filepath.Join(dir, "by-id")
@@ -63,7 +56,7 @@ func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 	doc, err := Disk()
 	require.NoError(t, err)
 
-	r = run(t, env, "sh", renderedCommand(t, doc))
+	r := run(t, env, "sh", renderedCommand(t, doc))
 
 	require.Equal(t, 0, r.code, "stderr:\n%s", r.stderr)
 	assert.Contains(t, r.lastLine(), `"results":"s3://results-bucket/`+prefix+`/"`)
@@ -98,17 +91,7 @@ func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 	}
 	checksums := wantChecksums(t, manifest)
 	for _, key := range keys {
-		head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", prefix+"/"+key, "--checksum-mode", "ENABLED")
-		require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
-		var obj struct {
-			ChecksumSHA256       string
-			ServerSideEncryption string
-			SSEKMSKeyID          string `json:"SSEKMSKeyId"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
-		assert.Equal(t, checksums[key], obj.ChecksumSHA256, "%s: ChecksumSHA256, the base64 of its SHA-256 (manifest.json's own: of the downloaded copy)", key)
-		assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
-		assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
+		s3.assertUploaded("results-bucket", prefix+"/"+key, kms, checksums[key])
 	}
 }
 
@@ -118,13 +101,8 @@ func TestRenderedDiskDocumentAgainstS3(t *testing.T) {
 func TestDiskForensicsVolumeNotAttached(t *testing.T) {
 	requireRoot(t)
 	requireTools(t, "aws", "moto_server", "jq", "openssl", "mke2fs", "losetup", "fls", "mactime", "python3")
-	endpoint := startMoto(t)
-	awsEnv := []string{
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
-	}
-	r := run(t, awsEnv, "aws", "s3api", "create-bucket", "--bucket", "results-bucket", "--create-bucket-configuration", "LocationConstraint=eu-west-1")
-	require.Equal(t, 0, r.code, r.stderr)
+	s3 := startS3(t, "results-bucket")
+	awsEnv := s3.env
 	dir := t.TempDir()
 	byID := filepath.Join(dir, "by-id")
 	require.NoError(t, os.MkdirAll(byID, 0o755))
@@ -133,7 +111,7 @@ func TestDiskForensicsVolumeNotAttached(t *testing.T) {
 	buildExt4(t, root, image, 32)
 	attachAsVolume(t, byID, image, evidenceVolume)
 
-	r = run(t, append(awsEnv, "CASEFILE_DEVICE_BY_ID_DIR="+byID), "bash", script(t, "disk-forensics.sh"),
+	r := run(t, append(awsEnv, "CASEFILE_DEVICE_BY_ID_DIR="+byID), "bash", script(t, "disk-forensics.sh"),
 		"--forensic-id", "case-missing-volume", "--volume-ids", evidenceVolume+","+evidenceVolume2,
 		"--results-bucket", "results-bucket", "--results-prefix", "cases/case-missing-volume/disk",
 		"--kms-key-arn", "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab",

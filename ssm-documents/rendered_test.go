@@ -114,18 +114,8 @@ func TestRenderedDocumentsRefuseHostileParameters(t *testing.T) {
 func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 	requireRoot(t)
 	requireTools(t, append([]string{"sh", "aws", "moto_server", "jq", "xz", "od", "cmp", "python3"}, scratchTools...)...)
-	endpoint := startMoto(t)
-	awsEnv := []string{
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
-	}
-	awsCLI := func(args ...string) result {
-		return run(t, awsEnv, "aws", args...)
-	}
-	for _, b := range []string{"evidence-bucket", "results-bucket"} {
-		r := awsCLI("s3api", "create-bucket", "--bucket", b, "--create-bucket-configuration", "LocationConstraint=eu-west-1")
-		require.Equal(t, 0, r.code, r.stderr)
-	}
+	s3 := startS3(t, "evidence-bucket", "results-bucket")
+	awsEnv, awsCLI := s3.env, s3.aws
 	tests := []struct {
 		name, os, format, release string
 		dump                      []byte
@@ -180,19 +170,8 @@ func TestRenderedMemoryDocumentAgainstS3(t *testing.T) {
 			require.Equal(t, 0, got.code, got.stderr)
 			checksums := wantChecksums(t, manifest)
 			for _, key := range []string{ResultsFileName, ManifestFileName, "volatility/" + tt.plugin + ".json"} {
-				head := awsCLI("s3api", "head-object", "--bucket", "results-bucket", "--key", prefix+key, "--checksum-mode", "ENABLED")
-				require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
-				var obj struct {
-					ChecksumSHA256       string
-					ServerSideEncryption string
-					SSEKMSKeyID          string `json:"SSEKMSKeyId"`
-				}
-				require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
-				if assert.Contains(t, checksums, key, "%s is in the manifest", key) {
-					assert.Equal(t, checksums[key], obj.ChecksumSHA256, "%s: ChecksumSHA256, the base64 of its SHA-256", key)
-				}
-				assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
-				assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
+				require.Contains(t, checksums, key, "%s is in the manifest", key)
+				s3.assertUploaded("results-bucket", prefix+key, kms, checksums[key])
 			}
 			got = awsCLI("s3", "cp", "s3://results-bucket/"+prefix+"results.json", filepath.Join(dir, "results.json"))
 			require.Equal(t, 0, got.code, got.stderr)
@@ -227,6 +206,49 @@ func wantChecksums(t *testing.T, manifestPath string) map[string]string {
 		want[f.Path] = encode(f.Path, f.SHA256)
 	}
 	return want
+}
+
+// s3Emulator is a moto server with the AWS CLI's environment pointed at it.
+type s3Emulator struct {
+	// env holds the AWS CLI's settings for the server.
+	env []string
+	t   *testing.T
+}
+
+// startS3 starts moto for the test and creates the buckets in it.
+func startS3(t *testing.T, buckets ...string) s3Emulator {
+	t.Helper()
+	endpoint := startMoto(t)
+	e := s3Emulator{t: t, env: []string{
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
+		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
+	}}
+	for _, b := range buckets {
+		r := e.aws("s3api", "create-bucket", "--bucket", b, "--create-bucket-configuration", "LocationConstraint=eu-west-1")
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	return e
+}
+
+// aws runs the AWS CLI against the server.
+func (e s3Emulator) aws(args ...string) result { return run(e.t, e.env, "aws", args...) }
+
+// assertUploaded checks that s3://bucket/key was uploaded as the scripts
+// upload: with SSE-KMS under kms and a ChecksumSHA256 of wantChecksum.
+func (e s3Emulator) assertUploaded(bucket, key, kms, wantChecksum string) {
+	t := e.t
+	t.Helper()
+	head := e.aws("s3api", "head-object", "--bucket", bucket, "--key", key, "--checksum-mode", "ENABLED")
+	require.Equal(t, 0, head.code, "%s uploaded: %s", key, head.stderr)
+	var obj struct {
+		ChecksumSHA256       string
+		ServerSideEncryption string
+		SSEKMSKeyID          string `json:"SSEKMSKeyId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(head.stdout), &obj))
+	assert.Equal(t, wantChecksum, obj.ChecksumSHA256, "%s: ChecksumSHA256, the base64 of its SHA-256", key)
+	assert.Equal(t, "aws:kms", obj.ServerSideEncryption, "%s encryption", key)
+	assert.Equal(t, kms, obj.SSEKMSKeyID, "%s KMS key", key)
 }
 
 // startMoto runs a moto server for the test and stops it (with its whole

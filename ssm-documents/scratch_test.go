@@ -200,15 +200,7 @@ type memoryDump struct {
 
 func memoryDumpInS3(t *testing.T) memoryDump {
 	t.Helper()
-	endpoint := startMoto(t)
-	m := memoryDump{awsEnv: []string{
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=eu-west-1",
-		"AWS_ENDPOINT_URL=" + endpoint, "AWS_EC2_METADATA_DISABLED=true",
-	}}
-	for _, b := range []string{"evidence-bucket", "results-bucket"} {
-		r := m.aws(t, "s3api", "create-bucket", "--bucket", b, "--create-bucket-configuration", "LocationConstraint=eu-west-1")
-		require.Equal(t, 0, r.code, r.stderr)
-	}
+	m := memoryDump{awsEnv: startS3(t, "evidence-bucket", "results-bucket").env}
 	dir := t.TempDir()
 	dump := filepath.Join(dir, "mem.lime")
 	writeFile(t, dump, string(limeRange(1, 0x1000, memoryWithBanner(testBanner))), 0o600)

@@ -24,7 +24,7 @@ import (
 
 // debianPackages are the packages the script tests need; README.md lists
 // them too.
-const debianPackages = "shellcheck sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk"
+const debianPackages = "shellcheck openssl sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk python3-snappy python3-crc32c"
 
 // requireRoot skips (or, under make test, fails) a test that attaches loop devices and mounts.
 func requireRoot(t *testing.T) {

@@ -22,7 +22,8 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvVPCID] = p.Network.VPCID
 		env[investigation.EnvSubnetIDs] = p.Network.subnetList()
 		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
-		env[investigation.EnvScratchMinGiB], env[investigation.EnvScratchMaxGiB] = p.scratchGiB()
+		env[investigation.EnvScratchMinGiB] = itoa(p.ScratchMinGiB)
+		env[investigation.EnvScratchMaxGiB] = itoa(p.ScratchMaxGiB)
 	case CheckInstance:
 		env[investigation.EnvProbeDocument] = p.Documents.Probe
 	case AttachEvidence:
@@ -31,7 +32,7 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvDiskDocument] = p.Documents.Disk
 		env[investigation.EnvMemoryDocument] = p.Documents.Memory
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
-		env[investigation.EnvCommandTimeout] = p.commandTimeout()
+		env[investigation.EnvCommandTimeout] = itoa(p.CommandTimeoutSeconds)
 		env[investigation.EnvCommandSecondsPerGiB] = itoa(p.CommandSecondsPerGiB)
 		env[investigation.EnvMaxCommandTimeout] = itoa(p.MaxCommandTimeoutSeconds)
 		if p.SymbolsS3URI != nil {

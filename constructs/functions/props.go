@@ -229,12 +229,7 @@ func (p Props) withDefaults() (Props, error) {
 // subnetList is the value of investigation.EnvSubnetIDs.
 func (n Network) subnetList() string { return strings.Join(n.SubnetIDs, ",") }
 
-func (p Props) commandTimeout() string { return strconv.Itoa(*p.CommandTimeoutSeconds) }
-
+// itoa formats a setting that withDefaults has filled in.
 func itoa(v *int) string { return strconv.Itoa(*v) }
-
-func (p Props) scratchGiB() (minimum, maximum string) {
-	return strconv.Itoa(*p.ScratchMinGiB), strconv.Itoa(*p.ScratchMaxGiB)
-}
 
 func ptr[T any](v T) *T { return &v }

@@ -136,9 +136,13 @@ func (s *Starter) command(ctx context.Context, st investigation.State) (doc, ste
 	if s.Config.ResultsKMSKeyARN == "" {
 		return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "no results KMS key configured (%s)", investigation.EnvResultsKMSKeyARN)
 	}
-	gib, err := s.evidenceGiB(st)
+	req, err := s.request(st)
 	if err != nil {
 		return "", "", nil, err
+	}
+	gib := int64(0)
+	if s.Config.CommandSecondsPerGiB > 0 {
+		gib = req.EvidenceGiB()
 	}
 	params = map[string][]string{
 		ParamForensicID:       {st.ForensicID},
@@ -159,10 +163,6 @@ func (s *Starter) command(ctx context.Context, st investigation.State) (doc, ste
 		params[ParamVolumeIDs] = []string{strings.Join(ids, ",")}
 		return s.Config.DiskDocument, StepStartDiskForensics, params, nil
 	case investigation.ForensicTypeMemory:
-		req, err := investigation.ParseRequest(st.Request)
-		if err != nil {
-			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "read the request of case %s: %w", st.ForensicID, err)
-		}
 		if req.Memory == nil {
 			return "", "", nil, investigation.Fail(investigation.ReasonCommandStart, "request of case %s has no memory evidence", st.ForensicID)
 		}
@@ -214,17 +214,18 @@ func (s *Starter) scratchVolume(ctx context.Context, instance string) (string, e
 		instance, investigation.ScratchDeviceName)
 }
 
-// evidenceGiB returns the GiB of evidence that the run limit scales with,
-// 0 when it does not scale.
-func (s *Starter) evidenceGiB(st investigation.State) (int64, error) {
-	if s.Config.CommandSecondsPerGiB <= 0 {
-		return 0, nil
+// request parses st's request when the command needs it (a MEMORY case's
+// dump, or a run limit that follows the evidence); else it returns the
+// zero Request.
+func (s *Starter) request(st investigation.State) (investigation.Request, error) {
+	if st.ForensicType != investigation.ForensicTypeMemory && s.Config.CommandSecondsPerGiB <= 0 {
+		return investigation.Request{}, nil
 	}
 	req, err := investigation.ParseRequest(st.Request)
 	if err != nil {
-		return 0, investigation.Fail(investigation.ReasonCommandStart, "read the request of case %s: %w", st.ForensicID, err)
+		return req, investigation.Fail(investigation.ReasonCommandStart, "read the request of case %s: %w", st.ForensicID, err)
 	}
-	return req.EvidenceGiB(), nil
+	return req, nil
 }
 
 // timeout is the run limit for gib GiB of evidence: the configured limit

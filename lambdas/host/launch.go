@@ -86,11 +86,12 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	}
 	trail := newCustody(l.Recorder, l.Now, st, StepCreateInstance)
 
-	instanceType, err := l.instanceType(st)
+	req, err := l.request(st)
 	if err != nil {
 		return st, err
 	}
-	scratch, err := l.scratch(st)
+	instanceType := l.instanceType(req)
+	scratch, err := l.scratch(st, req)
 	if err != nil {
 		return st, err
 	}
@@ -144,33 +145,41 @@ func (l *Launcher) Handle(ctx context.Context, st investigation.State) (investig
 	return st, err
 }
 
-// instanceType returns the instance type for st's case: the large type
-// when its evidence holds at least the configured threshold, so that a big
-// disk or dump gets the cores and memory its analysis needs.
-func (l *Launcher) instanceType(st investigation.State) (string, error) {
-	if l.Config.LargeInstanceType == "" || l.Config.LargeEvidenceGiB <= 0 {
-		return l.Config.InstanceType, nil
+// sizesByEvidence reports whether the instance type follows the evidence.
+func (c LaunchConfig) sizesByEvidence() bool {
+	return c.LargeInstanceType != "" && c.LargeEvidenceGiB > 0
+}
+
+// request parses st's request when the launch needs it (a MEMORY case's
+// scratch volume, or an instance type that follows the evidence); else it
+// returns the zero Request.
+func (l *Launcher) request(st investigation.State) (investigation.Request, error) {
+	if st.ForensicType != investigation.ForensicTypeMemory && !l.Config.sizesByEvidence() {
+		return investigation.Request{}, nil
 	}
 	req, err := investigation.ParseRequest(st.Request)
 	if err != nil {
-		return "", investigation.Fail(investigation.ReasonInstanceLaunch, "read the request of case %s: %w", st.ForensicID, err)
+		return req, investigation.Fail(investigation.ReasonInstanceLaunch, "read the request of case %s: %w", st.ForensicID, err)
 	}
-	if req.EvidenceGiB() >= l.Config.LargeEvidenceGiB {
-		return l.Config.LargeInstanceType, nil
+	return req, nil
+}
+
+// instanceType returns the instance type for req's case: the large type
+// when its evidence holds at least the configured threshold, so that a big
+// disk or dump gets the cores and memory its analysis needs.
+func (l *Launcher) instanceType(req investigation.Request) string {
+	if l.Config.sizesByEvidence() && req.EvidenceGiB() >= l.Config.LargeEvidenceGiB {
+		return l.Config.LargeInstanceType
 	}
-	return l.Config.InstanceType, nil
+	return l.Config.InstanceType
 }
 
 // scratch returns the scratch volume's mapping for a MEMORY case, sized
 // for its dump, or nil for any other case. A dump too large for the
 // configured maximum fails with DUMP_TOO_LARGE before anything is made.
-func (l *Launcher) scratch(st investigation.State) (*types.BlockDeviceMapping, error) {
+func (l *Launcher) scratch(st investigation.State, req investigation.Request) (*types.BlockDeviceMapping, error) {
 	if st.ForensicType != investigation.ForensicTypeMemory {
 		return nil, nil
-	}
-	req, err := investigation.ParseRequest(st.Request)
-	if err != nil {
-		return nil, investigation.Fail(investigation.ReasonInstanceLaunch, "read the request of case %s: %w", st.ForensicID, err)
 	}
 	if req.Memory == nil {
 		return nil, investigation.Fail(investigation.ReasonInstanceLaunch, "request of case %s has no memory evidence", st.ForensicID)

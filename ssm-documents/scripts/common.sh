@@ -228,6 +228,28 @@ cf_root_disks() {
 	lsblk -nrspo NAME,TYPE "$src" | awk '$2 == "disk" || $2 == "loop" { print $1 }'
 }
 
+# cf_in_use DEVICE: succeeds, printing why, when the device or a partition
+# of it is mounted, used as swap, or held by another device
+# (device-mapper, RAID); fails when none of these is true.
+cf_in_use() {
+	local dev=$1 name
+	if lsblk -nrpo MOUNTPOINT -- "$dev" | grep -q . || findmnt -rno SOURCE | grep -qxF -- "$dev"; then
+		echo "it (or a partition of it) is mounted"
+		return 0
+	fi
+	if awk 'NR > 1 { print $1 }' /proc/swaps | grep -qxF -- "$dev"; then
+		echo "it is used as swap"
+		return 0
+	fi
+	for name in $(lsblk -nrpo NAME -- "$dev"); do
+		if [[ -n $(ls -A "/sys/class/block/${name##*/}/holders" 2>/dev/null) ]]; then
+			echo "it is held by another device (device-mapper, RAID)"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # cf_scratch_check DEVICE: whether DEVICE may be formatted as scratch
 # space. It only reads the device. When it may, prints "blank" (no
 # signature and a first MiB of zeros, as a new EBS volume reads) or
@@ -237,7 +259,7 @@ cf_root_disks() {
 # partitioned, any other partition-table or file-system signature, or data
 # without one. Whatever might be evidence is never formatted.
 cf_scratch_check() {
-	local dev=$1 name sigs
+	local dev=$1 name sigs why
 	if [[ ! -b $dev ]]; then
 		echo "it is not a block device"
 		return 1
@@ -246,21 +268,13 @@ cf_scratch_check() {
 		echo "it is the root disk"
 		return 1
 	fi
-	if lsblk -nrpo MOUNTPOINT -- "$dev" | grep -q . || findmnt -rno SOURCE | grep -qxF -- "$dev"; then
-		echo "it (or a partition of it) is mounted"
-		return 1
-	fi
-	if awk 'NR > 1 { print $1 }' /proc/swaps | grep -qxF -- "$dev"; then
-		echo "it is used as swap"
+	if why=$(cf_in_use "$dev"); then
+		echo "$why"
 		return 1
 	fi
 	for name in $(lsblk -nrpo NAME -- "$dev"); do
 		if [[ $name != "$dev" ]]; then
 			echo "it has partitions ($name)"
-			return 1
-		fi
-		if [[ -n $(ls -A "/sys/class/block/${name##*/}/holders" 2>/dev/null) ]]; then
-			echo "it is held by another device (device-mapper, RAID)"
 			return 1
 		fi
 	done

@@ -191,32 +191,6 @@ trap 'exit 143' TERM
 # its NVMe serial (vol0123...), waiting up to wait_seconds.
 find_device() { cf_find_volume_device "$1" "$wait_seconds"; }
 
-# root_disks: the disks under / (and its LVM or partition layers).
-root_disks() {
-	local src
-	src=$(findmnt -nvo SOURCE / 2>/dev/null) || return 0
-	[[ -b $src ]] || return 0
-	lsblk -nrspo NAME,TYPE "$src" | awk '$2 == "disk" || $2 == "loop" { print $1 }'
-}
-
-# in_use DEVICE: true when the device or a partition of it is mounted, used
-# as swap, or held by another device (device-mapper).
-in_use() {
-	local dev=$1 name
-	if lsblk -nrpo MOUNTPOINT "$dev" | grep -q .; then
-		return 0
-	fi
-	if awk 'NR > 1 { print $1 }' /proc/swaps | grep -qxF -- "$dev"; then
-		return 0
-	fi
-	for name in $(lsblk -nrpo NAME "$dev"); do
-		if [[ -n $(ls -A "/sys/class/block/${name##*/}/holders" 2>/dev/null) ]]; then
-			return 0
-		fi
-	done
-	return 1
-}
-
 # set_readonly DEVICE: set the block device read-only and check that it is.
 set_readonly() {
 	blockdev --setro "$1" && [[ $(blockdev --getro "$1") == 1 ]]
@@ -461,18 +435,18 @@ lvm_config() {
 # itself. Both go through SOURCE's page cache, so the file-system reads
 # share what the hash's stream has read.
 analyze_device() {
-	local ev=$1 source=$2 dev part sha hash_start hash_end hash_pid size table="none" label ro
+	local ev=$1 source=$2 dev part sha hash_start hash_end hash_pid size table="none" label ro why
 	source=$(readlink -f "$source")
 	local facts="$run_dir/facts/$ev.json"
 	: >"$run_dir/facts/$ev.partitions.jsonl"
 	mkdir -p "$out_dir/$ev" || return 1
 	if [[ -b $source ]]; then
-		if root_disks | grep -qxF -- "$source"; then
+		if cf_root_disks | grep -qxF -- "$source"; then
 			fail ROOT_DEVICE_REFUSED device "$ev" "$source holds the root file system"
 			return 1
 		fi
-		if in_use "$source"; then
-			fail DEVICE_IN_USE device "$ev" "$source or one of its partitions is mounted, swap or held"
+		if why=$(cf_in_use "$source"); then
+			fail DEVICE_IN_USE device "$ev" "$source is refused: $why"
 			return 1
 		fi
 		# Read-only first: the device and every partition the kernel knows.

@@ -286,18 +286,3 @@ func tail(b []byte, n int) string {
 	}
 	return string(b)
 }
-
-// memoryGiB returns the machine's memory in GiB, 0 when unknown.
-func memoryGiB() int {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	var kib int64
-	for _, line := range strings.Split(string(b), "\n") {
-		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kib); err == nil {
-			return int((kib + 1<<19) >> 20)
-		}
-	}
-	return 0
-}

@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
@@ -133,15 +134,23 @@ func run(ctx context.Context, outDir string, opts options, skipOrch bool, stdout
 func describeMachine() machine {
 	m := machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version()}
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.Kernel = string(trimNewline(b))
+		m.Kernel = strings.TrimSpace(string(b))
 	}
 	m.MemoryGiB = memoryGiB()
 	return m
 }
 
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
+// memoryGiB returns the machine's memory in GiB, 0 when unknown.
+func memoryGiB() int {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
 	}
-	return b
+	var kib int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kib); err == nil {
+			return int((kib + 1<<19) >> 20)
+		}
+	}
+	return 0
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/casefile-forensics/casefile/constructs/config"
-	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/test/localaws"
 )
@@ -139,7 +138,3 @@ func printOrchestration(w io.Writer, r orchestrationReport) {
 		fmt.Fprintf(w, "  %-14s %-10d %-15d %d\n", c.Analysis, c.WaitSeconds, c.CommandChecks, c.Transitions)
 	}
 }
-
-// The states of the command-status loop: each check of the command enters
-// each of them once.
-var commandLoop = []string{workflow.StateWaitForCommand, workflow.StateCheckCommand, workflow.StateCommandDone}

@@ -7,6 +7,10 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/workflow"
 )
 
+// commandLoop are the states of the command-status loop: each check of the
+// command enters each of them once.
+var commandLoop = []string{workflow.StateWaitForCommand, workflow.StateCheckCommand, workflow.StateCommandDone}
+
 // transitionsRun is the state count of one measured execution, split into
 // what every investigation enters and what each command check adds.
 type transitionsRun struct {

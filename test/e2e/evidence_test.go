@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"testing"
 
@@ -41,14 +40,10 @@ func custodyEvents(t *testing.T, env *localaws.Environment, forensicID, action s
 // those that keep accepts, in key order.
 func caseItems[T any](t *testing.T, env *localaws.Environment, forensicID string, keep func(T) bool) []T {
 	t.Helper()
-	items, err := fixture.CaseItems(context.Background(), env.Clients(), forensicID)
+	items, err := fixture.ItemsWithSortPrefix[T](context.Background(), env.Clients(), forensicID, "")
 	require.NoError(t, err)
 	var out []T
-	for _, it := range items {
-		raw, err := json.Marshal(it)
-		require.NoError(t, err)
-		var v T
-		require.NoError(t, json.Unmarshal(raw, &v))
+	for _, v := range items {
 		if keep(v) {
 			out = append(out, v)
 		}
