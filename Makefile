@@ -54,8 +54,13 @@ lint: deps synth
 
 # The set-up above installs every prerequisite, so here a test that finds
 # one missing fails instead of skipping (internal/testenv).
+# The reliability tests write their tables and counts to out/reliability/,
+# which go test would not show for a passing package: they are printed
+# after the tests.
 test: lint
+	rm -rf out/reliability
 	CASEFILE_REQUIRE_TOOLS=1 go test $(GO_TEST_FLAGS) ./...
+	@for f in out/reliability/*.txt; do [ -e "$$f" ] || continue; printf '\n== %s\n' "$$f"; cat "$$f"; done
 
 demo: deps
 	go run ./test/demo
