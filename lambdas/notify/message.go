@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/casefile-forensics/casefile/lambdas/findingupdate"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -38,6 +39,9 @@ type Message struct {
 	// release itself failed.
 	Cleanup      *investigation.Cleanup `json:"cleanup,omitempty"`
 	CleanupError string                 `json:"cleanupError,omitempty"`
+	// FindingUpdate is what became of the Security Hub finding's update,
+	// when the case came from a finding and updates are on.
+	FindingUpdate *findingupdate.Outcome `json:"findingUpdate,omitempty"`
 	// Time is when the notification was made, RFC 3339 UTC.
 	Time string `json:"time"`
 }
@@ -88,6 +92,9 @@ func (m Message) Text() string {
 	if m.FindingID != "" {
 		line("Finding", "%s", m.FindingID)
 	}
+	if u := m.FindingUpdate; u != nil {
+		line("Security Hub", "%s", describeFindingUpdate(*u))
+	}
 	if m.Results != nil {
 		line("Results", "%s (%d artifacts)", m.Results.S3URI, m.Results.ArtifactCount)
 	} else {
@@ -107,6 +114,16 @@ func (m Message) Text() string {
 	}
 	line("Time", "%s", m.Time)
 	return b.String()
+}
+
+func describeFindingUpdate(u findingupdate.Outcome) string {
+	switch u.Status {
+	case findingupdate.StatusUpdated:
+		return "note added, workflow status NOTIFIED"
+	case findingupdate.StatusSkipped:
+		return "finding not updated: " + u.Detail
+	}
+	return "finding update failed: " + u.Detail
 }
 
 func describeResource(r investigation.Resource) string {
