@@ -52,6 +52,17 @@ type RecordKeys struct {
 	// Case is the case item; absent for a request without a usable case.
 	Case          *ItemKey `json:"case,omitempty"`
 	Investigation ItemKey  `json:"investigation"`
+	// Artifacts are the artifact items of the investigation's results, one
+	// per result file: a Query on PK with SK beginning with SKPrefix;
+	// absent when no results were collected.
+	Artifacts *KeyPrefix `json:"artifacts,omitempty"`
+}
+
+// KeyPrefix selects the items of a partition whose sort key begins with a
+// prefix.
+type KeyPrefix struct {
+	PK       string `json:"pk"`
+	SKPrefix string `json:"skPrefix"`
 }
 
 // ItemKey is the primary key of a table item.
@@ -105,6 +116,9 @@ func (m Message) Text() string {
 		line("", "case item: pk=%s sk=%s", c.PK, c.SK)
 	}
 	line("", "investigation item: pk=%s sk=%s", m.Records.Investigation.PK, m.Records.Investigation.SK)
+	if a := m.Records.Artifacts; a != nil {
+		line("", "artifact items: pk=%s sk beginning %s", a.PK, a.SKPrefix)
+	}
 	line("Cleanup", "%s", describeCleanup(m.Cleanup))
 	if m.CleanupError != "" {
 		line("", "cleanup failed: %s", m.CleanupError)

@@ -242,6 +242,10 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 	if m.Resource != nil {
 		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
 	}
+	if m.Results != nil {
+		m.Records.Artifacts = &KeyPrefix{PK: pk,
+			SKPrefix: investigation.SortArtifactPrefix + investigation.ResultsPrefix(m.ForensicID, m.ForensicType)}
+	}
 	return m, finding
 }
 
