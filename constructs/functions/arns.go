@@ -46,6 +46,15 @@ func (a arns) kmsKeys(account string) string {
 	})
 }
 
+// securityHub returns the ARN of this account's Security Hub in the
+// stack's Region, where findings are updated (with cross-Region
+// aggregation, those of the linked Regions too).
+func (a arns) securityHub() string {
+	return *a.stack.FormatArn(&awscdk.ArnComponents{
+		Service: jsii.String("securityhub"), Resource: jsii.String("hub"), ResourceName: jsii.String("default"),
+	})
+}
+
 // ec2Endpoint is the EC2 service name used in kms:ViaService conditions.
 func (a arns) ec2Endpoint() string {
 	return "ec2." + *a.stack.Region() + ".amazonaws.com"

@@ -236,11 +236,11 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:ListBucket"},
 		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances"},
-		functions.Notify: {"sns:Publish"},
+		functions.Notify: {"securityhub:BatchUpdateFindings", "sns:Publish"},
 		// The release and notify steps, and no more.
 		functions.Sweep: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances",
-			"sns:Publish"},
+			"securityhub:BatchUpdateFindings", "sns:Publish"},
 	}
 	require.Len(t, tests, len(functions.Names()), "every role is listed")
 	for name, own := range tests {
@@ -363,6 +363,8 @@ func TestScopedResources(t *testing.T) {
 		{"state machine", functions.Start, "states:StartExecution", []string{`{"Ref":"Machine`}},
 		{"topic", functions.Notify, "sns:Publish", []string{`{"Ref":"Topic`}},
 		{"sweep topic", functions.Sweep, "sns:Publish", []string{`{"Ref":"Topic`}},
+		{"this account's Security Hub", functions.Notify, "securityhub:BatchUpdateFindings", []string{`:securityhub:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":hub/default`}},
+		{"sweep's Security Hub", functions.Sweep, "securityhub:BatchUpdateFindings", []string{`:securityhub:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":hub/default`}},
 		{"case results only", functions.CollectResults, "s3:GetObject", []string{`/cases/*`}},
 		{"shared snapshots", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*", "::snapshot/*"}},
 	}

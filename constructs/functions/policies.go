@@ -118,12 +118,19 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	case Release:
 		grantRelease(a, role)
 	case Notify:
-		p.Grants.Publish(role)
+		grantNotify(a, role, p)
 	case Sweep:
 		// The release and notify steps it runs, and nothing more.
 		grantRelease(a, role)
-		p.Grants.Publish(role)
+		grantNotify(a, role, p)
 	}
+}
+
+// grantNotify: publish the notification and tell the case's Security Hub
+// finding how the case ended.
+func grantNotify(a arns, role awsiam.Role, p Props) {
+	p.Grants.Publish(role)
+	allow(role, []string{"securityhub:BatchUpdateFindings"}, []string{a.securityHub()}, nil)
 }
 
 // grantCreateInstance: read the AMI parameter, create the case security

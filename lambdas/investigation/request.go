@@ -64,6 +64,11 @@ type Finding struct {
 	// Severity is a Security Hub severity label: INFORMATIONAL, LOW, MEDIUM,
 	// HIGH or CRITICAL.
 	Severity string `json:"severity,omitempty"`
+	// ProductARN is the Security Hub ARN of the product that made the
+	// finding, such as arn:aws:securityhub:eu-west-1::product/aws/guardduty.
+	// With ID it identifies the finding to Security Hub: when it is given,
+	// the finding is told how the case ended (see lambdas/findingupdate).
+	ProductARN string `json:"productArn,omitempty"`
 }
 
 // DiskEvidence lists the EBS snapshots shared with the forensic account.

@@ -35,6 +35,9 @@ var (
 	k8sLabelPattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	k8sSubdomainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
 	findingTextPattern  = regexp.MustCompile(`^[\x20-\x7e]{1,512}$`)
+	// productARNPattern is a Security Hub product ARN: AWS's own products
+	// have no account, a custom integration's has its account.
+	productARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:securityhub:[a-z]{2}(-[a-z]+)+-[0-9]:([0-9]{12})?:product/[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){1,2}$`)
 )
 
 const maxK8sSubdomain = 253
@@ -204,6 +207,9 @@ func (f Finding) validate() error {
 	}
 	if f.Severity != "" && !severities[f.Severity] {
 		return invalid("finding.severity", "must be INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL")
+	}
+	if f.ProductARN != "" && !productARNPattern.MatchString(f.ProductARN) {
+		return invalid("finding.productArn", "must be a Security Hub product ARN such as arn:aws:securityhub:eu-west-1::product/aws/guardduty")
 	}
 	return nil
 }

@@ -204,6 +204,9 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "finding ID empty", raw: disk(set([]string{"finding"}, "id", "")), wantField: "finding.id"},
 		{name: "finding type with a newline", raw: disk(set([]string{"finding"}, "types", []any{"Backdoor:EC2/C&CActivity.B\nINJECTED"})), wantField: "finding.types[0]"},
 		{name: "unknown severity", raw: disk(set([]string{"finding"}, "severity", "SEVERE")), wantField: "finding.severity"},
+		{name: "product ARN of another service", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:guardduty:eu-west-1::product/aws/guardduty")), wantField: "finding.productArn"},
+		{name: "product ARN without a Region", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:securityhub:::product/aws/guardduty")), wantField: "finding.productArn"},
+		{name: "product ARN with a quote", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:securityhub:eu-west-1::product/aws/guard'duty")), wantField: "finding.productArn"},
 		{name: "DISK without disk", raw: disk(del(top, "disk")), wantField: "disk"},
 		{name: "DISK with memory too", raw: disk(func(m map[string]any) { m["memory"] = obj(decode(t, readFixture(t, "memory-ec2.json")), "memory") }), wantField: "memory"},
 		{name: "no snapshots", raw: disk(set([]string{"disk"}, "snapshots", []any{})), wantField: "disk.snapshots"},
@@ -462,4 +465,20 @@ func TestRequestText(t *testing.T) {
 	assert.Equal(t, "cf-2026-03-14-0009", id, "the head of a quoted request")
 	assert.Equal(t, "DISK", typ)
 	assert.Equal(t, "cf-2026-03-14-0009", CaseID(quoted(t, readFixture(t, "invalid-case-variant-key.json")), "x"))
+}
+
+func TestFindingProductARN(t *testing.T) {
+	tests := []struct {
+		name, productARN string
+	}{
+		{name: "AWS product", productARN: "arn:aws:securityhub:eu-west-1::product/aws/guardduty"},
+		{name: "custom integration", productARN: "arn:aws:securityhub:us-gov-west-1:111122223333:product/111122223333/default"},
+		{name: "China partition", productARN: "arn:aws-cn:securityhub:cn-north-1::product/aws/inspector"},
+		{name: "none", productARN: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.NoError(t, Finding{ID: "f1", ProductARN: tt.productARN}.validate(), "product ARN %q", tt.productARN)
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/casefile-forensics/casefile/lambdas/findingupdate"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -38,6 +39,9 @@ type Message struct {
 	// release itself failed.
 	Cleanup      *investigation.Cleanup `json:"cleanup,omitempty"`
 	CleanupError string                 `json:"cleanupError,omitempty"`
+	// FindingUpdate is what became of the Security Hub finding's update,
+	// when the case came from a finding and updates are on.
+	FindingUpdate *findingupdate.Outcome `json:"findingUpdate,omitempty"`
 	// Time is when the notification was made, RFC 3339 UTC.
 	Time string `json:"time"`
 }
@@ -48,6 +52,17 @@ type RecordKeys struct {
 	// Case is the case item; absent for a request without a usable case.
 	Case          *ItemKey `json:"case,omitempty"`
 	Investigation ItemKey  `json:"investigation"`
+	// Artifacts are the artifact items of the investigation's results, one
+	// per result file: a Query on PK with SK beginning with SKPrefix;
+	// absent when no results were collected.
+	Artifacts *KeyPrefix `json:"artifacts,omitempty"`
+}
+
+// KeyPrefix selects the items of a partition whose sort key begins with a
+// prefix.
+type KeyPrefix struct {
+	PK       string `json:"pk"`
+	SKPrefix string `json:"skPrefix"`
 }
 
 // ItemKey is the primary key of a table item.
@@ -88,6 +103,9 @@ func (m Message) Text() string {
 	if m.FindingID != "" {
 		line("Finding", "%s", m.FindingID)
 	}
+	if u := m.FindingUpdate; u != nil {
+		line("Security Hub", "%s", describeFindingUpdate(*u))
+	}
 	if m.Results != nil {
 		line("Results", "%s (%d artifacts)", m.Results.S3URI, m.Results.ArtifactCount)
 	} else {
@@ -98,6 +116,9 @@ func (m Message) Text() string {
 		line("", "case item: pk=%s sk=%s", c.PK, c.SK)
 	}
 	line("", "investigation item: pk=%s sk=%s", m.Records.Investigation.PK, m.Records.Investigation.SK)
+	if a := m.Records.Artifacts; a != nil {
+		line("", "artifact items: pk=%s sk beginning %s", a.PK, a.SKPrefix)
+	}
 	line("Cleanup", "%s", describeCleanup(m.Cleanup))
 	if m.CleanupError != "" {
 		line("", "cleanup failed: %s", m.CleanupError)
@@ -107,6 +128,16 @@ func (m Message) Text() string {
 	}
 	line("Time", "%s", m.Time)
 	return b.String()
+}
+
+func describeFindingUpdate(u findingupdate.Outcome) string {
+	switch u.Status {
+	case findingupdate.StatusUpdated:
+		return "note added, workflow status NOTIFIED"
+	case findingupdate.StatusSkipped:
+		return "finding not updated: " + u.Detail
+	}
+	return "finding update failed: " + u.Detail
 }
 
 func describeResource(r investigation.Resource) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/lambdas/findingupdate"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -66,7 +67,13 @@ func TestMessageStaysSmall(t *testing.T) {
 		CleanupError: &investigation.StepError{Error: "CLEANUP_FAILED", Cause: strings.Repeat("y", 200000)},
 	}
 	records, publisher := &fakeRecords{}, &fakeSNS{}
-	h := New(records, publisher, Config{TopicARN: testTopic, TableName: testTable})
+	// The largest outcome findingupdate returns: a note and a detail at
+	// their bounds.
+	findings := &fakeFindings{out: findingupdate.Outcome{
+		Status: findingupdate.StatusFailed, FindingID: strings.Repeat("f", 512), ProductARN: strings.Repeat("p", 512),
+		Note: strings.Repeat("n", 512), Detail: strings.Repeat("d", 1024),
+	}}
+	h := New(records, publisher, Config{TopicARN: testTopic, TableName: testTable, Findings: findings})
 	_, err := h.Handle(context.Background(), st)
 	require.NoError(t, err)
 	require.Len(t, publisher.inputs, 1)
@@ -78,4 +85,6 @@ func TestMessageStaysSmall(t *testing.T) {
 	assert.Len(t, msg.Cleanup.DeletedVolumes, maxListed+1)
 	assert.Equal(t, "... 450 more", msg.Cleanup.DeletedVolumes[maxListed])
 	assert.Len(t, st.Cleanup.DeletedVolumes, 500, "the state itself is not changed")
+	require.NotNil(t, msg.FindingUpdate, "the finding's outcome is in the message")
+	require.NotNil(t, msg.Records.Artifacts, "the artifact items are named")
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/findingupdate"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
@@ -31,6 +32,11 @@ const (
 	StepNotifySuccess      = "NotifySuccess"
 	StepNotifyFailure      = "NotifyFailure"
 	ActionNotificationSent = "notification-sent"
+	// The actions of the custody event that says what became of the
+	// Security Hub finding's update.
+	ActionFindingUpdated       = "finding-updated"
+	ActionFindingUpdateSkipped = "finding-update-skipped"
+	ActionFindingUpdateFailed  = "finding-update-failed"
 )
 
 // Records is the part of the case store that notify uses.
@@ -44,10 +50,19 @@ type Publisher interface {
 	Publish(ctx context.Context, params *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
 }
 
+// FindingUpdater tells the Security Hub finding behind a case how the case
+// ended (findingupdate.Updater).
+type FindingUpdater interface {
+	Update(ctx context.Context, finding *investigation.Finding, c findingupdate.Case) findingupdate.Outcome
+}
+
 // Config names the topic and the case table.
 type Config struct {
 	TopicARN  string
 	TableName string
+	// Findings, when set, updates the finding of each case that came from
+	// one; nil leaves findings alone.
+	Findings FindingUpdater
 }
 
 // Handler handles both notify steps.
@@ -71,7 +86,7 @@ func New(records Records, publisher Publisher, cfg Config) *Handler {
 // the same.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
-	msg := h.message(st, now)
+	msg, finding := h.message(st, now)
 
 	update := caserecords.InvestigationUpdate{
 		ForensicID:   msg.ForensicID,
@@ -98,6 +113,8 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 			"forensicType", msg.ForensicType, "error", err)
 	}
 
+	findingEvent := h.updateFinding(ctx, &msg, finding, now)
+
 	messageID, err := h.publish(ctx, msg)
 	if err != nil {
 		return st, err
@@ -122,13 +139,63 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	}); err != nil {
 		return st, err
 	}
+	if findingEvent != nil {
+		if err := h.records.AppendEvent(ctx, *findingEvent); err != nil {
+			return st, err
+		}
+	}
 	slog.InfoContext(ctx, "notification sent", "forensicId", msg.ForensicID, "forensicType", msg.ForensicType,
 		"status", msg.Status, "reason", msg.Reason, "messageId", messageID)
 	return st, nil
 }
 
-// message builds the notification of st.
-func (h *Handler) message(st investigation.State, now time.Time) Message {
+// updateFinding tells the case's finding how the case ended, when there is
+// a finding and an updater, puts the outcome in msg and returns the custody
+// event that records it. A failed update is recorded, never returned.
+func (h *Handler) updateFinding(ctx context.Context, msg *Message, finding *investigation.Finding, now time.Time) *caserecords.Event {
+	if h.cfg.Findings == nil || finding == nil {
+		return nil
+	}
+	c := findingupdate.Case{
+		ForensicID: msg.ForensicID, ForensicType: msg.ForensicType, Status: msg.Status, Reason: msg.Reason,
+	}
+	if msg.Results != nil {
+		c.ResultsS3URI = msg.Results.S3URI
+	}
+	out := h.cfg.Findings.Update(ctx, finding, c)
+	msg.FindingUpdate = &out
+
+	action := ActionFindingUpdated
+	switch out.Status {
+	case findingupdate.StatusSkipped:
+		action = ActionFindingUpdateSkipped
+	case findingupdate.StatusFailed:
+		action = ActionFindingUpdateFailed
+		slog.WarnContext(ctx, "Security Hub finding not updated", "forensicId", msg.ForensicID,
+			"findingId", out.FindingID, "detail", out.Detail)
+	}
+	step := StepNotifySuccess
+	if msg.Status == investigation.StatusFailed {
+		step = StepNotifyFailure
+	}
+	detail := out.Note
+	if out.Detail != "" {
+		detail = out.Detail
+	}
+	return &caserecords.Event{
+		ForensicID:   msg.ForensicID,
+		ForensicType: msg.ForensicType,
+		Step:         step,
+		Action:       action,
+		Resources:    map[string]string{"findingId": out.FindingID, "productArn": out.ProductARN},
+		Detail:       detail,
+		Time:         now,
+	}
+}
+
+// message builds the notification of st, and returns the finding of its
+// request when the request is valid.
+func (h *Handler) message(st investigation.State, now time.Time) (Message, *investigation.Finding) {
 	m := Message{
 		SchemaVersion: SchemaVersion,
 		Status:        investigation.StatusSucceeded,
@@ -158,10 +225,12 @@ func (h *Handler) message(st investigation.State, now time.Time) Message {
 		m.ForensicID = investigation.CaseID(st.Request, st.ExecutionName)
 		m.ForensicType = caserecords.RejectedType(st.Request)
 	}
+	var finding *investigation.Finding
 	if valid {
 		m.Resource = &req.Resource
 		if req.Finding != nil {
 			m.FindingID = req.Finding.ID
+			finding = req.Finding
 		}
 	}
 
@@ -173,7 +242,11 @@ func (h *Handler) message(st investigation.State, now time.Time) Message {
 	if m.Resource != nil {
 		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
 	}
-	return m
+	if m.Results != nil {
+		m.Records.Artifacts = &KeyPrefix{PK: pk,
+			SKPrefix: investigation.SortArtifactPrefix + investigation.ResultsPrefix(m.ForensicID, m.ForensicType)}
+	}
+	return m, finding
 }
 
 // publish sends msg to the topic and returns the message ID.

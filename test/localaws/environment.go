@@ -172,7 +172,7 @@ func Start(ctx context.Context, opts Options) (*Environment, error) {
 	}
 	e.scripts.EC2, e.scripts.S3 = e.clients.EC2, e.clients.S3
 	e.host, err = forensichost.Start(forensichost.Options{
-		Upstream: e.moto.URL, EC2: e.clients.EC2, S3: e.clients.S3,
+		Upstream: e.moto.URL, EC2: e.clients.EC2, S3: e.clients.S3, SecurityHub: e.clients.SecurityHub,
 		AgentRegistrationChecks: *o.AgentRegistrationChecks, StatusWait: o.StatusWait,
 		Logger: o.Logger.With("component", "forensic-host"),
 	})

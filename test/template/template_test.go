@@ -163,7 +163,7 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Release: slices.Concat(caseRecords(), []string{"ec2:DeleteSecurityGroup", "ec2:DeleteVolume",
 			"ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume",
 			"ec2:TerminateInstances"}),
-		functions.Notify: slices.Concat(caseRecords(), []string{"sns:Publish"}),
+		functions.Notify: slices.Concat(caseRecords(), []string{"securityhub:BatchUpdateFindings", "sns:Publish"}),
 	}
 	// The sweep runs the release and notify steps: their permissions, and
 	// no others.

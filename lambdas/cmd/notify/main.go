@@ -4,9 +4,11 @@ package main
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/findingupdate"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
 	"github.com/casefile-forensics/casefile/lambdas/notify"
@@ -18,6 +20,7 @@ func main() {
 	h := notify.New(store, sns.NewFromConfig(cfg), notify.Config{
 		TopicARN:  env[investigation.EnvTopicARN],
 		TableName: env[investigation.EnvTableName],
+		Findings:  findingupdate.New(securityhub.NewFromConfig(cfg)),
 	})
 	lambdamain.Start(logger, h.Handle)
 }

@@ -46,6 +46,9 @@ type Options struct {
 	Upstream string
 	EC2      EC2API
 	S3       S3API
+	// SecurityHub is moto's Security Hub, over which the host answers
+	// BatchUpdateFindings (see securityhub.go).
+	SecurityHub SecurityHubAPI
 	// Documents maps an SSM document name to what running it means here.
 	Documents map[string]Document
 	// AgentRegistrationChecks is how many DescribeInstanceInformation
@@ -209,6 +212,9 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if call.service == "ssm" && h.serveSSM(w, r, call, body) {
 		return
 	}
+	if call.service == "securityhub" && h.serveSecurityHub(w, r, call, body) {
+		return
+	}
 	if call.service == "ec2" && call.operation == "TerminateInstances" {
 		h.agentsStop(body)
 	}
@@ -244,7 +250,14 @@ func (h *Host) agentsStop(body []byte) {
 type apiCall struct {
 	service   string // signing name, such as ec2 or ssm
 	operation string // such as AttachVolume or SendCommand
-	json      bool   // JSON protocol (X-Amz-Target), else query/REST
+	region    string // the Region of the credential scope
+	json      bool   // a JSON protocol (X-Amz-Target or REST-JSON), else query
+}
+
+// restOperations names the REST-JSON operations the host tells apart, by
+// service, method and path.
+var restOperations = map[string]string{
+	"securityhub PATCH /findings/batchupdate": "BatchUpdateFindings",
 }
 
 // identify finds the service from the SigV4 credential scope and the
@@ -255,7 +268,7 @@ func identify(r *http.Request, body []byte) apiCall {
 		if _, scope, ok := strings.Cut(auth, "Credential="); ok {
 			parts := strings.Split(strings.SplitN(scope, ",", 2)[0], "/")
 			if len(parts) >= 4 {
-				c.service = parts[3]
+				c.region, c.service = parts[2], parts[3]
 			}
 		}
 	}
@@ -264,6 +277,10 @@ func identify(r *http.Request, body []byte) apiCall {
 		if _, op, ok := strings.Cut(target, "."); ok {
 			c.operation = op
 		}
+		return c
+	}
+	if op, ok := restOperations[c.service+" "+r.Method+" "+r.URL.Path]; ok {
+		c.operation, c.json = op, true
 		return c
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
