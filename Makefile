@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := shellcheck openssl sleuthkit e2fsprogs xfsprogs ntfs-3g dosfs
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: all deps debian-deps npm-deps go-deps synth lint test demo bench deploy clean
+.PHONY: all deps debian-deps npm-deps go-deps synth lint test fuzz demo bench deploy clean
 
 all: test
 
@@ -56,6 +56,18 @@ lint: deps synth
 # one missing fails instead of skipping (internal/testenv).
 test: lint
 	CASEFILE_REQUIRE_TOOLS=1 go test $(GO_TEST_FLAGS) ./...
+
+# Fuzzes the request parser and the dump URI splitter, FUZZTIME each. The
+# seeds are the fixture requests, the bad-input corpus and the inputs under
+# lambdas/investigation/testdata/fuzz; an input that fails is written there
+# (commit it as a seed once fixed). Not part of make test.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzParseRequest FuzzSplitS3URI
+
+fuzz: go-deps
+	for target in $(FUZZ_TARGETS); do \
+		go test ./lambdas/investigation -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME); \
+	done
 
 demo: deps
 	go run ./test/demo
