@@ -2,12 +2,14 @@ package template_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/constructs/functions"
 	"github.com/casefile-forensics/casefile/internal/cdktest"
 )
 
@@ -249,6 +251,36 @@ func TestForensicSubnetsHaveNoRouteToTheInternet(t *testing.T) {
 				tags := asJSON(sub.Properties["Tags"])
 				assert.Contains(t, tags, `{"Key":"aws-cdk:subnet-type","Value":"Isolated"}`, "subnet %s is isolated", id)
 			}
+		})
+	}
+}
+
+// TestOnlyTheCommandStepsMaySendCommands: of every policy in the template,
+// only the roles of the two steps that send SSM commands (the readiness
+// probe, the forensics) allow ssm:SendCommand, which
+// TestSendCommandReachesOnlyCasefileDocumentsAndInstances limits to
+// Casefile's documents and tagged instances.
+func TestOnlyTheCommandStepsMaySendCommands(t *testing.T) {
+	for name, s := range both() {
+		t.Run(name, func(t *testing.T) {
+			allowed := map[string]bool{}
+			for _, fn := range []functions.Name{functions.CheckInstance, functions.StartForensics} {
+				role := s.logicalID(s.stack.Service.Functions.Role(fn))
+				for id, p := range s.OfType("AWS::IAM::Policy") {
+					if slices.Contains(cdktest.Strings(p.Properties["Roles"]), `{"Ref":"`+role+`"}`) {
+						allowed["AWS::IAM::Policy "+id] = true
+					}
+				}
+			}
+			require.Len(t, allowed, 2, "the two roles' policies")
+			senders := 0
+			for _, st := range s.EveryStatement() {
+				if st.Effect == "Allow" && slices.Contains(st.Actions, "ssm:SendCommand") {
+					senders++
+					assert.True(t, allowed[st.Source], "%s allows ssm:SendCommand", st.Source)
+				}
+			}
+			assert.Positive(t, senders, "some statement allows ssm:SendCommand")
 		})
 	}
 }
