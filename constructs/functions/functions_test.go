@@ -220,7 +220,7 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 
 	tests := map[functions.Name][]string{
 		functions.Start:  {"states:StartExecution"},
-		functions.Intake: nil,
+		functions.Intake: {"ec2:DescribeSnapshots"},
 		functions.CreateInstance: {"ec2:AuthorizeSecurityGroupEgress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
 			"ec2:DeleteSecurityGroup", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "ec2:RevokeSecurityGroupEgress",

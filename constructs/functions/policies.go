@@ -66,6 +66,9 @@ func allow(role awsiam.Role, actions, resources []string, conditions map[string]
 // its exact action.
 func unscopedActions(name Name) []string {
 	switch name {
+	case Intake:
+		// DescribeSnapshots shows who owns a DISK request's snapshots.
+		return []string{"ec2:DescribeSnapshots"}
 	case CreateInstance:
 		// DescribeInstances finds an instance a retried launch already made.
 		// DescribeVpcs and DescribeManagedPrefixLists give the case group's
@@ -102,7 +105,7 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 	case Start:
 		// states:StartExecution on the state machine: ConnectStateMachine.
 	case Intake:
-		// The case table only.
+		// The case table, and DescribeSnapshots above.
 	case CreateInstance:
 		grantCreateInstance(a, role, p)
 	case CheckInstance:

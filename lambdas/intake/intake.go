@@ -1,14 +1,17 @@
 // Package intake is the RecordCase step: it parses and validates the
 // investigation request, records the case, and puts the forensic ID and
-// type into the workflow state. An invalid request, or one whose memory dump
+// type into the workflow state. An invalid request, one whose memory dump
 // is outside the evidence bucket (the only bucket the forensic instance can
-// read), is recorded as a failed case and ends the workflow with
-// INVALID_REQUEST, naming the field.
+// read, in the forensic account), or one naming a snapshot that another
+// account than resource.accountId owns, is recorded as a failed case and
+// ends the workflow with INVALID_REQUEST, naming the field, before
+// anything is launched.
 package intake
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -30,14 +33,16 @@ type Records interface {
 // Handler handles the RecordCase step.
 type Handler struct {
 	records        Records
+	snapshots      Snapshots
 	evidenceBucket string
 	now            func() time.Time
 }
 
-// New returns a Handler that records cases in records and accepts memory
-// dumps in evidenceBucket only.
-func New(records Records, evidenceBucket string) *Handler {
-	return &Handler{records: records, evidenceBucket: evidenceBucket, now: time.Now}
+// New returns a Handler that records cases in records, asks snapshots who
+// owns a DISK request's snapshots, and accepts memory dumps in
+// evidenceBucket only.
+func New(records Records, snapshots Snapshots, evidenceBucket string) *Handler {
+	return &Handler{records: records, snapshots: snapshots, evidenceBucket: evidenceBucket, now: time.Now}
 }
 
 // Handle records the request in st and returns st with ForensicID and
@@ -54,6 +59,13 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		err = req.CheckEvidenceBucket(h.evidenceBucket)
 	}
 	if err != nil {
+		return st, h.reject(ctx, st, err, now)
+	}
+	owners, err := snapshotOwners(ctx, h.snapshots, req)
+	if err != nil {
+		return st, fmt.Errorf("check the owners of %s's snapshots: %w", req.ForensicID, err)
+	}
+	if err := req.CheckSnapshotOwners(owners); err != nil {
 		return st, h.reject(ctx, st, err, now)
 	}
 

@@ -225,7 +225,7 @@ func TestHandle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			records := tt.records
-			h := New(&records, evidenceBucket)
+			h := New(&records, fixtureSnapshots(), evidenceBucket)
 			h.now = func() time.Time { return now }
 			in := investigation.State{Request: tt.request, ExecutionName: tt.executionName}
 
@@ -274,7 +274,7 @@ func TestHandle(t *testing.T) {
 
 func TestHandleRecordsTheResource(t *testing.T) {
 	records := &fakeRecords{}
-	_, err := New(records, evidenceBucket).Handle(context.Background(), investigation.State{Request: fixture(t, "disk-eks.json"), ExecutionName: "x"})
+	_, err := New(records, fixtureSnapshots(), evidenceBucket).Handle(context.Background(), investigation.State{Request: fixture(t, "disk-eks.json"), ExecutionName: "x"})
 	require.NoError(t, err)
 	require.Len(t, records.events, 1)
 	assert.Equal(t, map[string]string{

@@ -3,8 +3,6 @@ package investigation
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"unicode"
 
 	ssmdocuments "github.com/casefile-forensics/casefile/ssm-documents"
+	"github.com/casefile-forensics/casefile/test/fixtures/requests"
 )
 
 // Step Functions execution names: 1 to 80 characters, none of whitespace,
@@ -28,6 +27,12 @@ var tagValueOK = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
 // something intake could have refused.
 func checkAccepted(t *testing.T, raw []byte, req Request, patterns map[ForensicType]map[string]*regexp.Regexp) {
 	t.Helper()
+	if err := req.Validate(); err != nil {
+		t.Fatalf("an accepted request does not re-validate: %v", err)
+	}
+	if err := req.CheckSnapshotOwners(ownedBy(req, req.Resource.AccountID)); err != nil {
+		t.Fatalf("snapshots owned by the request's account are refused: %v", err)
+	}
 	// The steps after intake parse the request again.
 	again, err := ParseRequest(raw)
 	if err != nil || !reflect.DeepEqual(again, req) {
@@ -86,6 +91,9 @@ func checkRefused(t *testing.T, raw []byte, req Request, err error) {
 			t.Fatalf("the field name %q holds a character that is not printable", verr.Field)
 		}
 	}
+	if !documentedField.MatchString(verr.Field) && !strings.HasPrefix(verr.Problem, "is not a known field") {
+		t.Fatalf("the rejection names %q, neither a field of the request nor an unknown key: %v", verr.Field, err)
+	}
 	if !reflect.DeepEqual(req, Request{}) {
 		t.Fatalf("an invalid request decoded to %+v", req)
 	}
@@ -95,17 +103,29 @@ func checkRefused(t *testing.T, raw []byte, req Request, err error) {
 	}
 }
 
+// FuzzParseRequest seeds with every fixture request (the valid ones and
+// the bad-input corpus), hostileSeeds and the inputs under
+// testdata/fuzz/FuzzParseRequest, and checks that ParseRequest never
+// panics, that what it accepts re-validates and can be used everywhere
+// later steps put it (checkAccepted), and that what it refuses is refused
+// naming a field (checkRefused).
 func FuzzParseRequest(f *testing.F) {
-	entries, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
+	names, err := requests.Names()
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, e := range entries {
-		raw, err := os.ReadFile(e)
+	for _, name := range names {
+		raw, err := requests.Read(name)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(raw)
+		// As the starter passes a request it judged invalid.
+		quoted, err := json.Marshal(string(raw))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(quoted)
 	}
 	for _, s := range hostileSeeds {
 		f.Add([]byte(s))
@@ -153,6 +173,25 @@ func FuzzSplitS3URI(f *testing.F) {
 	})
 }
 
+// documentedField matches the path of every field of a Request, as a
+// ValidationError names it, and RequestField.
+var documentedField = regexp.MustCompile(`^(\(request\)|forensicId|forensicType|` +
+	`resource(\.(accountId|region|instanceId|eks(\.(clusterName|nodeInstanceId|namespace|podName))?))?|` +
+	`finding(\.(id|types(\[[0-9]+\])?|productName|severity))?|` +
+	`disk(\.snapshots(\[[0-9]+\](\.(snapshotId|sourceVolumeId|sizeGiB))?)?)?|` +
+	`memory(\.(s3Uri|sha256|sizeBytes|operatingSystem|format|kernelRelease))?)$`)
+
+// ownedBy returns every snapshot of req as owned by account.
+func ownedBy(req Request, account string) map[string]string {
+	owners := map[string]string{}
+	if req.Disk != nil {
+		for _, s := range req.Disk.Snapshots {
+			owners[s.SnapshotID] = account
+		}
+	}
+	return owners
+}
+
 var hostileSeeds = []string{
 	`{}`, `[]`, `null`, `"x"`, `1e999`, `{"forensicId":null}`,
 	`{"forensicId":"cf-1","forensicId":"cf-2"}`,
@@ -181,4 +220,8 @@ var hostileSeeds = []string{
 	// takes them to MaxRequestBytes (seeds that large make minimizing slow).
 	`{"` + strings.Repeat("x", 2000) + `":1}`,
 	`{"` + strings.Repeat(`\u0085`, 500) + `":1}`,
+	// Deep nesting, a long array, a number where an object goes.
+	`{"disk":{"snapshots":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + `}}`,
+	`{"finding":{"id":"f","types":[` + strings.Repeat(`"t",`, 100) + `"t"]}}`,
+	strings.Replace(diskTemplate, `"resource":{`, `"resource":1,"x":{`, 1),
 }

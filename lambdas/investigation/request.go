@@ -78,8 +78,8 @@ type DiskEvidence struct {
 
 // Snapshot is one EBS snapshot of a volume of the compromised resource.
 type Snapshot struct {
-	// SnapshotID is the shared snapshot (snap-...), owned by AccountID's
-	// account or already copied into the forensic account.
+	// SnapshotID is the snapshot (snap-...) that AccountID's account owns
+	// and shares with the forensic account (CheckSnapshotOwners).
 	SnapshotID string `json:"snapshotId"`
 	// SourceVolumeID is the volume the snapshot was taken from (vol-...).
 	SourceVolumeID string `json:"sourceVolumeId"`

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/test/fixtures/requests"
 )
 
 const fixtureDir = "../../test/fixtures/requests"
@@ -50,82 +52,86 @@ func snapshot(m map[string]any, i int) map[string]any {
 const fixtureEvidenceBucket = "casefile-evidence-111122223333"
 
 func TestParseRequestFixtures(t *testing.T) {
-	// Every file in the fixture folder must be listed here: valid ones with
-	// what they describe, invalid ones with the field they get wrong. A
-	// request is checked as intake checks it: ParseRequest, then
-	// CheckEvidenceBucket with fixtureEvidenceBucket.
-	tests := map[string]struct {
-		wantField string
-		check     func(t *testing.T, req Request)
-	}{
-		"disk-ec2.json": {check: func(t *testing.T, req Request) {
+	// Every valid file in the fixture folder must be listed here, with what
+	// it describes; the invalid ones are the bad-input corpus, whose index
+	// names the field each gets wrong (TestParseRequestRefusesTheCorpus).
+	tests := map[string]func(t *testing.T, req Request){
+		"disk-ec2.json": func(t *testing.T, req Request) {
 			assert.Equal(t, ForensicTypeDisk, req.ForensicType)
 			assert.Equal(t, "ec2#111122223333#eu-west-1#i-0a1b2c3d4e5f60718", req.Resource.Key())
 			assert.Equal(t, []string{"TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS"}, req.Finding.Types)
 			require.Len(t, req.Disk.Snapshots, 2)
 			assert.Equal(t, int32(100), req.Disk.Snapshots[1].SizeGiB)
-		}},
-		"memory-ec2.json": {check: func(t *testing.T, req Request) {
+		},
+		"memory-ec2.json": func(t *testing.T, req Request) {
 			assert.Equal(t, ForensicTypeMemory, req.ForensicType)
 			assert.Equal(t, "lime", req.Memory.Format)
 			assert.Equal(t, int64(4294967296), req.Memory.SizeBytes)
 			assert.Nil(t, req.Disk)
-		}},
-		"memory-windows.json": {check: func(t *testing.T, req Request) {
+		},
+		"memory-windows.json": func(t *testing.T, req Request) {
 			assert.Equal(t, OSWindows, req.Memory.OS())
 			assert.Equal(t, "crashdump", req.Memory.Format)
 			assert.Empty(t, req.Memory.KernelRelease, "a Windows dump's kernel is found in the dump")
-		}},
-		"disk-eks.json": {check: func(t *testing.T, req Request) {
+		},
+		"disk-eks.json": func(t *testing.T, req Request) {
 			assert.Equal(t, "eks#111122223333#eu-west-1#payments-prod", req.Resource.Key())
 			assert.Equal(t, "i-0c3d4e5f60718293a", req.Resource.TargetInstanceID())
 			assert.Equal(t, "cart-api-7d9f8b6c5d-x2kqp", req.Resource.EKS.PodName)
-		}},
-		"invalid-shell-metacharacters.json":         {wantField: "forensicId"},
-		"invalid-path-traversal.json":               {wantField: "memory.s3Uri"},
-		"invalid-duplicate-snapshot.json":           {wantField: "disk.snapshots[1].snapshotId"},
-		"invalid-unknown-type.json":                 {wantField: "forensicType"},
-		"invalid-missing-forensic-id.json":          {wantField: "forensicId"},
-		"invalid-wrong-type-size.json":              {wantField: "disk.snapshots[0].sizeGiB"},
-		"invalid-double-dot-forensic-id.json":       {wantField: "forensicId"},
-		"invalid-case-variant-key.json":             {wantField: "FORENSICID"},
-		"invalid-duplicate-key.json":                {wantField: "forensicId"},
-		"invalid-nested-case-variant-key.json":      {wantField: "resource.instanceID"},
-		"invalid-dump-key-apostrophe.json":          {wantField: "memory.s3Uri"},
-		"invalid-dump-key-double-dot.json":          {wantField: "memory.s3Uri"},
-		"invalid-dump-bucket-ip.json":               {wantField: "memory.s3Uri"},
-		"invalid-kernel-release-double-dot.json":    {wantField: "memory.kernelRelease"},
-		"invalid-dump-outside-evidence-bucket.json": {wantField: "memory.s3Uri"},
-		"invalid-windows-lime.json":                 {wantField: "memory.format"},
+		},
 	}
-	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
+	names, err := requests.Names()
 	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, path := range files {
-		name := filepath.Base(path)
+	valid := 0
+	for _, name := range names {
+		if strings.HasPrefix(name, "invalid-") {
+			continue
+		}
+		valid++
 		t.Run(name, func(t *testing.T) {
-			tt, ok := tests[name]
+			check, ok := tests[name]
 			require.True(t, ok, "fixture %s has no expectation in this test", name)
 			req, err := ParseRequest(readFixture(t, name))
-			parsed := err == nil
-			if parsed {
+			require.NoError(t, err)
+			require.NoError(t, req.CheckEvidenceBucket(fixtureEvidenceBucket))
+			check(t, req)
+		})
+	}
+	assert.Equal(t, len(tests), valid, "every expectation has a fixture file")
+}
+
+// TestParseRequestRefusesTheCorpus runs every request of the bad-input
+// corpus through the checks intake makes without AWS: ParseRequest, then
+// CheckEvidenceBucket with fixtureEvidenceBucket. Each is refused by the
+// check its index line names, with a *ValidationError naming its field;
+// one that only intake's snapshot check refuses passes both (the intake
+// tests refuse it).
+func TestParseRequestRefusesTheCorpus(t *testing.T) {
+	corpus, err := requests.Corpus()
+	require.NoError(t, err)
+	for _, bad := range corpus {
+		t.Run(bad.File, func(t *testing.T) {
+			req, parseErr := ParseRequest(bad.Raw)
+			if bad.Check != requests.CheckParse {
+				require.NoError(t, parseErr, "%s is refused by the %s check, after ParseRequest", bad.File, bad.Check)
+			}
+			err := parseErr
+			if err == nil {
 				err = req.CheckEvidenceBucket(fixtureEvidenceBucket)
 			}
-			if tt.wantField == "" {
-				require.NoError(t, err)
-				tt.check(t, req)
+			if bad.Check == requests.CheckSnapshotOwner {
+				assert.NoError(t, err, "only intake's snapshot check refuses %s", bad.File)
 				return
 			}
 			var verr *ValidationError
 			require.True(t, errors.As(err, &verr), "want a *ValidationError, got %v", err)
-			assert.Equal(t, tt.wantField, verr.Field, "field named by %q", verr.Error())
-			assert.True(t, strings.HasPrefix(name, "invalid-"), "an invalid fixture's name starts with invalid-")
-			if !parsed {
+			assert.Equal(t, bad.Field, verr.Field, "field named by %q", verr.Error())
+			assert.NotEmpty(t, verr.Problem)
+			if parseErr != nil {
 				assert.Equal(t, Request{}, req, "an invalid request decodes to nothing")
 			}
 		})
 	}
-	assert.Len(t, files, len(tests), "every expectation has a fixture file")
 }
 
 func TestParseRequestInvalid(t *testing.T) {

@@ -79,14 +79,34 @@ func Exit(logger *slog.Logger, err error) {
 // investigation.Failure reaches Step Functions under its Reason name.
 func Start[In, Out any](logger *slog.Logger, handle func(context.Context, In) (Out, error)) {
 	slog.SetDefault(logger)
-	lambda.Start(func(ctx context.Context, in In) (Out, error) {
+	lambda.Start(Handler(logger, handle))
+}
+
+// Handler returns the Lambda handler Start runs: handle, with errors logged
+// and named, behind shallowRequest.
+func Handler[In, Out any](logger *slog.Logger, handle func(context.Context, In) (Out, error)) lambda.Handler {
+	return shallowRequest{next: lambda.NewHandler(func(ctx context.Context, in In) (Out, error) {
 		out, err := handle(ctx, in)
 		if err != nil {
 			logger.ErrorContext(ctx, "invocation failed", "error", err)
 			return out, investigation.LambdaError(err)
 		}
 		return out, nil
-	})
+	})}
+}
+
+// shallowRequest hands next a state whose request is nested too deeply
+// for encoding/json with the request as a JSON string
+// (investigation.QuoteDeepRequest), so that the step can still decode its
+// state, and intake refuses the request, instead of every step failing
+// before it starts and the case being lost.
+type shallowRequest struct{ next lambda.Handler }
+
+func (h shallowRequest) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if quoted, ok := investigation.QuoteDeepRequest(payload); ok {
+		payload = quoted
+	}
+	return h.next.Invoke(ctx, payload)
 }
 
 // Init does the cold-start work every main shares: the logger, the required

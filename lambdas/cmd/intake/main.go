@@ -3,6 +3,7 @@ package main
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
 	"github.com/casefile-forensics/casefile/lambdas/intake"
@@ -13,5 +14,5 @@ import (
 func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvEvidenceBucket)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
-	lambdamain.Start(logger, intake.New(store, env[investigation.EnvEvidenceBucket]).Handle)
+	lambdamain.Start(logger, intake.New(store, ec2.NewFromConfig(cfg), env[investigation.EnvEvidenceBucket]).Handle)
 }
