@@ -1,0 +1,28 @@
+// Command report is the Lambda function of the WriteReport and
+// WriteFailureReport steps.
+package main
+
+import (
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/casefile-forensics/casefile/lambdas/caserecords"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/lambdamain"
+	"github.com/casefile-forensics/casefile/lambdas/report"
+)
+
+func main() {
+	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvResultsBucket)
+	db := dynamodb.NewFromConfig(cfg)
+	store := caserecords.New(db, env[investigation.EnvTableName])
+	h := report.New(db, store, s3.NewFromConfig(cfg), report.Config{
+		TableName:        env[investigation.EnvTableName],
+		ResultsBucket:    env[investigation.EnvResultsBucket],
+		VolumeKMSKeyARN:  os.Getenv(investigation.EnvVolumeKMSKeyARN),
+		ResultsKMSKeyARN: os.Getenv(investigation.EnvResultsKMSKeyARN),
+	})
+	lambdamain.Start(logger, h.Handle)
+}
