@@ -13,11 +13,14 @@ import (
 var htmlSource string
 
 // ContentSecurityPolicy is report.html's policy: nothing may be loaded,
-// fetched, framed or submitted; only the page's own inline style applies.
-const ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; " +
+// fetched, framed or submitted from anywhere; only the page's own inline
+// style and inline (data:) images apply. The page's icon is an empty data:
+// URL, so that the browser does not ask for /favicon.ico either.
+const ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " +
 	"base-uri 'none'; form-action 'none'"
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"glance":    glance,
 	"resource":  resourceText,
 	"finding":   findingText,
 	"yesno":     boolText,

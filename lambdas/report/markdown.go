@@ -19,6 +19,7 @@ func Markdown(r Report) []byte {
 	w.table([]string{"", ""}, [][]string{
 		{"Forensic ID", code(c.ForensicID)},
 		{"Evidence type", md(c.ForensicType)},
+		{"At a glance", "**" + md(glance(r)) + "**"},
 		{"Status", "**" + md(c.Status) + "**" + reasonText(c)},
 		{"Resource", md(resourceText(c.Resource))},
 		{"Finding", md(findingText(c.Finding))},
@@ -77,15 +78,15 @@ func Markdown(r Report) []byte {
 		w.line("")
 		w.line("%s %s, %s to %s; results in %s.", md(run.Script), md(run.ScriptVersion), md(run.StartedAt), md(run.EndedAt), code(run.ResultsKey))
 		w.line("")
-		rows := [][]string{}
+		tools := make([]string, 0, len(run.Tools))
 		for _, t := range run.Tools {
-			note := ""
+			s := md(t.Name) + " " + code(t.Version)
 			if t.StandIn {
-				note = "stand-in, no findings"
+				s += " **(stand-in, no findings)**"
 			}
-			rows = append(rows, []string{md(t.Name), code(t.Version), note})
+			tools = append(tools, s)
 		}
-		w.table([]string{"Tool", "Version", ""}, rows)
+		w.line("Tools: %s.", strings.Join(tools, ", "))
 		if s := run.SymbolTable; s != nil {
 			w.line("")
 			w.line("Symbol table %s, SHA-256 %s, banner match: %s.", code(s.File), code(s.SHA256), md(boolText(s.BannerMatch)))

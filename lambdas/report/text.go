@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -12,6 +13,27 @@ func reasonText(c CaseSummary) string {
 		return ""
 	}
 	return " " + md(joinNonEmpty(": ", c.Reason, c.ReasonDetail))
+}
+
+// glance sums the report up in one line: findings by severity, artifacts,
+// events and limitations.
+func glance(r Report) string {
+	bySeverity := map[string]int{}
+	for _, f := range r.Findings.Disk.Items {
+		bySeverity[strings.ToLower(f.Severity)]++
+	}
+	var parts []string
+	for _, s := range []string{"critical", "high", "medium", "low", "info"} {
+		if n := bySeverity[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	findings := fmt.Sprintf("%d disk findings", r.Findings.Disk.Total)
+	if len(parts) > 0 {
+		findings += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return fmt.Sprintf("%s · %d SUID/SGID files · %d artifacts · %d custody events · %d limitations",
+		findings, r.Findings.SUIDFiles.Total, r.Artifacts.Total, r.Timeline.Total, len(r.Limitations))
 }
 
 // resourceText names the compromised resource in one line.
