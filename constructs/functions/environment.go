@@ -49,6 +49,9 @@ func environment(name Name, p Props) map[string]string {
 		if p.ResultsKey != nil {
 			env[investigation.EnvResultsKMSKeyARN] = *p.ResultsKey.KeyArn()
 		}
+		if p.ReportLinkSeconds > 0 {
+			env[investigation.EnvReportLinkSeconds] = itoa(&p.ReportLinkSeconds)
+		}
 	case Notify, Sweep:
 		env[investigation.EnvTopicARN] = *p.Topic.TopicArn()
 	}

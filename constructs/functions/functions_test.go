@@ -397,6 +397,8 @@ func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
 		{"evidence bucket", func(p *functions.Props) { p.EvidenceBucket = nil }, "Props.EvidenceBucket is required"},
 		{"subnets", func(p *functions.Props) { p.Network.SubnetIDs = nil }, "Props.Network.SubnetIDs is required"},
 		{"memory document", func(p *functions.Props) { p.Documents.Memory = "" }, "Props.Documents.Memory is required"},
+		{"report link too long", func(p *functions.Props) { p.ReportLinkSeconds = 43201 },
+			"Props.ReportLinkSeconds must be 0 (no link) or 1 to 43200, got 43201"},
 		{"scratch minimum zero", func(p *functions.Props) { p.ScratchMinGiB = cdktest.Ptr(0) },
 			"Props.ScratchMinGiB (0) and ScratchMaxGiB (2048) must satisfy 1 ≤ minimum ≤ maximum ≤ 16384"},
 		{"scratch maximum over gp3's", func(p *functions.Props) { p.ScratchMaxGiB = cdktest.Ptr(16385) },

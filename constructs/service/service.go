@@ -127,6 +127,7 @@ func (p Props) functionsProps(s *Service) functions.Props {
 		SymbolsS3URI:          h.SymbolsS3URI,
 		CommandTimeoutSeconds: p.CommandTimeoutSeconds,
 		CommandSecondsPerGiB:  p.CommandSecondsPerGiB,
+		ReportLinkSeconds:     p.ReportLinkSeconds,
 		// The scaled run limit must end before the workflow stops checking.
 		MaxCommandTimeoutSeconds: ptr(min(functions.MaxCommandTimeoutSeconds,
 			valueOr(p.WaitCommandSeconds, workflow.DefaultWaitCommandSeconds)*valueOr(p.MaxCommandChecks, workflow.DefaultMaxCommandChecks))),

@@ -92,6 +92,10 @@ type Report struct {
 	JSONS3URI     string `json:"jsonS3Uri"`
 	MarkdownS3URI string `json:"markdownS3Uri"`
 	HTMLS3URI     string `json:"htmlS3Uri"`
+	// HTMLLink is a pre-signed GET link to report.html, valid until
+	// HTMLLinkExpiresAt (RFC 3339), when the deployment asks for one.
+	HTMLLink          string `json:"htmlLink,omitempty"`
+	HTMLLinkExpiresAt string `json:"htmlLinkExpiresAt,omitempty"`
 }
 
 // Cleanup records what the release step did.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -54,6 +55,12 @@ type Config struct {
 	ResultsKMSKeyARN string
 }
 
+// Presigner is the part of the S3 presign client that the report step
+// uses for the optional link to report.html.
+type Presigner interface {
+	PresignGetObject(ctx context.Context, params *s3.GetObjectInput, optFns ...func(*s3.PresignOptions)) (*v4.PresignedHTTPRequest, error)
+}
+
 // Handler handles both report steps.
 type Handler struct {
 	db      caserecords.Querier
@@ -61,6 +68,16 @@ type Handler struct {
 	s3      S3
 	cfg     Config
 	now     func() time.Time
+
+	presigner  Presigner
+	linkExpiry time.Duration
+}
+
+// WithLink has the handler pre-sign a link to each report.html, valid for
+// expiry, and put it in the state.
+func (h *Handler) WithLink(p Presigner, expiry time.Duration) *Handler {
+	h.presigner, h.linkExpiry = p, expiry
+	return h
 }
 
 // New returns a Handler.
@@ -91,7 +108,25 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		return st, failure
 	}
 
+	uri := func(form string) string {
+		return "s3://" + h.cfg.ResultsBucket + "/" + investigation.ReportKey(id, form)
+	}
+	located := &investigation.Report{
+		JSONS3URI:     uri(investigation.ReportJSON),
+		MarkdownS3URI: uri(investigation.ReportMarkdown),
+		HTMLS3URI:     uri(investigation.ReportHTML),
+	}
+	detail := "case report written as JSON, Markdown and HTML, each uploaded with its SHA-256"
 	resources := map[string]string{}
+	if h.presigner != nil {
+		// The link itself is a bearer credential: the custody log keeps
+		// only its expiry.
+		if err := h.link(ctx, located, id, now); err != nil {
+			detail += "; no link to report.html: " + truncate(err.Error(), 300)
+		} else {
+			resources["htmlLinkExpiresAt"] = located.HTMLLinkExpiresAt
+		}
+	}
 	for _, w := range written {
 		resources[w.form+"Key"] = w.key
 		resources[w.form+"Sha256"] = w.sha256
@@ -101,18 +136,11 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	}
 	if err := h.records.AppendEvent(ctx, caserecords.Event{
 		ForensicID: id, ForensicType: typ, Step: step, Action: ActionReportWritten,
-		Resources: resources, Detail: "case report written as JSON, Markdown and HTML, each uploaded with its SHA-256", Time: now,
+		Resources: resources, Detail: detail, Time: now,
 	}); err != nil {
 		return st, investigation.Fail(ErrorReportFailed, "record the report of case %s: %w", id, err)
 	}
-	uri := func(form string) string {
-		return "s3://" + h.cfg.ResultsBucket + "/" + investigation.ReportKey(id, form)
-	}
-	st.Report = &investigation.Report{
-		JSONS3URI:     uri(investigation.ReportJSON),
-		MarkdownS3URI: uri(investigation.ReportMarkdown),
-		HTMLS3URI:     uri(investigation.ReportHTML),
-	}
+	st.Report = located
 	slog.InfoContext(ctx, "report written", "forensicId", id, "forensicType", typ, "s3Uri", st.Report.HTMLS3URI)
 	return st, nil
 }
@@ -182,6 +210,18 @@ func (h *Handler) upload(ctx context.Context, id string, f Form) (uploaded, erro
 		return uploaded{}, fmt.Errorf("upload s3://%s/%s: %w", h.cfg.ResultsBucket, key, err)
 	}
 	return uploaded{form: f.Name, key: key, sha256: hex.EncodeToString(sum[:]), version: aws.ToString(out.VersionId)}, nil
+}
+
+// link pre-signs a GET of report.html into r.
+func (h *Handler) link(ctx context.Context, r *investigation.Report, id string, now time.Time) error {
+	req, err := h.presigner.PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(h.cfg.ResultsBucket), Key: aws.String(investigation.ReportKey(id, investigation.ReportHTML)),
+	}, s3.WithPresignExpires(h.linkExpiry))
+	if err != nil {
+		return fmt.Errorf("pre-sign the link to the report of case %s: %w", id, err)
+	}
+	r.HTMLLink, r.HTMLLinkExpiresAt = req.URL, now.Add(h.linkExpiry).UTC().Format(time.RFC3339)
+	return nil
 }
 
 // keys lists the configured KMS keys.

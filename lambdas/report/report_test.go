@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -315,4 +317,75 @@ func TestMarkdownEscapesHostileText(t *testing.T) {
 	assert.NotContains(t, mdText, "<script>")
 	assert.NotContains(t, string(html), "<script>")
 	assert.Contains(t, string(html), "a | b &lt;script&gt;alert(1)&lt;/script&gt;")
+}
+
+// fakePresigner signs with a fixed URL, or fails.
+type fakePresigner struct {
+	err     error
+	inputs  []*s3.GetObjectInput
+	expires []time.Duration
+}
+
+func (f *fakePresigner) PresignGetObject(_ context.Context, in *s3.GetObjectInput, optFns ...func(*s3.PresignOptions)) (*v4.PresignedHTTPRequest, error) {
+	f.inputs = append(f.inputs, in)
+	var o s3.PresignOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	f.expires = append(f.expires, o.Expires)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &v4.PresignedHTTPRequest{URL: "https://" + aws.ToString(in.Bucket) + ".example/" + aws.ToString(in.Key) + "?X-Amz-Signature=sig", Method: "GET"}, nil
+}
+
+func TestHandleWithLink(t *testing.T) {
+	tests := []struct {
+		name        string
+		err         error
+		wantLink    string
+		wantExpires string
+		wantDetail  string
+	}{
+		{
+			name:        "a link valid for the configured time",
+			wantLink:    "https://casefile-results.example/cases/case-unit-1/report.html?X-Amz-Signature=sig",
+			wantExpires: "2026-03-14T09:55:00Z",
+		},
+		{
+			name:       "a link that cannot be made leaves the report in place",
+			err:        errors.New("no credentials"),
+			wantDetail: "no link to report.html: pre-sign the link to the report of case case-unit-1: no credentials",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, client := unitCaseRecords(t, true)
+			records := &fakeRecords{}
+			p := &fakePresigner{err: tt.err}
+			h := newTestHandler(db, records, client).WithLink(p, 15*time.Minute)
+
+			got, err := h.Handle(context.Background(), investigation.State{ForensicID: unitCase, ForensicType: investigation.ForensicTypeDisk})
+
+			require.NoError(t, err)
+			require.Len(t, p.inputs, 1)
+			assert.Equal(t, "cases/case-unit-1/report.html", aws.ToString(p.inputs[0].Key))
+			assert.Equal(t, []time.Duration{15 * time.Minute}, p.expires)
+			require.NotNil(t, got.Report)
+			assert.Equal(t, tt.wantLink, got.Report.HTMLLink)
+			assert.Equal(t, tt.wantExpires, got.Report.HTMLLinkExpiresAt)
+			require.Len(t, records.events, 1)
+			ev := records.events[0]
+			assert.Equal(t, ActionReportWritten, ev.Action)
+			for k, v := range ev.Resources {
+				assert.NotContains(t, v, "X-Amz-Signature", "the custody log never holds the link (%s)", k)
+			}
+			if tt.wantExpires != "" {
+				assert.Equal(t, tt.wantExpires, ev.Resources["htmlLinkExpiresAt"])
+			}
+			if tt.wantDetail != "" {
+				assert.Contains(t, ev.Detail, tt.wantDetail)
+			}
+		})
+	}
 }
