@@ -56,7 +56,11 @@ func (o objects) lines(ctx context.Context, key string, max int64, each func(lin
 	for sc.Scan() {
 		each(sc.Bytes())
 	}
-	if err := sc.Err(); err != nil && !errors.Is(err, bufio.ErrTooLong) {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		// A line longer than the buffer ends the scan: what follows is
+		// not counted.
+		return false, nil
+	} else if err != nil {
 		return false, fmt.Errorf("read s3://%s/%s: %w", o.bucket, key, err)
 	}
 	if limited.N > 0 {

@@ -389,3 +389,38 @@ func TestHandleWithLink(t *testing.T) {
 		})
 	}
 }
+
+func TestFileListsThatCannotBeReadWholeAreMarkedIncomplete(t *testing.T) {
+	suid := "cases/case-unit-1/disk/vol-0a1b2c3d4e5f60718/p1/suid-sgid.jsonl"
+	entry := `{"path":"/usr/local/bin/helper","mode":"r/rrwsr-xr-x","size":26,"uid":0}` + "\n"
+	tests := []struct {
+		name         string
+		content      string
+		getErr       error
+		wantTotal    int
+		wantComplete bool
+		wantLimit    string
+	}{
+		{name: "read whole", content: entry + entry, wantTotal: 2, wantComplete: true},
+		{name: "a line too long to read", content: entry + strings.Repeat("x", 2<<20) + "\n" + entry, wantTotal: 1},
+		{name: "cannot be read", getErr: errDenied, wantLimit: LimitExcerptUnreadable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, client := unitCaseRecords(t, true)
+			client.objects[suid] = []byte(tt.content)
+			if tt.getErr != nil {
+				client.getErr[suid] = tt.getErr
+			}
+			r, err := newTestHandler(db, &fakeRecords{}, client).Build(context.Background(),
+				investigation.State{ForensicID: unitCase, ForensicType: investigation.ForensicTypeDisk})
+			require.NoError(t, err)
+
+			assert.Equal(t, tt.wantTotal, r.Findings.SUIDFiles.Total)
+			assert.Equal(t, tt.wantComplete, r.Findings.SUIDFiles.Complete)
+			if tt.wantLimit != "" {
+				assert.Contains(t, limitationCodes(r), tt.wantLimit)
+			}
+		})
+	}
+}

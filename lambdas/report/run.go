@@ -169,7 +169,7 @@ func (b *builder) fileSet(ctx context.Context, set *FileSet, keys []string) {
 		}
 		if !complete {
 			set.Complete = false
-			b.limit(LimitTruncated, investigation.ForensicTypeDisk, "%s is larger than %d bytes: only its first entries are counted", key, MaxReadBytes)
+			b.limit(LimitTruncated, investigation.ForensicTypeDisk, "%s was not read whole (over %d bytes, or a line over 1 MiB): only its first entries are counted", key, MaxReadBytes)
 		}
 	}
 	if set.Total > MaxFileEntries {
