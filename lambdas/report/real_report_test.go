@@ -85,6 +85,16 @@ func TestReportOfRealResults(t *testing.T) {
 		assert.True(t, strings.Contains(html, id), "report.html names finding %s", id)
 	}
 	assert.Less(t, len(html), 256<<10, "report.html stays small")
+
+	// Keep the three forms for people to look at.
+	root, err := repo.Root()
+	require.NoError(t, err)
+	out := filepath.Join(root, "out", "report-sample")
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	for form, content := range r.forms {
+		require.NoError(t, os.WriteFile(filepath.Join(out, "report."+form), content, 0o644))
+	}
+	t.Logf("the report of the real results: %s/report.{json,md,html}", out)
 }
 
 // unescapeMarkdown undoes md's escapes, for substring checks.
