@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 
 # Debian packages: the forensic tools the SSM scripts run in the tests and the
 # demo, and shellcheck for linting them.
-DEBIAN_PACKAGES := shellcheck openssl sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk util-linux binutils file python3-snappy python3-crc32c
+DEBIAN_PACKAGES := shellcheck openssl sleuthkit e2fsprogs xfsprogs ntfs-3g dosfstools lvm2 libhivex-bin jq xz-utils fdisk util-linux binutils file python3-snappy python3-crc32c chromium
 
 GO_TEST_FLAGS ?= -timeout 45m
 

@@ -74,6 +74,9 @@ type Config struct {
 	ObjectLockDays int
 	// RemovalPolicy applies to the buckets, keys, table and log groups.
 	RemovalPolicy RemovalPolicy
+	// ReportLinkSeconds, when not 0, has the report step pre-sign a link
+	// to report.html valid that long and pass it on in the workflow state.
+	ReportLinkSeconds int
 }
 
 // Network is an existing VPC for the forensic instances.

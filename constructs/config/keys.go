@@ -27,6 +27,7 @@ const (
 	KeyObjectLockMode          = "objectLockMode"
 	KeyObjectLockDays          = "objectLockDays"
 	KeyRemovalPolicy           = "removalPolicy"
+	KeyReportLinkSeconds       = "reportLinkSeconds"
 )
 
 // Keys lists every context key Load reads.
@@ -37,6 +38,7 @@ func Keys() []string {
 		KeyCommandTimeoutSeconds, KeyInstanceType, KeyLargeInstanceType, KeyLargeEvidenceGiB, KeyCommandSecondsPerGiB,
 		KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
+		KeyReportLinkSeconds,
 	}
 }
 
@@ -63,4 +65,8 @@ const (
 	DefaultObjectLockMode          = ObjectLockGovernance
 	DefaultObjectLockDays          = 30
 	DefaultRemovalPolicy           = RemovalRetain
+	// DefaultReportLinkSeconds 0 makes no pre-signed link to the report.
+	DefaultReportLinkSeconds = 0
+	// MaxReportLinkSeconds bounds the link's life: 12 hours.
+	MaxReportLinkSeconds = 12 * 3600
 )

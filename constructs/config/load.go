@@ -65,6 +65,7 @@ func Load(get Getter) (Config, error) {
 		ObjectLockMode:          ObjectLockMode(strings.ToUpper(r.optional(KeyObjectLockMode, string(DefaultObjectLockMode), anyPattern, ""))),
 		ObjectLockDays:          r.integer(KeyObjectLockDays, DefaultObjectLockDays, 1, maxObjectLockDays),
 		RemovalPolicy:           RemovalPolicy(strings.ToLower(r.optional(KeyRemovalPolicy, string(DefaultRemovalPolicy), anyPattern, ""))),
+		ReportLinkSeconds:       r.integer(KeyReportLinkSeconds, DefaultReportLinkSeconds, 0, MaxReportLinkSeconds),
 	}
 	c.Network = r.network()
 	if hasDuplicates(c.ApplicationAccountIDs) {

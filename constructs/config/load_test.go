@@ -63,6 +63,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyApplicationAccountIDs: []any{"111111111111", "222222222222"},
 			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "COMPLIANCE",
 			config.KeyObjectLockDays: 90.0, config.KeyRemovalPolicy: "destroy",
+			config.KeyReportLinkSeconds: 900.0,
 		}},
 		{"-c strings", map[string]any{
 			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
@@ -79,6 +80,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyApplicationAccountIDs: "111111111111,222222222222",
 			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "compliance",
 			config.KeyObjectLockDays: "90", config.KeyRemovalPolicy: "DESTROY",
+			config.KeyReportLinkSeconds: "900",
 		}},
 	}
 	want := config.Config{
@@ -96,6 +98,7 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 		SymbolsS3URI: "s3://symbols-bucket/linux/", NotificationEmail: "soc@example.com",
 		ApplicationAccountIDs: []string{"111111111111", "222222222222"}, EventBusName: "security",
 		ObjectLockMode: config.ObjectLockCompliance, ObjectLockDays: 90, RemovalPolicy: config.RemovalDestroy,
+		ReportLinkSeconds: 900,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +135,8 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 			"is 200 min, less than the polling loops may take (waitInstanceSeconds × maxInstanceChecks + waitCommandSeconds × maxCommandChecks = 12600 s) plus 30 min for the tasks"},
 		{"instance type", config.KeyInstanceType, "large", `must be an EC2 instance type such as m6i.large, got "large"`},
 		{"large instance type", config.KeyLargeInstanceType, "m6i 2xlarge", `must be an EC2 instance type such as m6i.2xlarge, got "m6i 2xlarge"`},
+		{"report link too long", config.KeyReportLinkSeconds, 43201.0, "must be a whole number from 0 to 43200, got 43201"},
+		{"report link negative", config.KeyReportLinkSeconds, "-5", "must be a whole number from 0 to 43200, got -5"},
 		{"large-evidence threshold zero", config.KeyLargeEvidenceGiB, 0.0, "must be a whole number from 1 to 262144, got 0"},
 		{"seconds per GiB negative", config.KeyCommandSecondsPerGiB, -5.0, "must be a whole number from 0 to 3600, got -5"},
 		{"scratch minimum zero", config.KeyScratchMinGiB, 0.0, "must be a whole number from 1 to 16384, got 0"},

@@ -113,6 +113,7 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 		LargeInstanceType:     c.LargeInstanceType,
 		LargeEvidenceGiB:      &c.LargeEvidenceGiB,
 		CommandSecondsPerGiB:  &c.CommandSecondsPerGiB,
+		ReportLinkSeconds:     c.ReportLinkSeconds,
 		SymbolsS3URI:          c.SymbolsS3URI,
 		NotificationEmail:     c.NotificationEmail,
 		ApplicationAccountIDs: c.ApplicationAccountIDs,

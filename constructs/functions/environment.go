@@ -43,6 +43,15 @@ func environment(name Name, p Props) map[string]string {
 		}
 	case CollectResults:
 		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
+	case Report:
+		env[investigation.EnvResultsBucket] = *p.ResultsBucket.BucketName()
+		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
+		if p.ResultsKey != nil {
+			env[investigation.EnvResultsKMSKeyARN] = *p.ResultsKey.KeyArn()
+		}
+		if p.ReportLinkSeconds > 0 {
+			env[investigation.EnvReportLinkSeconds] = itoa(&p.ReportLinkSeconds)
+		}
 	case Notify, Sweep:
 		env[investigation.EnvTopicARN] = *p.Topic.TopicArn()
 	}

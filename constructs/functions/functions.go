@@ -48,6 +48,8 @@ func specOf(name Name) spec {
 		return spec{"Records every result file of a case as an artifact", 60, 256}
 	case Release:
 		return spec{"Terminates the forensic instance and deletes the case's volumes and security group", 300, 256}
+	case Report:
+		return spec{"Writes the case report (JSON, Markdown, HTML) from the case records and results", 120, 256}
 	case Notify:
 		return spec{"Records the outcome of an investigation and publishes the notification", 30, 128}
 	case Sweep:
@@ -62,7 +64,7 @@ type Functions struct {
 	Start awslambda.IFunction
 	// The workflow's task functions, named after their handlers.
 	Intake, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
-	CheckCommand, CollectResults, Release, Notify awslambda.IFunction
+	CheckCommand, CollectResults, Release, Report, Notify awslambda.IFunction
 	// Sweep receives the status changes of executions that timed out or
 	// were stopped, and releases and notifies their investigations.
 	Sweep awslambda.IFunction
@@ -94,6 +96,7 @@ func NewFunctions(scope constructs.Construct, id string, props Props) *Functions
 	f.CheckInstance, f.AttachEvidence = f.byName[CheckInstance], f.byName[AttachEvidence]
 	f.StartForensics, f.CheckCommand = f.byName[StartForensics], f.byName[CheckCommand]
 	f.CollectResults, f.Release, f.Notify = f.byName[CollectResults], f.byName[Release], f.byName[Notify]
+	f.Report = f.byName[Report]
 	f.Sweep = f.byName[Sweep]
 	return f
 }

@@ -25,7 +25,7 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
-// shared is the fixture most tests read: synthesizing it builds eleven
+// shared is the fixture most tests read: synthesizing it builds twelve
 // binaries, so it is built once.
 var shared fixture
 
@@ -121,7 +121,7 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGroup(t *testing.T) {
 	f, tmpl := shared, shared.template
 
-	require.Len(t, functions.Names(), 11, "every handler under lambdas/cmd")
+	require.Len(t, functions.Names(), 12, "every handler under lambdas/cmd")
 	require.Len(t, tmpl.OfType("AWS::Lambda::Function"), len(functions.Names()))
 	roles := map[string]functions.Name{}
 	for _, name := range functions.Names() {
@@ -152,7 +152,7 @@ func TestTimeoutsLeaveRoomForTheEC2Waiters(t *testing.T) {
 	tests := map[functions.Name]float64{
 		functions.Start: 30, functions.Intake: 30, functions.CreateInstance: 60, functions.CheckInstance: 60,
 		functions.AttachEvidence: 300, functions.StartForensics: 30, functions.CheckCommand: 30,
-		functions.CollectResults: 60, functions.Release: 300, functions.Notify: 30,
+		functions.CollectResults: 60, functions.Release: 300, functions.Report: 120, functions.Notify: 30,
 		// The sweep runs release, then notify.
 		functions.Sweep: 360,
 	}
@@ -181,9 +181,11 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 			investigation.EnvResultsKMSKeyARN},
 		functions.CheckCommand:   {table},
 		functions.CollectResults: {table, investigation.EnvResultsBucket},
-		functions.Release:        {table},
-		functions.Notify:         {table, investigation.EnvTopicARN},
-		functions.Sweep:          {table, investigation.EnvTopicARN},
+		functions.Report: {table, investigation.EnvResultsBucket, investigation.EnvVolumeKMSKeyARN,
+			investigation.EnvResultsKMSKeyARN},
+		functions.Release: {table},
+		functions.Notify:  {table, investigation.EnvTopicARN},
+		functions.Sweep:   {table, investigation.EnvTopicARN},
 	}
 	for name, want := range tests {
 		t.Run(string(name), func(t *testing.T) {
@@ -234,6 +236,8 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 		functions.StartForensics: {"ec2:DescribeInstances", "ssm:ListCommands", "ssm:SendCommand"},
 		functions.CheckCommand:   {"ssm:GetCommandInvocation"},
 		functions.CollectResults: {"kms:Decrypt", "s3:GetObject", "s3:ListBucket"},
+		// Reads recorded results without listing; writes the report only.
+		functions.Report: {"kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:PutObject"},
 		functions.Release: {"ec2:DeleteSecurityGroup", "ec2:DeleteVolume", "ec2:DescribeInstances",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume", "ec2:TerminateInstances"},
 		functions.Notify: {"securityhub:BatchUpdateFindings", "sns:Publish"},
@@ -366,6 +370,8 @@ func TestScopedResources(t *testing.T) {
 		{"this account's Security Hub", functions.Notify, "securityhub:BatchUpdateFindings", []string{`:securityhub:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":hub/default`}},
 		{"sweep's Security Hub", functions.Sweep, "securityhub:BatchUpdateFindings", []string{`:securityhub:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":hub/default`}},
 		{"case results only", functions.CollectResults, "s3:GetObject", []string{`/cases/*`}},
+		{"report reads case results", functions.Report, "s3:GetObject", []string{`/cases/*`}},
+		{"report writes reports only", functions.Report, "s3:PutObject", []string{`/cases/*/report.*`}},
 		{"shared snapshots", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*", "::snapshot/*"}},
 	}
 	for _, tt := range tests {
@@ -393,6 +399,8 @@ func TestMissingRequiredPropsPanicNamingTheField(t *testing.T) {
 		{"evidence bucket", func(p *functions.Props) { p.EvidenceBucket = nil }, "Props.EvidenceBucket is required"},
 		{"subnets", func(p *functions.Props) { p.Network.SubnetIDs = nil }, "Props.Network.SubnetIDs is required"},
 		{"memory document", func(p *functions.Props) { p.Documents.Memory = "" }, "Props.Documents.Memory is required"},
+		{"report link too long", func(p *functions.Props) { p.ReportLinkSeconds = 43201 },
+			"Props.ReportLinkSeconds must be 0 (no link) or 1 to 43200, got 43201"},
 		{"scratch minimum zero", func(p *functions.Props) { p.ScratchMinGiB = cdktest.Ptr(0) },
 			"Props.ScratchMinGiB (0) and ScratchMaxGiB (2048) must satisfy 1 ≤ minimum ≤ maximum ≤ 16384"},
 		{"scratch maximum over gp3's", func(p *functions.Props) { p.ScratchMaxGiB = cdktest.Ptr(16385) },
@@ -421,13 +429,16 @@ func TestGrantsOfTheOwningConstructsReplaceTheDefaults(t *testing.T) {
 			granted[grant] = append(granted[grant], *g.(awsiam.IRole).Node().Id())
 		}
 	}
-	p.Grants = functions.Grants{Record: record("record"), ReadResults: record("read"), Publish: record("publish")}
+	p.Grants = functions.Grants{Record: record("record"), ReadResults: record("read"), Publish: record("publish"),
+		ReadResultObjects: record("readObjects"), WriteReport: record("writeReport")}
 
 	functions.NewFunctions(stack, "Functions", p)
 
 	assert.ElementsMatch(t, []string{"intakeRole", "createinstanceRole", "checkinstanceRole", "attachevidenceRole",
-		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "notifyRole", "sweepRole"}, granted["record"])
+		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "reportRole", "notifyRole", "sweepRole"}, granted["record"])
 	assert.Equal(t, []string{"collectresultsRole"}, granted["read"])
+	assert.Equal(t, []string{"reportRole"}, granted["readObjects"])
+	assert.Equal(t, []string{"reportRole"}, granted["writeReport"])
 	assert.Equal(t, []string{"notifyRole", "sweepRole"}, granted["publish"])
 }
 

@@ -18,6 +18,13 @@ type Grants struct {
 	// ReadResults lets a role list the results bucket and read the objects
 	// under investigation.CasesPrefix, and decrypt them.
 	ReadResults func(grantee awsiam.IGrantable)
+	// ReadResultObjects lets a role read the objects under
+	// investigation.CasesPrefix (s3:GetObject, and kms:Decrypt), without
+	// listing the bucket.
+	ReadResultObjects func(grantee awsiam.IGrantable)
+	// WriteReport lets a role upload the case reports,
+	// cases/*/report.* (s3:PutObject, and kms:GenerateDataKey).
+	WriteReport func(grantee awsiam.IGrantable)
 	// Publish lets a role publish to the notification topic (and use its
 	// key).
 	Publish func(grantee awsiam.IGrantable)
@@ -46,6 +53,30 @@ func (g Grants) withDefaults(p Props) Grants {
 			})
 			if key := bucket.EncryptionKey(); key != nil {
 				key.Grant(grantee, jsii.String("kms:Decrypt"))
+			}
+		}
+	}
+	if g.ReadResultObjects == nil {
+		g.ReadResultObjects = func(grantee awsiam.IGrantable) {
+			bucket := p.ResultsBucket
+			awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+				Grantee: grantee, Actions: jsii.Strings("s3:GetObject"),
+				ResourceArns: jsii.Strings(*bucket.ArnForObjects(jsii.String(investigation.CasesPrefix + "*"))),
+			})
+			if key := bucket.EncryptionKey(); key != nil {
+				key.Grant(grantee, jsii.String("kms:Decrypt"))
+			}
+		}
+	}
+	if g.WriteReport == nil {
+		g.WriteReport = func(grantee awsiam.IGrantable) {
+			bucket := p.ResultsBucket
+			awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+				Grantee: grantee, Actions: jsii.Strings("s3:PutObject"),
+				ResourceArns: jsii.Strings(*bucket.ArnForObjects(jsii.String(investigation.ReportKey("*", "*")))),
+			})
+			if key := bucket.EncryptionKey(); key != nil {
+				key.Grant(grantee, jsii.String("kms:GenerateDataKey"))
 			}
 		}
 	}

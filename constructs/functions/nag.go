@@ -56,7 +56,11 @@ func wildcards() []wildcard {
 			nil},
 		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/` + strings.TrimSuffix(investigation.CasesPrefix, "/") + `\/\*$/`,
 			"Results are written per case under " + investigation.CasesPrefix + "<forensicId>/; the cases prefix is the narrowest fixed scope.",
-			[]Name{CollectResults}},
+			[]Name{CollectResults, Report}},
+		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/` + strings.TrimSuffix(investigation.CasesPrefix, "/") + `\/\*\/report\.\*$/`,
+			"Each case's report is written to " + investigation.ReportKey("<forensicId>", "{json,md,html}") +
+				"; the pattern allows those three names in any case folder and nothing else.",
+			[]Name{Report}},
 	}
 }
 

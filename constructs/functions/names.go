@@ -17,6 +17,9 @@ const (
 	CollectResults Name = "collectresults"
 	Release        Name = "release"
 	Notify         Name = "notify"
+	// Report writes the case report on both the success and the failure
+	// path.
+	Report Name = "report"
 	// Sweep ends an investigation whose execution timed out or was stopped
 	// (outside the state machine, from the execution's status change).
 	Sweep Name = "sweep"
@@ -26,7 +29,7 @@ const (
 func Names() []Name {
 	return []Name{
 		Start, Intake, CreateInstance, CheckInstance, AttachEvidence,
-		StartForensics, CheckCommand, CollectResults, Release, Notify, Sweep,
+		StartForensics, CheckCommand, CollectResults, Release, Report, Notify, Sweep,
 	}
 }
 

@@ -120,6 +120,11 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 		p.Grants.ReadResults(role)
 	case Release:
 		grantRelease(a, role)
+	case Report:
+		// GetObject of recorded results only (no ListBucket), PutObject
+		// of the report only.
+		p.Grants.ReadResultObjects(role)
+		p.Grants.WriteReport(role)
 	case Notify:
 		grantNotify(a, role, p)
 	case Sweep:

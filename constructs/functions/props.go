@@ -31,6 +31,10 @@ const (
 	DefaultLogRetention          = awslogs.RetentionDays_ONE_YEAR
 )
 
+// MaxReportLinkSeconds is the longest a pre-signed report link may live:
+// 12 hours.
+const MaxReportLinkSeconds = 12 * 3600
+
 // MaxScratchGiB is the largest scratch volume: gp3's largest.
 const MaxScratchGiB = 16384
 
@@ -130,6 +134,13 @@ type Props struct {
 	// MaxCommandTimeoutSeconds.
 	CommandSecondsPerGiB     *int
 	MaxCommandTimeoutSeconds *int
+	// ReportLinkSeconds, when not 0, has the report function pre-sign a
+	// GET link to each case's report.html, valid that many seconds (1 to
+	// MaxReportLinkSeconds; the link also stops working when the
+	// function's session credentials expire), and put it in the workflow
+	// state for the notification. The link is a bearer credential and is
+	// kept in the execution history. Default: 0, no link.
+	ReportLinkSeconds int
 	// LogRetention is how long the functions' logs are kept. Default
 	// DefaultLogRetention.
 	LogRetention awslogs.RetentionDays
@@ -166,6 +177,10 @@ func (p Props) withDefaults() (Props, error) {
 		if m.unset {
 			return Props{}, fmt.Errorf("functions: Props.%s is required", m.name)
 		}
+	}
+	if p.ReportLinkSeconds < 0 || p.ReportLinkSeconds > MaxReportLinkSeconds {
+		return Props{}, fmt.Errorf("functions: Props.ReportLinkSeconds must be 0 (no link) or 1 to %d, got %d",
+			MaxReportLinkSeconds, p.ReportLinkSeconds)
 	}
 	for i, account := range p.ApplicationAccountIDs {
 		if !accountIDPattern.MatchString(account) {

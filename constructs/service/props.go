@@ -74,6 +74,10 @@ type Props struct {
 	// functions.DefaultScratchMinGiB and functions.DefaultScratchMaxGiB.
 	ScratchMinGiB *int
 	ScratchMaxGiB *int
+	// ReportLinkSeconds, when not 0, has the report step pre-sign a link
+	// to each case's report.html valid that long (see functions.Props).
+	// Default: 0, no link.
+	ReportLinkSeconds int
 
 	// ObjectLockMode and ObjectLockDays are the evidence bucket's default
 	// retention. Defaults: the storage package's.

@@ -115,9 +115,11 @@ func (p Props) functionsProps(s *Service) functions.Props {
 			Memory: *h.MemoryDocument.Ref(),
 		},
 		Grants: functions.Grants{
-			Record:      s.Cases.GrantRecord,
-			ReadResults: s.Storage.GrantReadResults,
-			Publish:     s.Notifications.GrantPublish,
+			Record:            s.Cases.GrantRecord,
+			ReadResults:       s.Storage.GrantReadResults,
+			ReadResultObjects: s.Storage.GrantReadResultObjects,
+			WriteReport:       s.Storage.GrantWriteReport,
+			Publish:           s.Notifications.GrantPublish,
 		},
 		ApplicationAccountIDs: p.ApplicationAccountIDs,
 		InstanceType:          &h.InstanceType,
@@ -125,6 +127,7 @@ func (p Props) functionsProps(s *Service) functions.Props {
 		SymbolsS3URI:          h.SymbolsS3URI,
 		CommandTimeoutSeconds: p.CommandTimeoutSeconds,
 		CommandSecondsPerGiB:  p.CommandSecondsPerGiB,
+		ReportLinkSeconds:     p.ReportLinkSeconds,
 		// The scaled run limit must end before the workflow stops checking.
 		MaxCommandTimeoutSeconds: ptr(min(functions.MaxCommandTimeoutSeconds,
 			valueOr(p.WaitCommandSeconds, workflow.DefaultWaitCommandSeconds)*valueOr(p.MaxCommandChecks, workflow.DefaultMaxCommandChecks))),
@@ -140,7 +143,7 @@ func (p Props) workflowProps(f *functions.Functions) workflow.Props {
 		Tasks: workflow.Tasks{
 			Intake: f.Intake, CreateInstance: f.CreateInstance, CheckInstance: f.CheckInstance,
 			AttachEvidence: f.AttachEvidence, StartForensics: f.StartForensics, CheckCommand: f.CheckCommand,
-			CollectResults: f.CollectResults, Release: f.Release, Notify: f.Notify,
+			CollectResults: f.CollectResults, Release: f.Release, Report: f.Report, Notify: f.Notify,
 		},
 		Start:               f.Start,
 		Sweep:               f.Sweep,

@@ -41,6 +41,23 @@ func (s *Storage) GrantReadResults(grantee awsiam.IGrantable) {
 		ActionsOnObjectKeys(grantee, casesPattern(), actions("s3:GetObject", "kms:Decrypt")...)
 }
 
+// GrantReadResultObjects lets grantee read the objects under
+// investigation.CasesPrefix in the results bucket (s3:GetObject, and
+// kms:Decrypt on the results key), without listing the bucket.
+func (s *Storage) GrantReadResultObjects(grantee awsiam.IGrantable) {
+	awss3.BucketGrants_FromBucket(s.ResultsBucket).
+		ActionsOnObjectKeys(grantee, casesPattern(), actions("s3:GetObject", "kms:Decrypt")...)
+}
+
+// GrantWriteReport lets grantee upload the case reports,
+// investigation.ReportKey of any case and form (s3:PutObject, and
+// kms:GenerateDataKey on the results key).
+func (s *Storage) GrantWriteReport(grantee awsiam.IGrantable) {
+	awss3.BucketGrants_FromBucket(s.ResultsBucket).
+		ActionsOnObjectKeys(grantee, jsii.String(investigation.ReportKey("*", "*")),
+			actions("s3:PutObject", "kms:GenerateDataKey")...)
+}
+
 func casesPattern() *string { return jsii.String(investigation.CasesPrefix + "*") }
 
 func actions(names ...string) []*string { return *jsii.Strings(names...) }

@@ -30,9 +30,15 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 	notifyFailure := invoke(scope, StateNotifyFailure, s.tasks.Notify)
 	notifyFailure.AddCatch(failed, catchTo(PathNotifyError))
 	notifyFailure.Next(failed)
+	// A failed case gets a report too, with its reason under the
+	// limitations; a report that cannot be written is kept at
+	// $.reportError and the case goes on.
+	failureReport := invoke(scope, StateWriteFailureReport, s.tasks.Report)
+	failureReport.AddCatch(notifyFailure, catchTo(PathReportError))
+	failureReport.Next(notifyFailure)
 	cleanup := invoke(scope, StateCleanup, s.tasks.Release)
-	cleanup.AddCatch(notifyFailure, catchTo(PathCleanupError))
-	cleanup.Next(notifyFailure)
+	cleanup.AddCatch(failureReport, catchTo(PathCleanupError))
+	cleanup.Next(failureReport)
 
 	// task builds a task state whose every error goes to Cleanup.
 	task := func(name string, fn awslambda.IFunction) awsstepfunctionstasks.LambdaInvoke {
@@ -43,8 +49,13 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 
 	notifySuccess := task(StateNotifySuccess, s.tasks.Notify)
 	notifySuccess.Next(succeeded)
+	// The report follows the release, so that its custody timeline holds
+	// the release too; its own error never sends the case to Cleanup.
+	report := invoke(scope, StateWriteReport, s.tasks.Report)
+	report.AddCatch(notifySuccess, catchTo(PathReportError))
+	report.Next(notifySuccess)
 	release := task(StateReleaseResources, s.tasks.Release)
-	release.Next(notifySuccess)
+	release.Next(report)
 	collect := task(StateCollectResults, s.tasks.CollectResults)
 	collect.Next(release)
 

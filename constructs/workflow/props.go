@@ -39,7 +39,7 @@ const (
 // Tasks are the Lambda functions behind the workflow's task states.
 type Tasks struct {
 	Intake, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
-	CheckCommand, CollectResults, Release, Notify awslambda.IFunction
+	CheckCommand, CollectResults, Release, Report, Notify awslambda.IFunction
 }
 
 // Props configures the investigation workflow. Tasks, Start and Sweep are
@@ -111,7 +111,7 @@ func (p Props) resolve() (settings, error) {
 		{"Tasks.CheckInstance", p.Tasks.CheckInstance}, {"Tasks.AttachEvidence", p.Tasks.AttachEvidence},
 		{"Tasks.StartForensics", p.Tasks.StartForensics}, {"Tasks.CheckCommand", p.Tasks.CheckCommand},
 		{"Tasks.CollectResults", p.Tasks.CollectResults}, {"Tasks.Release", p.Tasks.Release},
-		{"Tasks.Notify", p.Tasks.Notify}, {"Start", p.Start}, {"Sweep", p.Sweep},
+		{"Tasks.Report", p.Tasks.Report}, {"Tasks.Notify", p.Tasks.Notify}, {"Start", p.Start}, {"Sweep", p.Sweep},
 	}
 	for _, r := range required {
 		if r.value == nil {

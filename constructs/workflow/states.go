@@ -21,9 +21,11 @@ const (
 	StateCommandNotComplete   = "CommandNotComplete"
 	StateCollectResults       = "CollectResults"
 	StateReleaseResources     = "ReleaseResources"
+	StateWriteReport          = "WriteReport"
 	StateNotifySuccess        = "NotifySuccess"
 	StateSucceeded            = "Succeeded"
 	StateCleanup              = "Cleanup"
+	StateWriteFailureReport   = "WriteFailureReport"
 	StateNotifyFailure        = "NotifyFailure"
 	StateFailed               = "Failed"
 )
@@ -35,7 +37,8 @@ func StateNames() []string {
 		StateWaitForInstance, StateInstanceNotReady, StateForensicType, StateUnknownForensicType,
 		StateAttachEvidence, StateStartDiskForensics, StateStartMemoryForensics, StateWaitForCommand,
 		StateCheckCommand, StateCommandDone, StateCommandNotComplete, StateCollectResults,
-		StateReleaseResources, StateNotifySuccess, StateSucceeded, StateCleanup, StateNotifyFailure, StateFailed,
+		StateReleaseResources, StateWriteReport, StateNotifySuccess, StateSucceeded, StateCleanup,
+		StateWriteFailureReport, StateNotifyFailure, StateFailed,
 	}
 }
 
@@ -57,6 +60,9 @@ const (
 	// PathCleanupError is where Cleanup's own Catch puts its error, so that
 	// the original $.error survives for NotifyFailure.
 	PathCleanupError = "$.cleanupError"
+	// PathReportError is where the report states' Catch puts their error:
+	// a report that cannot be written does not fail the investigation.
+	PathReportError = "$.reportError"
 	// PathNotifyError is where NotifyFailure's Catch puts its error.
 	PathNotifyError = "$.notifyError"
 )

@@ -42,7 +42,7 @@ func validProps(stack awscdk.Stack) workflow.Props {
 		Tasks: workflow.Tasks{
 			Intake: fn("intake"), CreateInstance: fn("createinstance"), CheckInstance: fn("checkinstance"),
 			AttachEvidence: fn("attachevidence"), StartForensics: fn("startforensics"), CheckCommand: fn("checkcommand"),
-			CollectResults: fn("collectresults"), Release: fn("release"), Notify: fn("notify"),
+			CollectResults: fn("collectresults"), Release: fn("release"), Report: fn("report"), Notify: fn("notify"),
 		},
 		Start: fn("start"),
 		Sweep: fn("sweep"),
@@ -127,9 +127,11 @@ func TestEachTaskInvokesItsFunctionWithTheWholeState(t *testing.T) {
 		workflow.StateStartMemoryForensics: {"startforensics", workflow.StateWaitForCommand},
 		workflow.StateCheckCommand:         {"checkcommand", workflow.StateCommandDone},
 		workflow.StateCollectResults:       {"collectresults", workflow.StateReleaseResources},
-		workflow.StateReleaseResources:     {"release", workflow.StateNotifySuccess},
+		workflow.StateReleaseResources:     {"release", workflow.StateWriteReport},
+		workflow.StateWriteReport:          {"report", workflow.StateNotifySuccess},
 		workflow.StateNotifySuccess:        {"notify", workflow.StateSucceeded},
-		workflow.StateCleanup:              {"release", workflow.StateNotifyFailure},
+		workflow.StateCleanup:              {"release", workflow.StateWriteFailureReport},
+		workflow.StateWriteFailureReport:   {"report", workflow.StateNotifyFailure},
 		workflow.StateNotifyFailure:        {"notify", workflow.StateFailed},
 	}
 	for name, want := range tests {
@@ -145,7 +147,7 @@ func TestEachTaskInvokesItsFunctionWithTheWholeState(t *testing.T) {
 	}
 }
 
-func TestEveryErrorGoesToCleanupAndCleanupErrorsStillNotify(t *testing.T) {
+func TestEveryErrorGoesToCleanupAndCleanupAndReportErrorsStillNotify(t *testing.T) {
 	def := synth(t, nil).definition
 
 	for name, s := range def.States {
@@ -159,6 +161,12 @@ func TestEveryErrorGoesToCleanupAndCleanupErrorsStillNotify(t *testing.T) {
 			switch name {
 			case workflow.StateCleanup:
 				assert.Equal(t, workflow.PathCleanupError, c.ResultPath)
+				assert.Equal(t, workflow.StateWriteFailureReport, c.Next, "a failed cleanup still gets a report")
+			case workflow.StateWriteReport:
+				assert.Equal(t, workflow.PathReportError, c.ResultPath)
+				assert.Equal(t, workflow.StateNotifySuccess, c.Next, "a report that fails does not fail the case")
+			case workflow.StateWriteFailureReport:
+				assert.Equal(t, workflow.PathReportError, c.ResultPath)
 				assert.Equal(t, workflow.StateNotifyFailure, c.Next)
 			case workflow.StateNotifyFailure:
 				assert.Equal(t, workflow.PathNotifyError, c.ResultPath)
@@ -420,6 +428,7 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 		want string
 	}{
 		{"no notify", func(p *workflow.Props) { p.Tasks.Notify = nil }, "workflow: Props.Tasks.Notify is required"},
+		{"no report", func(p *workflow.Props) { p.Tasks.Report = nil }, "workflow: Props.Tasks.Report is required"},
 		{"no start", func(p *workflow.Props) { p.Start = nil }, "workflow: Props.Start is required"},
 		{"no sweep", func(p *workflow.Props) { p.Sweep = nil }, "workflow: Props.Sweep is required"},
 		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = cdktest.Ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},

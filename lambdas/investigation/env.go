@@ -30,6 +30,9 @@ const (
 	EnvCommandSecondsPerGiB = "CASEFILE_COMMAND_SECONDS_PER_GIB"
 	EnvMaxCommandTimeout    = "CASEFILE_MAX_COMMAND_TIMEOUT_SECONDS"
 	EnvStateMachineARN      = "CASEFILE_STATE_MACHINE_ARN"
+	// EnvReportLinkSeconds, when set, is how long the pre-signed link to a
+	// case's report.html is valid.
+	EnvReportLinkSeconds = "CASEFILE_REPORT_LINK_SECONDS"
 )
 
 // Tags that Casefile puts on everything a case creates in EC2, so that the

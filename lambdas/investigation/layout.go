@@ -46,3 +46,17 @@ func ResultsPrefix(forensicID string, t ForensicType) string {
 func CommandOutputPrefix(forensicID string) string {
 	return CasesPrefix + forensicID + "/ssm/"
 }
+
+// The forms of the case report: report.json, report.md and report.html.
+const (
+	ReportJSON     = "json"
+	ReportMarkdown = "md"
+	ReportHTML     = "html"
+)
+
+// ReportKey returns where the case report in the given form goes:
+// cases/<forensicId>/report.<form>. The report covers every evidence type
+// of the case, so each investigation's report replaces the one before.
+func ReportKey(forensicID, form string) string {
+	return CasesPrefix + forensicID + "/report." + form
+}

@@ -28,12 +28,17 @@ type State struct {
 	Command   *Command   `json:"command,omitempty"`
 	Results   *Results   `json:"results,omitempty"`
 	Cleanup   *Cleanup   `json:"cleanup,omitempty"`
+	// Report is where the case report was written, set by the report step.
+	Report *Report `json:"report,omitempty"`
 	// Error is what a Catch put there: the failed state's error name (a
 	// Reason for Casefile's own failures) and its cause.
 	Error *StepError `json:"error,omitempty"`
 	// CleanupError is what the Cleanup state's Catch put there when the
 	// release on the failure path failed itself.
 	CleanupError *StepError `json:"cleanupError,omitempty"`
+	// ReportError is what a report state's Catch put there when writing the
+	// case report failed; the investigation goes on regardless.
+	ReportError *StepError `json:"reportError,omitempty"`
 }
 
 // Instance is the forensic instance a case launched.
@@ -79,6 +84,18 @@ type Results struct {
 	// S3URI is the case's results prefix, s3://bucket/cases/<id>/<type>/.
 	S3URI         string `json:"s3Uri"`
 	ArtifactCount int    `json:"artifactCount"`
+}
+
+// Report locates the case report, written in three forms under the case
+// prefix (ReportKey).
+type Report struct {
+	JSONS3URI     string `json:"jsonS3Uri"`
+	MarkdownS3URI string `json:"markdownS3Uri"`
+	HTMLS3URI     string `json:"htmlS3Uri"`
+	// HTMLLink is a pre-signed GET link to report.html, valid until
+	// HTMLLinkExpiresAt (RFC 3339), when the deployment asks for one.
+	HTMLLink          string `json:"htmlLink,omitempty"`
+	HTMLLinkExpiresAt string `json:"htmlLinkExpiresAt,omitempty"`
 }
 
 // Cleanup records what the release step did.

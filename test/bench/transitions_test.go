@@ -17,13 +17,13 @@ var diskRun = []string{
 	wf.StateForensicType, wf.StateAttachEvidence, wf.StateStartDiskForensics,
 	wf.StateWaitForCommand, wf.StateCheckCommand, wf.StateCommandDone,
 	wf.StateWaitForCommand, wf.StateCheckCommand, wf.StateCommandDone,
-	wf.StateCollectResults, wf.StateReleaseResources, wf.StateNotifySuccess, wf.StateSucceeded,
+	wf.StateCollectResults, wf.StateReleaseResources, wf.StateWriteReport, wf.StateNotifySuccess, wf.StateSucceeded,
 }
 
 func TestCountTransitions(t *testing.T) {
 	r, err := countTransitions(diskRun)
 	require.NoError(t, err)
-	assert.Equal(t, transitionsRun{Total: 21, CommandChecks: 2, InstanceChecks: 2, PerCommandCheck: 3, Fixed: 15}, r)
+	assert.Equal(t, transitionsRun{Total: 22, CommandChecks: 2, InstanceChecks: 2, PerCommandCheck: 3, Fixed: 16}, r)
 }
 
 func TestCountTransitionsRefusesABrokenLoop(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/notify"
+	"github.com/casefile-forensics/casefile/lambdas/report"
 	"github.com/casefile-forensics/casefile/lambdas/sweep"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
@@ -148,6 +149,12 @@ func TestInvestigationSucceeds(t *testing.T) {
 			}
 			assertNothingLeft(t, out)
 			assert.NotEmpty(t, out.ForensicInstances, "a forensic instance was launched")
+
+			assert.Contains(t, out.States, workflow.StateWriteReport, "states entered")
+			r := assertReport(t, env, req.ForensicID)
+			assert.Equal(t, string(investigation.StatusSucceeded), r.Case.Status, "report status")
+			assert.Len(t, r.Analysis, 1, "the report says what ran")
+			assert.NotZero(t, r.Artifacts.Total, "the report lists the artifacts")
 		})
 	}
 }
@@ -230,6 +237,13 @@ func TestInvestigationFails(t *testing.T) {
 			assert.Equal(t, investigation.StatusFailed, msg.Status, "notification status")
 			assert.Equal(t, tc.wantReason, msg.Reason, "notification reason")
 			assertNothingLeft(t, out)
+
+			assert.Contains(t, out.States, workflow.StateWriteFailureReport, "a failed case gets a report")
+			r := assertReport(t, env, req.ForensicID)
+			assert.Equal(t, string(investigation.StatusFailed), r.Case.Status, "report status")
+			require.NotEmpty(t, r.Limitations)
+			assert.Equal(t, report.LimitCaseFailed, r.Limitations[0].Code, "the failure is the first limitation")
+			assert.Contains(t, r.Limitations[0].Detail, string(tc.wantReason))
 		})
 	}
 }

@@ -22,7 +22,7 @@ func TestEveryLambdaIsAnArm64ProvidedAL2023Function(t *testing.T) {
 	fns := stacks.defaults.OfType("AWS::Lambda::Function")
 
 	require.Len(t, fns, len(functions.Names()))
-	assert.Len(t, fns, 11, "one function per handler, the sweep included")
+	assert.Len(t, fns, 12, "one function per handler, the report and the sweep included")
 	for id, fn := range fns {
 		assert.Equal(t, "provided.al2023", fn.Properties["Runtime"], "runtime of %s", id)
 		assert.Equal(t, []any{"arm64"}, fn.Properties["Architectures"], "architectures of %s", id)
@@ -121,7 +121,13 @@ func TestTheStateMachineHasTheDocumentedStatesAndOneCleanupPath(t *testing.T) {
 		assert.Equal(t, []string{"States.ALL"}, c.ErrorEquals, "catch of %s", name)
 		switch name {
 		case workflow.StateCleanup:
+			assert.Equal(t, workflow.StateWriteFailureReport, c.Next)
+		case workflow.StateWriteReport:
+			assert.Equal(t, workflow.StateNotifySuccess, c.Next, "a failed report does not fail the case")
+			assert.Equal(t, workflow.PathReportError, c.ResultPath)
+		case workflow.StateWriteFailureReport:
 			assert.Equal(t, workflow.StateNotifyFailure, c.Next)
+			assert.Equal(t, workflow.PathReportError, c.ResultPath)
 		case workflow.StateNotifyFailure:
 			assert.Equal(t, workflow.StateFailed, c.Next)
 		default:
@@ -129,7 +135,7 @@ func TestTheStateMachineHasTheDocumentedStatesAndOneCleanupPath(t *testing.T) {
 			assert.Equal(t, workflow.PathError, c.ResultPath, "catch of %s", name)
 		}
 	}
-	assert.Equal(t, 12, tasks)
+	assert.Equal(t, 14, tasks)
 }
 
 // common are the actions of every function: its log group and X-Ray.
@@ -163,6 +169,7 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 		functions.Release: slices.Concat(caseRecords(), []string{"ec2:DeleteSecurityGroup", "ec2:DeleteVolume",
 			"ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DetachVolume",
 			"ec2:TerminateInstances"}),
+		functions.Report: slices.Concat(caseRecords(), []string{"s3:GetObject", "s3:PutObject"}),
 		functions.Notify: slices.Concat(caseRecords(), []string{"securityhub:BatchUpdateFindings", "sns:Publish"}),
 	}
 	// The sweep runs the release and notify steps: their permissions, and
