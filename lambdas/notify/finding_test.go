@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,9 +34,14 @@ func TestHandleUpdatesTheFinding(t *testing.T) {
 		Request: fixture(t, "disk-ec2.json"), ExecutionName: "cf-2026-03-14-0001-disk",
 		ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk,
 		Results: &investigation.Results{S3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/", ArtifactCount: 12},
+		Report: &investigation.Report{
+			JSONS3URI:     "s3://casefile-results/cases/cf-2026-03-14-0001/report.json",
+			MarkdownS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/report.md",
+			HTMLS3URI:     "s3://casefile-results/cases/cf-2026-03-14-0001/report.html",
+		},
 	}
 	failed := succeeded
-	failed.Results = nil
+	failed.Results, failed.Report = nil, nil
 	failed.Error = &investigation.StepError{Error: "COMMAND_FAILED", Cause: "fls exited 1"}
 	rejected := investigation.State{
 		Request: fixture(t, "invalid-shell-metacharacters.json"), ExecutionName: "invalid-1b2c",
@@ -57,7 +63,8 @@ func TestHandleUpdatesTheFinding(t *testing.T) {
 		{
 			name: "succeeded case updates its finding", state: succeeded, answer: updated,
 			wantCase: &findingupdate.Case{ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk,
-				Status: investigation.StatusSucceeded, ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/"},
+				Status: investigation.StatusSucceeded, ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/",
+				ReportS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/report.html"},
 			wantAction: ActionFindingUpdated, wantDetail: updated.Note,
 			wantText: "Security Hub:  note added, workflow status NOTIFIED", wantMessage: &updated,
 		},
@@ -70,7 +77,8 @@ func TestHandleUpdatesTheFinding(t *testing.T) {
 		{
 			name: "a refused update is recorded and notified, not fatal", state: succeeded, answer: refused,
 			wantCase: &findingupdate.Case{ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk,
-				Status: investigation.StatusSucceeded, ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/"},
+				Status: investigation.StatusSucceeded, ResultsS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/disk/",
+				ReportS3URI: "s3://casefile-results/cases/cf-2026-03-14-0001/report.html"},
 			wantAction: ActionFindingUpdateFailed, wantDetail: refused.Detail,
 			wantText: "Security Hub:  finding update failed: Security Hub refused the update: AccessDeniedException: no", wantMessage: &refused,
 		},
@@ -105,6 +113,68 @@ func TestHandleUpdatesTheFinding(t *testing.T) {
 			assert.Equal(t, tt.wantAction, ev.Action, "finding event action")
 			assert.Equal(t, tt.wantDetail, ev.Detail, "finding event detail")
 			assert.Equal(t, guardDutyFinding, ev.Resources["findingId"], "finding event names the finding")
+		})
+	}
+}
+
+// TestMessageNamesTheReport checks that the notification says where the
+// report is, and why it is missing when it was not written.
+func TestMessageNamesTheReport(t *testing.T) {
+	report := &investigation.Report{
+		JSONS3URI:         "s3://casefile-results/cases/cf-1/report.json",
+		MarkdownS3URI:     "s3://casefile-results/cases/cf-1/report.md",
+		HTMLS3URI:         "s3://casefile-results/cases/cf-1/report.html",
+		HTMLLink:          "https://casefile-results.s3.eu-west-1.amazonaws.com/cases/cf-1/report.html?X-Amz-Signature=abc",
+		HTMLLinkExpiresAt: "2026-03-14T12:30:00Z",
+	}
+	overLong := *report
+	overLong.HTMLLink = "https://" + strings.Repeat("l", maxLinkBytes)
+	withoutLink := *report
+	withoutLink.HTMLLink, withoutLink.HTMLLinkExpiresAt = "", ""
+	tests := []struct {
+		name        string
+		report      *investigation.Report
+		reportError *investigation.StepError
+		wantText    []string
+		wantReport  *investigation.Report
+		wantError   string
+	}{
+		{
+			name: "written, with a link", report: report,
+			wantText: []string{
+				"Report:        s3://casefile-results/cases/cf-1/report.html\n",
+				"s3://casefile-results/cases/cf-1/report.json, s3://casefile-results/cases/cf-1/report.md",
+				"link, valid until 2026-03-14T12:30:00Z: " + report.HTMLLink,
+			},
+			wantReport: report,
+		},
+		{
+			name: "a link over the bound is left out", report: &overLong,
+			wantText: []string{"Report:        s3://casefile-results/cases/cf-1/report.html\n"}, wantReport: &withoutLink,
+		},
+		{
+			name: "not written", reportError: &investigation.StepError{Error: "REPORT_FAILED", Cause: `{"errorType":"REPORT_FAILED","errorMessage":"put report.html: AccessDenied"}`},
+			wantText:  []string{"Report:        not written: REPORT_FAILED: put report.html: AccessDenied"},
+			wantError: "REPORT_FAILED: put report.html: AccessDenied",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := investigation.State{
+				Request: fixture(t, "disk-ec2.json"), ExecutionName: "cf-1-disk",
+				ForensicID: "cf-1", ForensicType: investigation.ForensicTypeDisk,
+				Report: tt.report, ReportError: tt.reportError,
+			}
+			publisher := &fakeSNS{}
+			_, err := New(&fakeRecords{}, publisher, Config{TopicARN: testTopic, TableName: testTable}).Handle(context.Background(), st)
+			require.NoError(t, err)
+			require.Len(t, publisher.inputs, 1)
+			text, msg := published(t, publisher.inputs[0])
+			for _, want := range tt.wantText {
+				assert.Contains(t, text, want)
+			}
+			assert.Equal(t, tt.wantReport, msg.Report, "the message's report")
+			assert.Equal(t, tt.wantError, msg.ReportError, "the message's reportError")
 		})
 	}
 }

@@ -15,6 +15,10 @@ const SchemaVersion = 1
 // maxListed bounds each list of released resources in a message.
 const maxListed = 50
 
+// maxLinkBytes bounds the report's pre-signed link in a message: one
+// signed with a Lambda role's session token is about 1.5 KiB.
+const maxLinkBytes = 4096
+
 // Message is the JSON form of a notification, for machines. One is
 // published per finished investigation.
 type Message struct {
@@ -33,6 +37,10 @@ type Message struct {
 	// Results is where the results are and how many artifacts were
 	// recorded, when the results were collected.
 	Results *investigation.Results `json:"results,omitempty"`
+	// Report is where the case report is (and its pre-signed link, when
+	// the deployment makes one); ReportError says why it was not written.
+	Report      *investigation.Report `json:"report,omitempty"`
+	ReportError string                `json:"reportError,omitempty"`
 	// Records says where the case records are.
 	Records RecordKeys `json:"records"`
 	// Cleanup is what the release step did; CleanupError is set when the
@@ -110,6 +118,16 @@ func (m Message) Text() string {
 		line("Results", "%s (%d artifacts)", m.Results.S3URI, m.Results.ArtifactCount)
 	} else {
 		line("Results", "none collected")
+	}
+	if r := m.Report; r != nil {
+		line("Report", "%s", r.HTMLS3URI)
+		line("", "%s, %s", r.JSONS3URI, r.MarkdownS3URI)
+		if r.HTMLLink != "" {
+			line("", "link, valid until %s: %s", r.HTMLLinkExpiresAt, r.HTMLLink)
+		}
+	}
+	if m.ReportError != "" {
+		line("Report", "not written: %s", m.ReportError)
 	}
 	line("Case records", "DynamoDB table %s", m.Records.TableName)
 	if c := m.Records.Case; c != nil {

@@ -47,7 +47,8 @@ func TestSubject(t *testing.T) {
 }
 
 // TestMessageStaysSmall publishes the largest notification a state can
-// produce and checks it stays far below SNS's 256 KB.
+// produce and checks it stays under half of SNS's 256 KiB: every part is
+// bounded, though the JSON form is sent once per protocol.
 func TestMessageStaysSmall(t *testing.T) {
 	ids := func(prefix string, n int) []string {
 		out := make([]string, n)
@@ -65,6 +66,12 @@ func TestMessageStaysSmall(t *testing.T) {
 		},
 		Error:        &investigation.StepError{Error: "COMMAND_FAILED", Cause: strings.Repeat("x", 200000)},
 		CleanupError: &investigation.StepError{Error: "CLEANUP_FAILED", Cause: strings.Repeat("y", 200000)},
+		Report: &investigation.Report{
+			JSONS3URI: "s3://" + strings.Repeat("b", 63) + "/cases/" + strings.Repeat("c", 64) + "/report.json",
+			// A pre-signed link with a session token is a few KiB.
+			HTMLLink: "https://" + strings.Repeat("l", maxLinkBytes-len("https://")), HTMLLinkExpiresAt: "2026-03-14T12:30:00Z",
+		},
+		ReportError: &investigation.StepError{Error: "REPORT_FAILED", Cause: strings.Repeat("z", 200000)},
 	}
 	records, publisher := &fakeRecords{}, &fakeSNS{}
 	// The largest outcome findingupdate returns: a note and a detail at
@@ -79,7 +86,7 @@ func TestMessageStaysSmall(t *testing.T) {
 	require.Len(t, publisher.inputs, 1)
 
 	size := len(aws.ToString(publisher.inputs[0].Message)) + len(aws.ToString(publisher.inputs[0].Subject))
-	assert.Less(t, size, 64*1024, "published bytes")
+	assert.Less(t, size, 128*1024, "published bytes")
 	_, msg := published(t, publisher.inputs[0])
 	require.NotNil(t, msg.Cleanup)
 	assert.Len(t, msg.Cleanup.DeletedVolumes, maxListed+1)
@@ -87,4 +94,7 @@ func TestMessageStaysSmall(t *testing.T) {
 	assert.Len(t, st.Cleanup.DeletedVolumes, 500, "the state itself is not changed")
 	require.NotNil(t, msg.FindingUpdate, "the finding's outcome is in the message")
 	require.NotNil(t, msg.Records.Artifacts, "the artifact items are named")
+	require.NotNil(t, msg.Report, "the report is named")
+	assert.Len(t, msg.Report.HTMLLink, maxLinkBytes, "a link at the bound is kept")
+	assert.Len(t, msg.ReportError, MaxDetailBytes, "the report error is bounded")
 }

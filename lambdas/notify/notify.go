@@ -162,6 +162,9 @@ func (h *Handler) updateFinding(ctx context.Context, msg *Message, finding *inve
 	if msg.Results != nil {
 		c.ResultsS3URI = msg.Results.S3URI
 	}
+	if msg.Report != nil {
+		c.ReportS3URI = msg.Report.HTMLS3URI
+	}
 	out := h.cfg.Findings.Update(ctx, finding, c)
 	msg.FindingUpdate = &out
 
@@ -211,6 +214,18 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 	}
 	if st.CleanupError != nil {
 		m.CleanupError = truncate(st.CleanupError.Error+": "+Detail(st.CleanupError), MaxDetailBytes)
+	}
+	if st.Report != nil {
+		r := *st.Report
+		if len(r.HTMLLink) > maxLinkBytes {
+			// Not a link the report step makes; leave it out rather
+			// than let it grow the message.
+			r.HTMLLink, r.HTMLLinkExpiresAt = "", ""
+		}
+		m.Report = &r
+	}
+	if st.ReportError != nil {
+		m.ReportError = truncate(st.ReportError.Error+": "+Detail(st.ReportError), MaxDetailBytes)
 	}
 
 	req, err := investigation.ParseRequest(st.Request)

@@ -75,6 +75,8 @@ func TestTheFindingIsToldHowTheCaseEnded(t *testing.T) {
 			assert.Equal(t, msg.FindingUpdate.Note, aws.ToString(finding.Note.Text), "the note the notification names")
 			assert.Contains(t, aws.ToString(finding.Note.Text), tc.forensicID+": SUCCEEDED", "the note names the case and its status")
 			assert.Contains(t, aws.ToString(finding.Note.Text), out.ResultsS3URI, "the note names the results")
+			require.NotNil(t, msg.Report, "the notification names the report")
+			assert.Contains(t, aws.ToString(finding.Note.Text), msg.Report.HTMLS3URI, "the note names the report")
 			assert.Equal(t, findingupdate.UpdatedBy, aws.ToString(finding.Note.UpdatedBy))
 			assertNothingLeft(t, out)
 		})
