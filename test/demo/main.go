@@ -45,8 +45,11 @@ type caseSummary struct {
 	Status          string          `json:"status"`
 	Reason          string          `json:"reason,omitempty"`
 	Notification    json.RawMessage `json:"notification"`
-	ResultsS3URI    string          `json:"resultsS3Uri"`
-	ResultObjects   int             `json:"resultObjects"`
+	// MissingNotificationFields are the fields the notification must
+	// carry and does not (missingNotificationFields).
+	MissingNotificationFields []string `json:"missingNotificationFields,omitempty"`
+	ResultsS3URI              string   `json:"resultsS3Uri"`
+	ResultObjects             int      `json:"resultObjects"`
 	// Artifacts is the check of every artifact record against its
 	// object, and MissingOutputs the result files the case type must
 	// have among its artifacts but has not.
@@ -132,7 +135,7 @@ func run(ctx context.Context, outDir, template string, stdout io.Writer, logger 
 	}
 	fmt.Fprintf(stdout, "summary: %s\n", path)
 	if !s.Succeeded {
-		return errors.New("a case did not succeed, left resources behind or has results that do not match their records; see " + path)
+		return errors.New("a case did not succeed, left resources behind, has results that do not match their records or a notification that lacks a field; see " + path)
 	}
 	return nil
 }
@@ -151,7 +154,8 @@ var requiredOutputs = map[investigation.ForensicType][]string{
 func (c caseSummary) ok() bool {
 	return c.Status == string(investigation.StatusSucceeded) &&
 		c.ForensicInstancesLeft+c.CaseVolumesLeft+c.SecurityGroupsLeft == 0 &&
-		len(c.Artifacts.Records) > 0 && len(c.Artifacts.Mismatches) == 0 && len(c.MissingOutputs) == 0
+		len(c.Artifacts.Records) > 0 && len(c.Artifacts.Mismatches) == 0 && len(c.MissingOutputs) == 0 &&
+		len(c.MissingNotificationFields) == 0
 }
 
 // investigate runs one request and prints its notification.
@@ -196,5 +200,6 @@ func investigate(ctx context.Context, env *localaws.Environment, req investigati
 		}
 		fmt.Fprintf(stdout, "%s\n", n.Message)
 	}
+	c.MissingNotificationFields = missingNotificationFields(c.Notification)
 	return c, nil
 }
