@@ -13,5 +13,5 @@ import (
 func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvEvidenceBucket)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
-	lambdamain.Start(logger, intake.New(store, env[investigation.EnvEvidenceBucket]).Handle)
+	lambdamain.StartTask(logger, investigation.ReasonCaseRecord, intake.New(store, env[investigation.EnvEvidenceBucket]).Handle)
 }

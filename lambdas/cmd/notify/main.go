@@ -19,5 +19,5 @@ func main() {
 		TopicARN:  env[investigation.EnvTopicARN],
 		TableName: env[investigation.EnvTableName],
 	})
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonNotification, h.Handle)
 }

@@ -201,9 +201,9 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	call := identify(r, body)
-	if f := h.takeFault(call); f != nil {
-		h.opts.Logger.Info("injected fault", "service", call.service, "operation", call.operation, "code", f.Code)
-		writeAPIError(w, call, http.StatusBadRequest, f.Code, f.Message)
+	if f, ok := h.takeFault(call, body); ok {
+		h.opts.Logger.Info("injected fault", "service", call.service, "operation", call.operation, "code", f.Code, "hang", f.Hang)
+		h.fail(w, r, call, f)
 		return
 	}
 	if call.service == "ssm" && h.serveSSM(w, r, call, body) {
@@ -244,7 +244,8 @@ func (h *Host) agentsStop(body []byte) {
 type apiCall struct {
 	service   string // signing name, such as ec2 or ssm
 	operation string // such as AttachVolume or SendCommand
-	json      bool   // JSON protocol (X-Amz-Target), else query/REST
+	json      bool   // JSON protocol (X-Amz-Target)
+	query     bool   // query protocol (Action in a form body), else REST
 }
 
 // identify finds the service from the SigV4 credential scope and the
@@ -268,8 +269,11 @@ func identify(r *http.Request, body []byte) apiCall {
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		if form, err := url.ParseQuery(string(body)); err == nil {
-			c.operation = form.Get("Action")
+			c.operation, c.query = form.Get("Action"), true
 		}
+	}
+	if c.operation == "" && c.service == "s3" {
+		c.operation = s3Operation(r)
 	}
 	return c
 }

@@ -1,0 +1,345 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/notify"
+	"github.com/casefile-forensics/casefile/test/localaws"
+	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
+	"github.com/casefile-forensics/casefile/test/localaws/repo"
+	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
+)
+
+// faultResult is what one row's run ended as, for the printed table.
+type faultResult struct {
+	row           faultRow
+	outcome       string
+	notifications string
+	left          []string
+	hits          int
+	took          time.Duration
+	lost          bool
+}
+
+func TestFaultMatrix(t *testing.T) {
+	env := environment(t)
+	requireEveryTaskCovered(t, env.Definition(), faultMatrix)
+
+	var results []faultResult
+	for _, run := range faultRuns(t, faultMatrix) {
+		first := faultMatrix[run[0]]
+		name := fmt.Sprintf("%d %s %s", run[0], first.state, first.kind)
+		if first.group != "" {
+			name = fmt.Sprintf("%d %s", run[0], first.group)
+		}
+		t.Run(name, func(t *testing.T) {
+			results = append(results, runFaultRows(t, run)...)
+		})
+	}
+	writeFaultReport(t, results)
+}
+
+// faultRuns groups the rows into runs, in order: a row alone, or the rows
+// of a group together. It fails when the rows of a group expect
+// different ends.
+func faultRuns(t *testing.T, rows []faultRow) [][]int {
+	t.Helper()
+	var runs [][]int
+	groups := map[string]int{}
+	for i, r := range rows {
+		if r.group == "" {
+			runs = append(runs, []int{i})
+			continue
+		}
+		g, ok := groups[r.group]
+		if !ok {
+			groups[r.group] = len(runs)
+			runs = append(runs, []int{i})
+			continue
+		}
+		first := rows[runs[g][0]]
+		require.True(t, first.memory == r.memory && first.status == r.status && first.reason == r.reason &&
+			first.notifications == r.notifications && !r.leftBehind && r.prepare == nil && r.timeouts == nil,
+			"row %d (%s %s) cannot run in group %q: it expects another end or setup than row %d", i, r.state, r.kind, r.group, runs[g][0])
+		runs[g] = append(runs[g], i)
+	}
+	return runs
+}
+
+// requireEveryTaskCovered fails unless every Task state of the definition
+// has a row of every fault kind, so that a state added later must be
+// added to the matrix.
+func requireEveryTaskCovered(t *testing.T, definition json.RawMessage, rows []faultRow) {
+	t.Helper()
+	var def struct {
+		States map[string]struct {
+			Type string `json:"Type"`
+		} `json:"States"`
+	}
+	require.NoError(t, json.Unmarshal(definition, &def), "decode the definition")
+	covered := map[string]map[string]bool{}
+	for _, r := range rows {
+		if covered[r.state] == nil {
+			covered[r.state] = map[string]bool{}
+		}
+		covered[r.state][r.kind] = true
+	}
+	var tasks []string
+	for name, s := range def.States {
+		if s.Type == "Task" {
+			tasks = append(tasks, name)
+		}
+	}
+	sort.Strings(tasks)
+	require.NotEmpty(t, tasks, "the definition has Task states")
+	for _, task := range tasks {
+		for _, kind := range faultKinds {
+			assert.True(t, covered[task][kind], "task state %s has no fault matrix row of kind %q", task, kind)
+		}
+	}
+	for state := range covered {
+		assert.Contains(t, tasks, state, "a matrix row names %s, which is not a Task state of the definition", state)
+	}
+}
+
+// runFaultRows runs rows (one, or a group) in one case on a fresh
+// environment and checks its end.
+func runFaultRows(t *testing.T, indexes []int) []faultResult {
+	row := faultMatrix[indexes[0]]
+	if shared.skip != "" || shared.failure != nil {
+		environment(t) // skips or fails the test
+	}
+	env := shared.env
+	require.NoError(t, env.ResetWith(context.Background(), localaws.ResetOptions{FunctionTimeouts: row.timeouts}),
+		"reset the end-to-end environment")
+	f := env.Fixture()
+	forensicID := fmt.Sprintf("case-fault-%04d", indexes[0])
+	req := f.DiskRequest(forensicID)
+	if row.memory {
+		req = f.MemoryRequest(forensicID)
+	}
+	for _, fault := range row.primary {
+		env.Host().Inject(fault)
+	}
+	for _, i := range indexes {
+		r := faultMatrix[i]
+		for _, fault := range r.faults {
+			switch r.document {
+			case docDisk:
+				fault.Document = f.Documents.Disk.Name
+			case docMemory:
+				fault.Document = f.Documents.Memory.Name
+			}
+			env.Host().Inject(fault)
+		}
+	}
+	if row.prepare != nil {
+		row.prepare(env)
+	}
+
+	started := time.Now()
+	out := run(t, env, req)
+	took := time.Since(started)
+
+	res := faultResult{row: row, lost: true, took: took, left: leftovers(out), outcome: out.Status}
+	if out.Investigation != nil {
+		res.outcome = string(out.Investigation.Status)
+		if out.Investigation.Reason != "" {
+			res.outcome += " " + string(out.Investigation.Reason)
+		}
+		final := out.Investigation.Status == investigation.StatusSucceeded || out.Investigation.Status == investigation.StatusFailed
+		res.lost = !final
+	}
+	res.notifications = notificationsSummary(out)
+	var results []faultResult
+	for _, i := range indexes {
+		r := res
+		r.row = faultMatrix[i]
+		for _, fault := range r.row.faults {
+			r.hits += env.Host().FaultHits(fault.Service, fault.Operation)
+		}
+		if r.row.prepare == nil {
+			assert.Positive(t, r.hits, "the fault of row %d (%s %s) was hit", i, r.row.state, r.row.kind)
+		}
+		assert.Contains(t, out.States, r.row.state, "the faulted state of row %d ran", i)
+		results = append(results, r)
+	}
+
+	require.NotNil(t, out.Investigation, "investigation item of %s", forensicID)
+	assert.Equal(t, row.status, out.Investigation.Status, "investigation status")
+	assert.Equal(t, row.reason, out.Investigation.Reason, "investigation reason")
+	if row.status == investigation.StatusSucceeded {
+		assert.Equal(t, sfnlocal.StatusSucceeded, out.Status, "execution status")
+	} else {
+		assert.Equal(t, sfnlocal.StatusFailed, out.Status, "execution status")
+		assert.Equal(t, string(row.reason), out.Error, "execution error")
+	}
+
+	if assert.Len(t, out.Notifications, row.notifications, "notifications") && row.notifications == 1 {
+		var msg notify.Message
+		require.NoError(t, json.Unmarshal(out.Notifications[0].JSON, &msg), "the notification is JSON")
+		assert.Equal(t, forensicID, msg.ForensicID, "notification forensicId")
+		assert.Equal(t, row.status, msg.Status, "notification status")
+		assert.Equal(t, row.reason, msg.Reason, "notification reason")
+		if row.leftBehind {
+			assert.Contains(t, msg.CleanupError, string(investigation.ReasonCleanupFailed), "the notification says the cleanup failed")
+		} else {
+			assert.Empty(t, msg.CleanupError, "notification cleanup error")
+		}
+	}
+	if row.leftBehind {
+		assert.NotEmpty(t, out.Leftovers.Instances, "the instance EC2 refused to terminate is left")
+		assert.Contains(t, out.Investigation.CleanupError, string(investigation.ReasonCleanupFailed), "the record says the cleanup failed")
+	} else {
+		assert.Empty(t, out.Investigation.CleanupError, "the record's cleanup error")
+		assertNothingLeft(t, out)
+	}
+	return results
+}
+
+// leftovers names what the case left in EC2.
+func leftovers(out *localaws.Outcome) []string {
+	var left []string
+	for _, id := range out.Leftovers.Instances {
+		left = append(left, fmt.Sprint(id))
+	}
+	for _, id := range out.Leftovers.Volumes {
+		left = append(left, fmt.Sprint(id))
+	}
+	for _, id := range out.Leftovers.SecurityGroups {
+		left = append(left, fmt.Sprint(id))
+	}
+	return left
+}
+
+// notificationsSummary says how many notifications went out and of what.
+func notificationsSummary(out *localaws.Outcome) string {
+	var parts []string
+	for _, n := range out.Notifications {
+		var msg notify.Message
+		if json.Unmarshal(n.JSON, &msg) != nil {
+			parts = append(parts, "?")
+			continue
+		}
+		s := string(msg.Status)
+		if msg.Reason != "" {
+			s += " " + string(msg.Reason)
+		}
+		if msg.CleanupError != "" {
+			s += " +cleanupError"
+		}
+		parts = append(parts, s)
+	}
+	return fmt.Sprintf("%d %s", len(out.Notifications), strings.Join(parts, ", "))
+}
+
+// faultDescription says what a row injects.
+func faultDescription(row faultRow) string {
+	var parts []string
+	for _, f := range row.primary {
+		parts = append(parts, "after "+faultText(f))
+	}
+	for _, f := range row.faults {
+		parts = append(parts, faultText(f))
+	}
+	if len(row.faults) == 0 && row.prepare != nil {
+		switch row.state {
+		default:
+			parts = append(parts, "agent never registers")
+		case "CheckCommand":
+			parts = append(parts, "command never ends")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func faultText(f forensichost.Fault) string {
+	what := f.Code
+	if f.Hang {
+		what = "hangs"
+	}
+	times := "always"
+	if f.Times > 0 {
+		times = fmt.Sprintf("x%d", f.Times)
+	}
+	return fmt.Sprintf("%s %s %s %s", f.Service, f.Operation, what, times)
+}
+
+// writeFaultReport prints the matrix's table and counts to the test log
+// and to out/reliability/faults.txt.
+func writeFaultReport(t *testing.T, results []faultResult) {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fault matrix: a fault in every task state of the investigation workflow (test/e2e/faults_test.go)\n\n")
+	header := []string{"state", "fault", "injected", "outcome", "notifications", "left", "hits", "seconds", "expected"}
+	rows := [][]string{header}
+	lost, left, reportedLeft, runs := 0, 0, 0, 0
+	var total time.Duration
+	for i, r := range results {
+		sameRun := i > 0 && r.row.group != "" && r.row.group == results[i-1].row.group
+		leftText := "0"
+		if len(r.left) > 0 {
+			leftText = fmt.Sprintf("%d (%s)", len(r.left), strings.Join(r.left, " "))
+		}
+		rows = append(rows, []string{
+			r.row.state, r.row.kind, faultDescription(r.row), r.outcome, r.notifications, leftText,
+			fmt.Sprint(r.hits), fmt.Sprintf("%.0f", r.took.Seconds()), r.row.expect,
+		})
+		if sameRun {
+			// The row ran in the case of the row above.
+			rows[len(rows)-1][7] = "(same)"
+			continue
+		}
+		if r.lost {
+			lost++
+		}
+		if r.row.leftBehind {
+			reportedLeft += len(r.left)
+		} else {
+			left += len(r.left)
+		}
+		total += r.took
+		runs++
+	}
+	widths := make([]int, len(header))
+	for _, row := range rows {
+		for i, cell := range row {
+			widths[i] = max(widths[i], len(cell))
+		}
+	}
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(row)-1 {
+				b.WriteString(cell)
+				continue
+			}
+			fmt.Fprintf(&b, "%-*s  ", widths[i], cell)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%d rows in %d runs (the throttling rows of a path share one case), %.0f s\n", len(results), runs, total.Seconds())
+	if reportedLeft > 0 {
+		fmt.Fprintf(&b, "left by design: %d resource(s) of the row where EC2 refuses every termination (recorded cleanup-incomplete, notified with CLEANUP_FAILED)\n", reportedLeft)
+	}
+	fmt.Fprintf(&b, "faults tried: %d, cases lost: %d, resources left: %d\n", len(results), lost, left)
+	t.Log("\n" + b.String())
+
+	root, err := repo.Root()
+	require.NoError(t, err)
+	dir := filepath.Join(root, "out", "reliability")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "faults.txt"), []byte(b.String()), 0o644))
+	assert.Equal(t, len(faultMatrix), len(results), "every row ran")
+}
