@@ -252,15 +252,17 @@ func faultDescription(row faultRow) string {
 		parts = append(parts, "after "+faultText(f))
 	}
 	for _, f := range row.faults {
-		parts = append(parts, faultText(f))
-	}
-	if len(row.faults) == 0 && row.prepare != nil {
-		switch row.state {
-		default:
-			parts = append(parts, "agent never registers")
-		case "CheckCommand":
-			parts = append(parts, "command never ends")
+		text := faultText(f)
+		if row.document != "" {
+			text += " (" + row.document + " command)"
 		}
+		if f.BodyContains != "" {
+			text += " (body has " + f.BodyContains + ")"
+		}
+		parts = append(parts, text)
+	}
+	if row.setup != "" {
+		parts = append(parts, row.setup)
 	}
 	return strings.Join(parts, "; ")
 }

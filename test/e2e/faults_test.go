@@ -50,8 +50,10 @@ type faultRow struct {
 	// document limits the faults' SSM calls to the commands of the disk
 	// or memory document (docDisk, docMemory).
 	document string
-	// prepare changes the forensic host's agent (the polling rows).
+	// prepare changes the forensic host's agent (the polling rows), as
+	// setup says.
 	prepare func(env *localaws.Environment)
+	setup   string
 	// timeouts shorten function timeouts by handler, as ResetOptions.
 	timeouts map[string]time.Duration
 
@@ -152,6 +154,7 @@ var faultMatrix = []faultRow{
 		status: investigation.StatusSucceeded, notifications: 1, expect: "retried by the SDK"},
 	{state: workflow.StateCheckInstance, kind: kindHang,
 		prepare: func(env *localaws.Environment) { env.Host().Tune(forensichost.Tuning{NeverRegisters: true}) },
+		setup:   "the agent never registers",
 		status:  investigation.StatusFailed, reason: investigation.ReasonInstanceNotReady, notifications: 1,
 		expect: "the agent never registers: the loop's bound ends it"},
 
@@ -204,12 +207,10 @@ var faultMatrix = []faultRow{
 		faults: []forensichost.Fault{throttled("ssm", "GetCommandInvocation")}, document: docDisk,
 		status: investigation.StatusSucceeded, notifications: 1, expect: "retried by the SDK"},
 	{state: workflow.StateCheckCommand, kind: kindHang,
-		prepare: func(env *localaws.Environment) {
-			env.Host().Stall(env.Fixture().Documents.Disk.Name)
-			// Each check answers InProgress at once.
-			env.Host().Tune(forensichost.Tuning{StatusWait: 10 * time.Millisecond})
-		},
-		status: investigation.StatusFailed, reason: investigation.ReasonCommandNotComplete, notifications: 1,
+		// Each check of a stalled command answers InProgress at once.
+		prepare: func(env *localaws.Environment) { env.Host().Stall(env.Fixture().Documents.Disk.Name) },
+		setup:   "the disk command never ends",
+		status:  investigation.StatusFailed, reason: investigation.ReasonCommandNotComplete, notifications: 1,
 		expect: "the command never ends: the loop's bound ends it"},
 
 	// CollectResults: the objects under the case's prefix.

@@ -166,6 +166,7 @@ func (h *Host) Stall(name string) {
 		<-ctx.Done()
 		return -1, ctx.Err()
 	}
+	d.Stalled = true
 	h.opts.Documents[name] = d
 }
 
