@@ -3,9 +3,11 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -24,6 +26,8 @@ import (
 
 // faultResult is what one row's run ended as, for the printed table.
 type faultResult struct {
+	// index is the row's in faultMatrix; run numbers the case it ran in.
+	index, run    int
 	row           faultRow
 	outcome       string
 	notifications string
@@ -38,14 +42,14 @@ func TestFaultMatrix(t *testing.T) {
 	requireEveryTaskCovered(t, env.Definition(), faultMatrix)
 
 	var results []faultResult
-	for _, run := range faultRuns(t, faultMatrix) {
+	for n, run := range faultRuns(t, faultMatrix) {
 		first := faultMatrix[run[0]]
 		name := fmt.Sprintf("%d %s %s", run[0], first.state, first.kind)
 		if first.group != "" {
 			name = fmt.Sprintf("%d %s", run[0], first.group)
 		}
 		t.Run(name, func(t *testing.T) {
-			results = append(results, runFaultRows(t, run)...)
+			results = append(results, runFaultRows(t, n+1, run)...)
 		})
 	}
 	writeFaultReport(t, results)
@@ -83,12 +87,23 @@ func faultRuns(t *testing.T, rows []faultRow) [][]int {
 // added to the matrix.
 func requireEveryTaskCovered(t *testing.T, definition json.RawMessage, rows []faultRow) {
 	t.Helper()
+	missing, err := uncoveredTasks(definition, rows)
+	require.NoError(t, err)
+	assert.Empty(t, missing, "Task states and fault kinds without a fault matrix row, or rows of no Task state")
+}
+
+// uncoveredTasks lists "state: kind" for each Task state of definition and
+// fault kind without a row, and "state: not a Task state" for each row of
+// another state.
+func uncoveredTasks(definition json.RawMessage, rows []faultRow) ([]string, error) {
 	var def struct {
 		States map[string]struct {
 			Type string `json:"Type"`
 		} `json:"States"`
 	}
-	require.NoError(t, json.Unmarshal(definition, &def), "decode the definition")
+	if err := json.Unmarshal(definition, &def); err != nil {
+		return nil, fmt.Errorf("decode the definition: %w", err)
+	}
 	covered := map[string]map[string]bool{}
 	for _, r := range rows {
 		if covered[r.state] == nil {
@@ -96,27 +111,47 @@ func requireEveryTaskCovered(t *testing.T, definition json.RawMessage, rows []fa
 		}
 		covered[r.state][r.kind] = true
 	}
-	var tasks []string
+	var tasks, missing []string
 	for name, s := range def.States {
 		if s.Type == "Task" {
 			tasks = append(tasks, name)
 		}
 	}
+	if len(tasks) == 0 {
+		return nil, errors.New("the definition has no Task state")
+	}
 	sort.Strings(tasks)
-	require.NotEmpty(t, tasks, "the definition has Task states")
 	for _, task := range tasks {
 		for _, kind := range faultKinds {
-			assert.True(t, covered[task][kind], "task state %s has no fault matrix row of kind %q", task, kind)
+			if !covered[task][kind] {
+				missing = append(missing, task+": "+kind)
+			}
 		}
 	}
 	for state := range covered {
-		assert.Contains(t, tasks, state, "a matrix row names %s, which is not a Task state of the definition", state)
+		if !slices.Contains(tasks, state) {
+			missing = append(missing, state+": not a Task state")
+		}
 	}
+	sort.Strings(missing)
+	return missing, nil
+}
+
+func TestFaultMatrixCoverageNamesWhatIsMissing(t *testing.T) {
+	definition := json.RawMessage(`{"States": {
+		"Covered": {"Type": "Task"}, "Added": {"Type": "Task"}, "Wait": {"Type": "Wait"}}}`)
+	rows := []faultRow{
+		{state: "Covered", kind: kindError}, {state: "Covered", kind: kindThrottle}, {state: "Covered", kind: kindHang},
+		{state: "Added", kind: kindError}, {state: "Wait", kind: kindHang},
+	}
+	missing, err := uncoveredTasks(definition, rows)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Added: " + kindHang, "Added: " + kindThrottle, "Wait: not a Task state"}, missing)
 }
 
 // runFaultRows runs rows (one, or a group) in one case on a fresh
 // environment and checks its end.
-func runFaultRows(t *testing.T, indexes []int) []faultResult {
+func runFaultRows(t *testing.T, runNumber int, indexes []int) []faultResult {
 	row := faultMatrix[indexes[0]]
 	if shared.skip != "" || shared.failure != nil {
 		environment(t) // skips or fails the test
@@ -153,7 +188,7 @@ func runFaultRows(t *testing.T, indexes []int) []faultResult {
 	out := run(t, env, req)
 	took := time.Since(started)
 
-	res := faultResult{row: row, lost: true, took: took, left: leftovers(out), outcome: out.Status}
+	res := faultResult{run: runNumber, lost: true, took: took, left: leftovers(out), outcome: out.Status}
 	if out.Investigation != nil {
 		res.outcome = string(out.Investigation.Status)
 		if out.Investigation.Reason != "" {
@@ -166,7 +201,7 @@ func runFaultRows(t *testing.T, indexes []int) []faultResult {
 	var results []faultResult
 	for _, i := range indexes {
 		r := res
-		r.row = faultMatrix[i]
+		r.index, r.row = i, faultMatrix[i]
 		for _, fault := range r.row.faults {
 			r.hits += env.Host().FaultHits(fault.Service, fault.Operation)
 		}
@@ -285,25 +320,26 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fault matrix: a fault in every task state of the investigation workflow (test/e2e/faults_test.go)\n\n")
-	header := []string{"state", "fault", "injected", "outcome", "notifications", "left", "hits", "seconds", "expected"}
+	header := []string{"run", "state", "fault", "injected", "outcome", "notifications", "left", "hits", "seconds", "expected"}
 	rows := [][]string{header}
-	lost, left, reportedLeft, runs := 0, 0, 0, 0
+	lost, left, reportedLeft := 0, 0, 0
 	var total time.Duration
-	for i, r := range results {
-		sameRun := i > 0 && r.row.group != "" && r.row.group == results[i-1].row.group
+	counted := map[int]bool{}
+	sort.Slice(results, func(i, j int) bool { return results[i].index < results[j].index })
+	for _, r := range results {
 		leftText := "0"
 		if len(r.left) > 0 {
 			leftText = fmt.Sprintf("%d (%s)", len(r.left), strings.Join(r.left, " "))
 		}
 		rows = append(rows, []string{
-			r.row.state, r.row.kind, faultDescription(r.row), r.outcome, r.notifications, leftText,
+			fmt.Sprint(r.run), r.row.state, r.row.kind, faultDescription(r.row), r.outcome, r.notifications, leftText,
 			fmt.Sprint(r.hits), fmt.Sprintf("%.0f", r.took.Seconds()), r.row.expect,
 		})
-		if sameRun {
-			// The row ran in the case of the row above.
-			rows[len(rows)-1][7] = "(same)"
+		if counted[r.run] {
+			// The row shares its case with a row above.
 			continue
 		}
+		counted[r.run] = true
 		if r.lost {
 			lost++
 		}
@@ -313,7 +349,6 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 			left += len(r.left)
 		}
 		total += r.took
-		runs++
 	}
 	widths := make([]int, len(header))
 	for _, row := range rows {
@@ -331,7 +366,7 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n%d rows in %d runs (the throttling rows of a path share one case), %.0f s\n", len(results), runs, total.Seconds())
+	fmt.Fprintf(&b, "\n%d rows in %d runs (the throttling rows of a path share one case), %.0f s\n", len(results), len(counted), total.Seconds())
 	if reportedLeft > 0 {
 		fmt.Fprintf(&b, "left by design: %d resource(s) of the row where EC2 refuses every termination (recorded cleanup-incomplete, notified with CLEANUP_FAILED)\n", reportedLeft)
 	}
