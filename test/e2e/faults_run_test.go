@@ -368,7 +368,7 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 	}
 	fmt.Fprintf(&b, "\n%d rows in %d runs (the throttling rows of a path share one case), %.0f s\n", len(results), len(counted), total.Seconds())
 	if reportedLeft > 0 {
-		fmt.Fprintf(&b, "left by design: %d resource(s) of the row where EC2 refuses every termination (recorded cleanup-incomplete, notified with CLEANUP_FAILED)\n", reportedLeft)
+		fmt.Fprintf(&b, "left by design: %d resource(s) of the row where EC2 refuses every termination (the record, the custody log and the notification say CLEANUP_FAILED)\n", reportedLeft)
 	}
 	fmt.Fprintf(&b, "faults tried: %d, cases lost: %d, resources left: %d\n", len(results), lost, left)
 	t.Log("\n" + b.String())
