@@ -28,6 +28,7 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 	// The failure path: release everything, then say so. Each step's own
 	// error is kept apart from $.error, which holds the reason.
 	notifyFailure := invoke(scope, StateNotifyFailure, s.tasks.Notify)
+	notifyFailure.AddRetry(retryOf(investigation.ReasonNotification))
 	notifyFailure.AddCatch(failed, catchTo(PathNotifyError))
 	notifyFailure.Next(failed)
 	// A failed case gets a report too, with its reason under the
@@ -37,6 +38,7 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 	failureReport.AddCatch(notifyFailure, catchTo(PathReportError))
 	failureReport.Next(notifyFailure)
 	cleanup := invoke(scope, StateCleanup, s.tasks.Release)
+	cleanup.AddRetry(retryOf(investigation.ReasonCleanupFailed))
 	cleanup.AddCatch(failureReport, catchTo(PathCleanupError))
 	cleanup.Next(failureReport)
 
@@ -48,6 +50,7 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 	}
 
 	notifySuccess := task(StateNotifySuccess, s.tasks.Notify)
+	notifySuccess.AddRetry(retryOf(investigation.ReasonNotification))
 	notifySuccess.Next(succeeded)
 	// The report follows the release, so that its custody timeline holds
 	// the release too; its own error never sends the case to Cleanup.
@@ -55,6 +58,7 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 	report.AddCatch(notifySuccess, catchTo(PathReportError))
 	report.Next(notifySuccess)
 	release := task(StateReleaseResources, s.tasks.Release)
+	release.AddRetry(retryOf(investigation.ReasonCleanupFailed))
 	release.Next(report)
 	collect := task(StateCollectResults, s.tasks.CollectResults)
 	collect.Next(release)
@@ -118,6 +122,25 @@ func invoke(scope constructs.Construct, name string, fn awslambda.IFunction) aws
 		PayloadResponseOnly: jsii.Bool(true),
 		ResultPath:          jsii.String("$"),
 	})
+}
+
+// Retries of the release and notify states, which are idempotent: a
+// release finds what is left by tag, and notify keeps a final record.
+const (
+	RetryIntervalSeconds = 5
+	RetryMaxAttempts     = 2
+	RetryBackoffRate     = 3
+)
+
+// retryOf retries a state that failed with reason, RetryMaxAttempts times,
+// RetryIntervalSeconds and then RetryBackoffRate times longer apart.
+func retryOf(reason investigation.Reason) *sfn.RetryProps {
+	return &sfn.RetryProps{
+		Errors:      jsii.Strings(string(reason)),
+		Interval:    awscdk.Duration_Seconds(jsii.Number(RetryIntervalSeconds)),
+		MaxAttempts: jsii.Number(RetryMaxAttempts),
+		BackoffRate: jsii.Number(RetryBackoffRate),
+	}
 }
 
 // catchTo catches every error and puts it at resultPath.

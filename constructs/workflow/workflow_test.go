@@ -77,6 +77,12 @@ type state struct {
 		ResultPath  string
 		Next        string
 	}
+	Retry []struct {
+		ErrorEquals     []string
+		IntervalSeconds float64
+		MaxAttempts     float64
+		BackoffRate     float64
+	}
 	ErrorPath string
 	CausePath string
 }
@@ -181,6 +187,40 @@ func TestEveryErrorGoesToCleanupAndCleanupAndReportErrorsStillNotify(t *testing.
 	assert.Equal(t, "Fail", failed.Type)
 	assert.Equal(t, workflow.PathErrorName, failed.ErrorPath)
 	assert.Equal(t, workflow.PathErrorCause, failed.CausePath)
+}
+
+func TestReleaseAndNotifyRetryTheirOwnFailure(t *testing.T) {
+	def := synth(t, nil).definition
+
+	retried := map[string]investigation.Reason{
+		workflow.StateReleaseResources: investigation.ReasonCleanupFailed,
+		workflow.StateCleanup:          investigation.ReasonCleanupFailed,
+		workflow.StateNotifySuccess:    investigation.ReasonNotification,
+		workflow.StateNotifyFailure:    investigation.ReasonNotification,
+	}
+	for name, s := range def.States {
+		if s.Type != "Task" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			var own []string
+			for _, r := range s.Retry {
+				for _, e := range r.ErrorEquals {
+					if !strings.HasPrefix(e, "Lambda.") {
+						own = append(own, e)
+						assert.Equal(t, float64(workflow.RetryIntervalSeconds), r.IntervalSeconds, "interval of %s", e)
+						assert.Equal(t, float64(workflow.RetryMaxAttempts), r.MaxAttempts, "retries of %s", e)
+						assert.Equal(t, float64(workflow.RetryBackoffRate), r.BackoffRate, "backoff of %s", e)
+					}
+				}
+			}
+			if reason, ok := retried[name]; ok {
+				assert.Equal(t, []string{string(reason)}, own, "%s retries its own failure, and only that", name)
+			} else {
+				assert.Empty(t, own, "%s retries only the Lambda service's errors", name)
+			}
+		})
+	}
 }
 
 func TestPrepareWrapsTheRequestAndNamesTheExecution(t *testing.T) {

@@ -9,6 +9,7 @@ const (
 	attrFinishedAt    = "finishedAt"
 	attrReason        = "reason"
 	attrReasonDetail  = "reasonDetail"
+	attrCleanupError  = "cleanupError"
 	attrInstanceID    = "instanceId"
 	attrCommandID     = "commandId"
 	attrResultsS3URI  = "resultsS3Uri"
@@ -56,6 +57,8 @@ type investigationItem struct {
 
 	Reason       investigation.Reason `json:"reason,omitempty"`
 	ReasonDetail string               `json:"reasonDetail,omitempty"`
+	// CleanupError says what the failure path could not release.
+	CleanupError string `json:"cleanupError,omitempty"`
 	// InvalidField, RawRequest and RawRequestBytes describe a rejected
 	// request.
 	InvalidField    string `json:"invalidField,omitempty"`

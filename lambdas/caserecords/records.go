@@ -34,6 +34,9 @@ type InvestigationUpdate struct {
 	// Reason and ReasonDetail are set when Status is FAILED.
 	Reason       investigation.Reason
 	ReasonDetail string
+	// CleanupError is set when the failure path's release failed: what
+	// is left and why.
+	CleanupError string
 	InstanceID   string
 	CommandID    string
 	ResultsS3URI string

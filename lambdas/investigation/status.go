@@ -26,7 +26,10 @@ type Reason string
 
 // The failure reasons.
 const (
-	ReasonInvalidRequest   Reason = "INVALID_REQUEST"
+	ReasonInvalidRequest Reason = "INVALID_REQUEST"
+	// ReasonCaseRecord: RecordCase could not record the case (the case
+	// table refused or did not answer).
+	ReasonCaseRecord       Reason = "CASE_RECORD_FAILED"
 	ReasonAMIUnavailable   Reason = "AMI_UNAVAILABLE"
 	ReasonInstanceLaunch   Reason = "INSTANCE_LAUNCH_FAILED"
 	ReasonInstanceNotReady Reason = "INSTANCE_NOT_READY"
@@ -44,6 +47,9 @@ const (
 	ReasonCommandNotComplete Reason = "COMMAND_NOT_COMPLETE"
 	ReasonResultsCollection  Reason = "RESULTS_COLLECTION_FAILED"
 	ReasonCleanupFailed      Reason = "CLEANUP_FAILED"
+	// ReasonNotification: NotifySuccess could not record the outcome or
+	// publish the notification, even when retried.
+	ReasonNotification Reason = "NOTIFICATION_FAILED"
 	// ReasonExecutionTimedOut and ReasonExecutionAborted are recorded by
 	// the sweep when the execution itself timed out or was stopped, which
 	// skips the workflow's own failure path.
@@ -56,9 +62,9 @@ const (
 
 // Reasons lists every Reason, for documentation and tests.
 var Reasons = []Reason{
-	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
+	ReasonInvalidRequest, ReasonCaseRecord, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
 	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonDumpTooLarge, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
-	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
+	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed, ReasonNotification,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
 }
 

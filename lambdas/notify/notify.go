@@ -94,6 +94,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		Status:       msg.Status,
 		Reason:       msg.Reason,
 		ReasonDetail: msg.Detail,
+		CleanupError: msg.CleanupError,
 		Time:         now,
 		// When intake refused the request, the key may name another
 		// execution's investigation, which must not change.

@@ -213,7 +213,8 @@ func TestHandle(t *testing.T) {
 			state: eksState,
 			wantUpdate: caserecords.InvestigationUpdate{
 				ForensicID: "cf-2026-03-14-0002", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
-				Reason: investigation.ReasonInstanceNotReady, ReasonDetail: "SSM agent not online after 10 checks", Time: testNow,
+				Reason: investigation.ReasonInstanceNotReady, ReasonDetail: "SSM agent not online after 10 checks",
+				CleanupError: "CLEANUP_FAILED: delete vol-0c3d4e5f60718293a: VolumeInUse", Time: testNow,
 			},
 			wantPublished: true,
 			wantSubject:   "Casefile FAILED: cf-2026-03-14-0002 DISK (INSTANCE_NOT_READY)",

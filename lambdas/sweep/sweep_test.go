@@ -221,9 +221,14 @@ func TestHandleSweeps(t *testing.T) {
 			// The notify step records FAILED with the reason, once.
 			require.Len(t, records.updates, 1, "one record update")
 			u := records.updates[0]
+			wantCleanupError := ""
+			if !tt.wantCleanupOK {
+				wantCleanupError = "CLEANUP_FAILED: case cf-2026-03-14-0001: could not remove vol-0aaaaaaaaaaaaaaa1: VolumeInUse"
+			}
 			assert.Equal(t, caserecords.InvestigationUpdate{
 				ForensicID: tt.wantID, ForensicType: tt.wantType, Status: investigation.StatusFailed,
-				Reason: tt.wantReason, ReasonDetail: tt.wantDetail, Time: u.Time, Execution: got.ExecutionName,
+				Reason: tt.wantReason, ReasonDetail: tt.wantDetail, CleanupError: wantCleanupError,
+				Time: u.Time, Execution: got.ExecutionName,
 			}, u)
 
 			require.Len(t, publisher.inputs, 1, "one notification")

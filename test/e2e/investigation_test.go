@@ -19,7 +19,6 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/sweep"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
-	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
 	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
 )
 
@@ -159,6 +158,10 @@ func TestInvestigationSucceeds(t *testing.T) {
 	}
 }
 
+// TestInvestigationFails covers failures of the evidence and the forensics;
+// the faults of AWS and of the forensic host (a refused AttachVolume, an
+// agent that never registers, a command that never completes...) are the
+// fault matrix's, in faults_test.go.
 func TestInvestigationFails(t *testing.T) {
 	tests := []struct {
 		name string
@@ -176,38 +179,6 @@ func TestInvestigationFails(t *testing.T) {
 			},
 			// AttachEvidence describes the snapshot before it makes a volume.
 			wantReason: investigation.ReasonEvidenceMismatch,
-		},
-		{
-			name: "AttachVolume refused",
-			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
-				env.Host().Inject(forensichost.Fault{
-					Service: "ec2", Operation: "AttachVolume", Code: "IncorrectState",
-					Message: "vol is not 'available'",
-				})
-				return env.Fixture().DiskRequest("case-attach-0002")
-			},
-			wantReason: investigation.ReasonEvidenceAttach,
-		},
-		{
-			name: "agent never comes online",
-			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
-				env.Host().Tune(forensichost.Tuning{NeverRegisters: true})
-				return env.Fixture().DiskRequest("case-ready-0001")
-			},
-			// CheckInstance answers PENDING until the workflow's bound.
-			wantReason: investigation.ReasonInstanceNotReady,
-		},
-		{
-			name: "forensics command never completes",
-			prepare: func(_ *testing.T, env *localaws.Environment) investigation.Request {
-				env.Host().Stall(env.Fixture().Documents.Disk.Name)
-				// Each check answers InProgress at once, not after the
-				// stand-in of the two-minute wait.
-				env.Host().Tune(forensichost.Tuning{StatusWait: 10 * time.Millisecond})
-				return env.Fixture().DiskRequest("case-command-0002")
-			},
-			// CheckCommand answers PENDING until the workflow's bound.
-			wantReason: investigation.ReasonCommandNotComplete,
 		},
 		{
 			name: "memory dump hash mismatch fails the command",

@@ -23,7 +23,10 @@ const (
 
 // Reset empties moto, rebuilds the fixture, and restarts the handlers with
 // the fixture's resources in their environment.
-func (e *Environment) Reset(ctx context.Context) error {
+func (e *Environment) Reset(ctx context.Context) error { return e.ResetWith(ctx, ResetOptions{}) }
+
+// ResetWith is Reset with the handlers configured as opts say.
+func (e *Environment) ResetWith(ctx context.Context, opts ResetOptions) error {
 	if e.lambdas != nil {
 		e.lambdas.Close()
 		e.lambdas = nil
@@ -56,7 +59,7 @@ func (e *Environment) Reset(ctx context.Context) error {
 			return err
 		}
 		fns = append(fns, lambdalocal.Function{
-			Name: fn.Handler, Command: e.binaries[fn.Handler], Env: env, Timeout: fn.Timeout, MemoryMiB: fn.MemoryMiB,
+			Name: fn.Handler, Command: e.binaries[fn.Handler], Env: env, Timeout: opts.timeout(fn), MemoryMiB: fn.MemoryMiB,
 		})
 	}
 	e.lambdas, err = lambdalocal.Start(fns, e.lambdaOptions())

@@ -18,5 +18,5 @@ func main() {
 		Recorder:        caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
 		VolumeKMSKeyARN: env[investigation.EnvVolumeKMSKeyARN],
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonEvidenceAttach, h.Handle)
 }

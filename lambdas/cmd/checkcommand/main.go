@@ -17,5 +17,5 @@ func main() {
 		SSM:      ssm.NewFromConfig(cfg),
 		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonCommandFailed, h.Handle)
 }

@@ -23,5 +23,5 @@ func main() {
 			Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
 		},
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonInstanceNotReady, h.Handle)
 }

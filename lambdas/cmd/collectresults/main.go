@@ -15,5 +15,5 @@ func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvResultsBucket)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
 	h := results.New(s3.NewFromConfig(cfg), store, env[investigation.EnvResultsBucket])
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonResultsCollection, h.Handle)
 }

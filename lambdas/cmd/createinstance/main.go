@@ -49,5 +49,5 @@ func main() {
 			LargeEvidenceGiB:   int64(largeGiB),
 		},
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonInstanceLaunch, h.Handle)
 }

@@ -14,5 +14,5 @@ import (
 func main() {
 	logger, env, cfg := lambdamain.Init(investigation.EnvTableName, investigation.EnvEvidenceBucket)
 	store := caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName])
-	lambdamain.Start(logger, intake.New(store, ec2.NewFromConfig(cfg), env[investigation.EnvEvidenceBucket]).Handle)
+	lambdamain.StartTask(logger, investigation.ReasonCaseRecord, intake.New(store, ec2.NewFromConfig(cfg), env[investigation.EnvEvidenceBucket]).Handle)
 }

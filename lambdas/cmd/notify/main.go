@@ -22,5 +22,5 @@ func main() {
 		TableName: env[investigation.EnvTableName],
 		Findings:  findingupdate.New(securityhub.NewFromConfig(cfg)),
 	})
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonNotification, h.Handle)
 }

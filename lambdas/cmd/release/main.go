@@ -18,5 +18,5 @@ func main() {
 		EC2:      ec2.NewFromConfig(cfg),
 		Recorder: caserecords.New(dynamodb.NewFromConfig(cfg), env[investigation.EnvTableName]),
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonCleanupFailed, h.Handle)
 }

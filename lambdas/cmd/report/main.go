@@ -33,5 +33,5 @@ func main() {
 	if seconds > 0 {
 		h.WithLink(s3.NewPresignClient(client), time.Duration(seconds)*time.Second)
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, report.ErrorReportFailed, h.Handle)
 }

@@ -50,5 +50,5 @@ func main() {
 			MaxCommandTimeout:    time.Duration(maxSeconds) * time.Second,
 		},
 	}
-	lambdamain.Start(logger, h.Handle)
+	lambdamain.StartTask(logger, investigation.ReasonCommandStart, h.Handle)
 }

@@ -68,6 +68,9 @@ type Document struct {
 	// Step is the name of the document's step, used in the output keys.
 	Step string
 	Run  RunFunc
+	// Stalled says Run never ends (Host.Stall): a status check answers
+	// at once, without the StatusWait that lets a command finish.
+	Stalled bool
 }
 
 // command is the record of one command on one instance.

@@ -169,6 +169,7 @@ func (h *Host) Stall(name string) {
 		<-ctx.Done()
 		return -1, ctx.Err()
 	}
+	d.Stalled = true
 	h.opts.Documents[name] = d
 }
 
@@ -204,9 +205,9 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	call := identify(r, body)
-	if f := h.takeFault(call); f != nil {
-		h.opts.Logger.Info("injected fault", "service", call.service, "operation", call.operation, "code", f.Code)
-		writeAPIError(w, call, http.StatusBadRequest, f.Code, f.Message)
+	if f, ok := h.takeFault(call, body); ok {
+		h.opts.Logger.Info("injected fault", "service", call.service, "operation", call.operation, "code", f.Code, "hang", f.Hang)
+		h.fail(w, r, call, f)
 		return
 	}
 	if call.service == "ssm" && h.serveSSM(w, r, call, body) {
@@ -251,7 +252,8 @@ type apiCall struct {
 	service   string // signing name, such as ec2 or ssm
 	operation string // such as AttachVolume or SendCommand
 	region    string // the Region of the credential scope
-	json      bool   // a JSON protocol (X-Amz-Target or REST-JSON), else query
+	json      bool   // a JSON protocol (X-Amz-Target or REST-JSON)
+	query     bool   // query protocol (Action in a form body), else REST
 }
 
 // restOperations names the REST-JSON operations the host tells apart, by
@@ -285,8 +287,11 @@ func identify(r *http.Request, body []byte) apiCall {
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		if form, err := url.ParseQuery(string(body)); err == nil {
-			c.operation = form.Get("Action")
+			c.operation, c.query = form.Get("Action"), true
 		}
+	}
+	if c.operation == "" && c.service == "s3" {
+		c.operation = s3Operation(r)
 	}
 	return c
 }

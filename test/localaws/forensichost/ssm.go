@@ -291,6 +291,16 @@ func (h *Host) getCommandInvocation(w http.ResponseWriter, ctx context.Context, 
 		writeAPIError(w, call, http.StatusBadRequest, "InvocationDoesNotExist", "")
 		return true
 	}
+	// Waiting for a stalled command, which never ends, is pointless.
+	if d, _ := h.document(c.DocumentName); !d.Stalled {
+		h.waitFor(ctx, c)
+	}
+	writeJSON(w, invocationJSON(c))
+	return true
+}
+
+// waitFor waits up to the status wait in force for c to end.
+func (h *Host) waitFor(ctx context.Context, c *command) {
 	if _, wait := h.timings(); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
@@ -300,8 +310,6 @@ func (h *Host) getCommandInvocation(w http.ResponseWriter, ctx context.Context, 
 		}
 		t.Stop()
 	}
-	writeJSON(w, invocationJSON(c))
-	return true
 }
 
 func invocationJSON(c *command) map[string]any {
