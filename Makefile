@@ -75,7 +75,7 @@ FUZZ_TARGETS := FuzzParseRequest FuzzSplitS3URI
 
 fuzz: go-deps
 	for target in $(FUZZ_TARGETS); do \
-		go test ./lambdas/investigation -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME); \
+		go test ./lambdas/investigation -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) || exit 1; \
 	done
 
 demo: deps

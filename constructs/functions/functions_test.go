@@ -371,7 +371,7 @@ func TestScopedResources(t *testing.T) {
 		{"sweep's Security Hub", functions.Sweep, "securityhub:BatchUpdateFindings", []string{`:securityhub:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":hub/default`}},
 		{"case results only", functions.CollectResults, "s3:GetObject", []string{`/cases/*`}},
 		{"report reads case results", functions.Report, "s3:GetObject", []string{`/cases/*`}},
-		{"report writes reports only", functions.Report, "s3:PutObject", []string{`/cases/*/report.*`}},
+		{"report writes reports only", functions.Report, "s3:PutObject", []string{`/cases/*/report.json`, `/cases/*/report.md`, `/cases/*/report.html`}},
 		{"shared snapshots", functions.AttachEvidence, "ec2:CreateVolume", []string{":volume/*", "::snapshot/*"}},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,9 @@ type Grants struct {
 	// listing the bucket.
 	ReadResultObjects func(grantee awsiam.IGrantable)
 	// WriteReport lets a role upload the case reports,
-	// cases/*/report.* (s3:PutObject, and kms:GenerateDataKey).
+	// cases/*/report.{json,md,html} (s3:PutObject, and
+	// kms:GenerateDataKey); storage.GrantWriteReport also denies writes
+	// under the results folders.
 	WriteReport func(grantee awsiam.IGrantable)
 	// Publish lets a role publish to the notification topic (and use its
 	// key).
@@ -71,9 +73,12 @@ func (g Grants) withDefaults(p Props) Grants {
 	if g.WriteReport == nil {
 		g.WriteReport = func(grantee awsiam.IGrantable) {
 			bucket := p.ResultsBucket
+			var reports []string
+			for _, form := range investigation.ReportForms() {
+				reports = append(reports, *bucket.ArnForObjects(jsii.String(investigation.ReportKey("*", form))))
+			}
 			awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
-				Grantee: grantee, Actions: jsii.Strings("s3:PutObject"),
-				ResourceArns: jsii.Strings(*bucket.ArnForObjects(jsii.String(investigation.ReportKey("*", "*")))),
+				Grantee: grantee, Actions: jsii.Strings("s3:PutObject"), ResourceArns: jsii.Strings(reports...),
 			})
 			if key := bucket.EncryptionKey(); key != nil {
 				key.Grant(grantee, jsii.String("kms:GenerateDataKey"))

@@ -57,9 +57,9 @@ func wildcards() []wildcard {
 		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/` + strings.TrimSuffix(investigation.CasesPrefix, "/") + `\/\*$/`,
 			"Results are written per case under " + investigation.CasesPrefix + "<forensicId>/; the cases prefix is the narrowest fixed scope.",
 			[]Name{CollectResults, Report}},
-		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/` + strings.TrimSuffix(investigation.CasesPrefix, "/") + `\/\*\/report\.\*$/`,
+		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/` + strings.TrimSuffix(investigation.CasesPrefix, "/") + `\/\*\/report\.(json|md|html)$/`,
 			"Each case's report is written to " + investigation.ReportKey("<forensicId>", "{json,md,html}") +
-				"; the pattern allows those three names in any case folder and nothing else.",
+				"; the patterns name those three files in any case folder, and a Deny keeps the role out of the results and command-output folders.",
 			[]Name{Report}},
 	}
 }

@@ -50,12 +50,31 @@ func (s *Storage) GrantReadResultObjects(grantee awsiam.IGrantable) {
 }
 
 // GrantWriteReport lets grantee upload the case reports,
-// investigation.ReportKey of any case and form (s3:PutObject, and
-// kms:GenerateDataKey on the results key).
+// investigation.ReportKey of any case in each of investigation.ReportForms
+// (s3:PutObject, and kms:GenerateDataKey on the results key). IAM's '*'
+// also matches '/', so the pattern cases/*/report.json would also match a
+// result file of that name deep in a case's results: an explicit Deny
+// keeps grantee from writing under the results and command-output
+// folders.
 func (s *Storage) GrantWriteReport(grantee awsiam.IGrantable) {
-	awss3.BucketGrants_FromBucket(s.ResultsBucket).
-		ActionsOnObjectKeys(grantee, jsii.String(investigation.ReportKey("*", "*")),
+	grants := awss3.BucketGrants_FromBucket(s.ResultsBucket)
+	for _, form := range investigation.ReportForms() {
+		grants.ActionsOnObjectKeys(grantee, jsii.String(investigation.ReportKey("*", form)),
 			actions("s3:PutObject", "kms:GenerateDataKey")...)
+	}
+	var results []string
+	for _, prefix := range []string{
+		investigation.ResultsPrefix("*", investigation.ForensicTypeDisk),
+		investigation.ResultsPrefix("*", investigation.ForensicTypeMemory),
+		investigation.CommandOutputPrefix("*"),
+	} {
+		results = append(results, *s.ResultsBucket.ArnForObjects(jsii.String(prefix + "*")))
+	}
+	grantee.GrantPrincipal().AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Effect:    awsiam.Effect_DENY,
+		Actions:   jsii.Strings("s3:PutObject"),
+		Resources: jsii.Strings(results...),
+	}))
 }
 
 func casesPattern() *string { return jsii.String(investigation.CasesPrefix + "*") }

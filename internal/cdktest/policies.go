@@ -58,12 +58,17 @@ func inlinePolicies(role Resource) []any {
 	return docs
 }
 
+// statementsOf returns the Allow statements of docs: what a role may do. A
+// Deny only narrows it (EveryStatement reads those too).
 func statementsOf(docs ...any) []Statement {
 	var out []Statement
 	for _, doc := range docs {
 		list, _ := AsMap(doc)["Statement"].([]any)
 		for _, e := range list {
 			st := AsMap(e)
+			if effect, _ := st["Effect"].(string); effect == "Deny" {
+				continue
+			}
 			cond, _ := st["Condition"].(map[string]any)
 			out = append(out, Statement{Actions: Strings(st["Action"]), Resources: Strings(st["Resource"]), Conditions: cond})
 		}

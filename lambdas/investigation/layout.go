@@ -54,6 +54,9 @@ const (
 	ReportHTML     = "html"
 )
 
+// ReportForms are the forms every case report is written in.
+func ReportForms() []string { return []string{ReportJSON, ReportMarkdown, ReportHTML} }
+
 // ReportKey returns where the case report in the given form goes:
 // cases/<forensicId>/report.<form>. The report covers every evidence type
 // of the case, so each investigation's report replaces the one before.

@@ -27,8 +27,8 @@ type Reason string
 // The failure reasons.
 const (
 	ReasonInvalidRequest Reason = "INVALID_REQUEST"
-	// ReasonCaseRecord: RecordCase could not record the case (the case
-	// table refused or did not answer).
+	// ReasonCaseRecord: RecordCase could not record the case or check its
+	// snapshots' owner (the case table or EC2 refused or did not answer).
 	ReasonCaseRecord       Reason = "CASE_RECORD_FAILED"
 	ReasonAMIUnavailable   Reason = "AMI_UNAVAILABLE"
 	ReasonInstanceLaunch   Reason = "INSTANCE_LAUNCH_FAILED"

@@ -18,9 +18,14 @@ type fakeFindings struct {
 	out      findingupdate.Outcome
 	findings []*investigation.Finding
 	cases    []findingupdate.Case
+	// budgets are how long each update was given.
+	budgets []time.Duration
 }
 
-func (f *fakeFindings) Update(_ context.Context, finding *investigation.Finding, c findingupdate.Case) findingupdate.Outcome {
+func (f *fakeFindings) Update(ctx context.Context, finding *investigation.Finding, c findingupdate.Case) findingupdate.Outcome {
+	if deadline, ok := ctx.Deadline(); ok {
+		f.budgets = append(f.budgets, time.Until(deadline))
+	}
 	f.findings = append(f.findings, finding)
 	f.cases = append(f.cases, c)
 	return f.out
@@ -105,6 +110,8 @@ func TestHandleUpdatesTheFinding(t *testing.T) {
 				return
 			}
 			require.Len(t, findings.cases, 1, "one update")
+			require.Len(t, findings.budgets, 1, "the update has a deadline")
+			assert.LessOrEqual(t, findings.budgets[0], findingUpdateTimeout, "the update's time is bounded")
 			assert.Equal(t, *tt.wantCase, findings.cases[0], "what the note is told")
 			assert.Equal(t, guardDutyFinding, findings.findings[0].ID, "the request's finding")
 			require.Len(t, records.events, 2, "the notification and the finding's events")

@@ -62,7 +62,9 @@ type RecordKeys struct {
 	Investigation ItemKey  `json:"investigation"`
 	// Artifacts are the artifact items of the investigation's results, one
 	// per result file: a Query on PK with SK beginning with SKPrefix;
-	// absent when no results were collected.
+	// absent when no results were collected. The SSM command output's
+	// items, which Results.ArtifactCount counts too, are under
+	// ARTIFACT#cases/<forensicId>/ssm/.
 	Artifacts *KeyPrefix `json:"artifacts,omitempty"`
 }
 

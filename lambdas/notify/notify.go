@@ -27,6 +27,10 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
+// findingUpdateTimeout bounds the Security Hub update, so that the
+// notification is published whatever Security Hub does.
+const findingUpdateTimeout = 5 * time.Second
+
 // Steps and the action of the custody event.
 const (
 	StepNotifySuccess      = "NotifySuccess"
@@ -129,7 +133,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	if kept {
 		detail += "; the investigation record was already there and was kept"
 	}
-	if err := h.records.AppendEvent(ctx, caserecords.Event{
+	h.recordPublished(ctx, caserecords.Event{
 		ForensicID:   msg.ForensicID,
 		ForensicType: msg.ForensicType,
 		Step:         step,
@@ -137,17 +141,23 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		Resources:    map[string]string{"topicArn": h.cfg.TopicARN, "messageId": messageID},
 		Detail:       detail,
 		Time:         now,
-	}); err != nil {
-		return st, err
-	}
+	})
 	if findingEvent != nil {
-		if err := h.records.AppendEvent(ctx, *findingEvent); err != nil {
-			return st, err
-		}
+		h.recordPublished(ctx, *findingEvent)
 	}
 	slog.InfoContext(ctx, "notification sent", "forensicId", msg.ForensicID, "forensicType", msg.ForensicType,
 		"status", msg.Status, "reason", msg.Reason, "messageId", messageID)
 	return st, nil
+}
+
+// recordPublished appends a custody event of a notification already
+// published. Its failure is logged, not returned: the step's retry would
+// publish the notification (and update the finding) a second time.
+func (h *Handler) recordPublished(ctx context.Context, e caserecords.Event) {
+	if err := h.records.AppendEvent(ctx, e); err != nil {
+		slog.ErrorContext(ctx, "custody event of a published notification not recorded", "forensicId", e.ForensicID,
+			"forensicType", e.ForensicType, "action", e.Action, "error", err)
+	}
 }
 
 // updateFinding tells the case's finding how the case ended, when there is
@@ -166,7 +176,10 @@ func (h *Handler) updateFinding(ctx context.Context, msg *Message, finding *inve
 	if msg.Report != nil {
 		c.ReportS3URI = msg.Report.HTMLS3URI
 	}
-	out := h.cfg.Findings.Update(ctx, finding, c)
+	// A Security Hub that does not answer must leave the publish its time.
+	updateCtx, cancel := context.WithTimeout(ctx, findingUpdateTimeout)
+	defer cancel()
+	out := h.cfg.Findings.Update(updateCtx, finding, c)
 	msg.FindingUpdate = &out
 
 	action := ActionFindingUpdated

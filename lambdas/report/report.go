@@ -97,6 +97,14 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		step = StepWriteFailureReport
 	}
 	written, err := h.write(ctx, st, id, typ, now)
+	var other *otherExecutionError
+	if errors.As(err, &other) {
+		// A request refused because its case and type belong to another
+		// execution: that execution's report is not this one's to write.
+		slog.InfoContext(ctx, "report left to the execution that owns the investigation", "forensicId", id,
+			"forensicType", typ, "execution", other.execution)
+		return st, nil
+	}
 	if err != nil {
 		failure := investigation.Fail(ErrorReportFailed, "write the report of case %s: %w", id, err)
 		if evErr := h.records.AppendEvent(ctx, caserecords.Event{
@@ -156,6 +164,11 @@ func (h *Handler) build(ctx context.Context, st investigation.State, id string, 
 	records, err := caserecords.ReadCollection(ctx, h.db, h.cfg.TableName, id)
 	if err != nil {
 		return Report{}, err
+	}
+	for _, inv := range records.Investigations {
+		if inv.ForensicType == typ && inv.ExecutionName != "" && st.ExecutionName != "" && inv.ExecutionName != st.ExecutionName {
+			return Report{}, &otherExecutionError{execution: inv.ExecutionName}
+		}
 	}
 	b := &builder{
 		st: st, forensicID: id, typ: typ, records: records, now: now,
@@ -234,6 +247,14 @@ func (h *Handler) keys() []KMSKey {
 		keys = append(keys, KMSKey{ARN: h.cfg.ResultsKMSKeyARN, Use: "encrypts the results and this report in the results bucket"})
 	}
 	return keys
+}
+
+// otherExecutionError says that the case's investigation of this type
+// belongs to another execution.
+type otherExecutionError struct{ execution string }
+
+func (e *otherExecutionError) Error() string {
+	return "the investigation belongs to execution " + e.execution
 }
 
 // caseOf returns the case and evidence type of st, as notify finds them:

@@ -424,3 +424,27 @@ func TestFileListsThatCannotBeReadWholeAreMarkedIncomplete(t *testing.T) {
 		})
 	}
 }
+
+// TestHandleLeavesAnotherExecutionsReport runs the failure report of an
+// execution refused because its case and type are another execution's:
+// nothing is written, nothing fails, and that execution's report stays.
+func TestHandleLeavesAnotherExecutionsReport(t *testing.T) {
+	db, client := unitCaseRecords(t, true)
+	db.add(unitCase, investigation.InvestigationSortKey(investigation.ForensicTypeDisk), map[string]any{
+		"forensicId": unitCase, "forensicType": "DISK", "status": "IN_PROGRESS", "createdAt": "2026-03-14T09:00:00.000000000Z",
+		"executionName": unitCase + "-disk",
+	})
+	records := &fakeRecords{}
+	refused := investigation.State{
+		Request: json.RawMessage(`{"forensicId":"` + unitCase + `","forensicType":"DISK"}`), ExecutionName: "manual-start",
+		Error: &investigation.StepError{Error: "INVALID_REQUEST", Cause: "already running as " + unitCase + "-disk"},
+	}
+	refused.ForensicID, refused.ForensicType = unitCase, investigation.ForensicTypeDisk
+
+	got, err := newTestHandler(db, records, client).Handle(context.Background(), refused)
+
+	require.NoError(t, err, "not a failure of the report")
+	assert.Nil(t, got.Report, "no report in the state")
+	assert.Empty(t, client.puts, "nothing uploaded")
+	assert.Empty(t, records.events, "nothing recorded")
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/notify"
+	"github.com/casefile-forensics/casefile/lambdas/report"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
@@ -232,6 +233,11 @@ func runFaultRows(t *testing.T, runNumber int, indexes []int) []faultResult {
 			assert.Contains(t, msg.CleanupError, string(investigation.ReasonCleanupFailed), "the notification says the cleanup failed")
 		} else {
 			assert.Empty(t, msg.CleanupError, "notification cleanup error")
+		}
+		if row.reportFailed {
+			assert.Nil(t, msg.Report, "no report is named")
+			assert.Contains(t, msg.ReportError, string(report.ErrorReportFailed), "the notification says why there is no report")
+			assert.Len(t, custodyEvents(t, env, forensicID, report.ActionReportFailed), 1, "the custody log records the failed report")
 		}
 	}
 	if row.leftBehind {

@@ -65,6 +65,9 @@ type faultRow struct {
 	// leftBehind is set for the one row where EC2 refuses every
 	// termination: the instance cannot go, and the case must say so.
 	leftBehind bool
+	// reportFailed is set for the rows whose report cannot be written:
+	// the notification says why and the custody log has report-failed.
+	reportFailed bool
 	// expect says what a user would expect, and why: printed in the table.
 	expect string
 }
@@ -243,14 +246,14 @@ var faultMatrix = []faultRow{
 
 	// WriteReport: the case's records and results read, the three report
 	// files put. A report that cannot be written never fails the case.
-	{state: workflow.StateWriteReport, kind: kindError,
+	{state: workflow.StateWriteReport, kind: kindError, reportFailed: true,
 		faults: []forensichost.Fault{refused("s3", "PutObject", "AccessDenied", 1)},
 		status: investigation.StatusSucceeded, notifications: 1,
 		expect: "no report: recorded report-failed, the case succeeds and the notification says why"},
 	{state: workflow.StateWriteReport, kind: kindThrottle, group: "throttled disk case",
 		faults: []forensichost.Fault{throttled("s3", "PutObject")},
 		status: investigation.StatusSucceeded, notifications: 1, expect: "retried by the SDK"},
-	{state: workflow.StateWriteReport, kind: kindHang,
+	{state: workflow.StateWriteReport, kind: kindHang, reportFailed: true,
 		faults:   []forensichost.Fault{hung("s3", "PutObject")},
 		timeouts: map[string]time.Duration{"report": releaseTimeout},
 		status:   investigation.StatusSucceeded, notifications: 1,
@@ -274,6 +277,15 @@ var faultMatrix = []faultRow{
 		status:   investigation.StatusSucceeded, notifications: 1,
 		expect: "the handler's deadline ends the call; the state's retry publishes"},
 
+	{state: workflow.StateNotifySuccess, kind: kindHang,
+		faults: []forensichost.Fault{func() forensichost.Fault {
+			f := hung("securityhub", "BatchUpdateFindings")
+			f.Times = 0
+			return f
+		}()},
+		status: investigation.StatusSucceeded, notifications: 1,
+		expect: "Security Hub never answers: the update's own bound leaves the publish its time"},
+
 	// Cleanup: the failure path's release, after AttachEvidence failed.
 	{state: workflow.StateCleanup, kind: kindError, primary: attachRefused,
 		faults: []forensichost.Fault{refused("ec2", "TerminateInstances", "UnauthorizedOperation", retriedAttempts-1)},
@@ -296,7 +308,7 @@ var faultMatrix = []faultRow{
 		expect: "the handler's deadline ends the call; the state's retry releases"},
 
 	// WriteFailureReport: the failed case's report.
-	{state: workflow.StateWriteFailureReport, kind: kindError, primary: attachRefused,
+	{state: workflow.StateWriteFailureReport, kind: kindError, reportFailed: true, primary: attachRefused,
 		faults: []forensichost.Fault{refused("s3", "PutObject", "AccessDenied", 1)},
 		status: investigation.StatusFailed, reason: investigation.ReasonEvidenceAttach, notifications: 1,
 		expect: "no report: recorded report-failed; the failure is still recorded and notified"},
@@ -304,7 +316,7 @@ var faultMatrix = []faultRow{
 		faults: []forensichost.Fault{throttled("s3", "PutObject")},
 		status: investigation.StatusFailed, reason: investigation.ReasonEvidenceAttach, notifications: 1,
 		expect: "retried by the SDK"},
-	{state: workflow.StateWriteFailureReport, kind: kindHang, primary: attachRefused,
+	{state: workflow.StateWriteFailureReport, kind: kindHang, reportFailed: true, primary: attachRefused,
 		faults:   []forensichost.Fault{hung("s3", "PutObject")},
 		timeouts: map[string]time.Duration{"report": releaseTimeout},
 		status:   investigation.StatusFailed, reason: investigation.ReasonEvidenceAttach, notifications: 1,

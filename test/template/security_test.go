@@ -284,3 +284,29 @@ func TestOnlyTheCommandStepsMaySendCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestTheReportRoleCannotWriteResults checks that the report function,
+// which may put cases/*/report.{json,md,html}, is denied writes under the
+// results and command-output folders, where IAM's '*' (which matches '/')
+// would otherwise let it overwrite a result file named like a report.
+func TestTheReportRoleCannotWriteResults(t *testing.T) {
+	s := stacks.defaults
+	role := s.logicalID(s.stack.Service.Functions.Role(functions.Report))
+	var denied []string
+	for _, p := range s.OfType("AWS::IAM::Policy") {
+		if !slices.Contains(cdktest.Strings(p.Properties["Roles"]), `{"Ref":"`+role+`"}`) {
+			continue
+		}
+		list, _ := cdktest.AsMap(p.Properties["PolicyDocument"])["Statement"].([]any)
+		for _, e := range list {
+			st := cdktest.AsMap(e)
+			if st["Effect"] == "Deny" && slices.Contains(cdktest.Strings(st["Action"]), "s3:PutObject") {
+				denied = append(denied, asJSON(st["Resource"]))
+			}
+		}
+	}
+	require.Len(t, denied, 1, "one Deny of s3:PutObject in the report role's policies")
+	for _, folder := range []string{"/cases/*/disk/*", "/cases/*/memory/*", "/cases/*/ssm/*"} {
+		assert.Contains(t, denied[0], folder, "the report role may not write under %s", folder)
+	}
+}
