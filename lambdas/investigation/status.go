@@ -26,7 +26,12 @@ type Reason string
 
 // The failure reasons.
 const (
-	ReasonInvalidRequest   Reason = "INVALID_REQUEST"
+	ReasonInvalidRequest Reason = "INVALID_REQUEST"
+	// ReasonDuplicateRequest: the case and evidence type is already
+	// investigated, or was, under another execution (or, ended, under this
+	// one); nothing was launched, recorded as the case's outcome or
+	// notified.
+	ReasonDuplicateRequest Reason = "DUPLICATE_REQUEST"
 	ReasonAMIUnavailable   Reason = "AMI_UNAVAILABLE"
 	ReasonInstanceLaunch   Reason = "INSTANCE_LAUNCH_FAILED"
 	ReasonInstanceNotReady Reason = "INSTANCE_NOT_READY"
@@ -56,7 +61,7 @@ const (
 
 // Reasons lists every Reason, for documentation and tests.
 var Reasons = []Reason{
-	ReasonInvalidRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
+	ReasonInvalidRequest, ReasonDuplicateRequest, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
 	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonDumpTooLarge, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
 	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
