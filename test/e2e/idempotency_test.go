@@ -41,6 +41,9 @@ type idempotencyRow struct {
 	notes      int
 	outcome    string
 	left       int
+	// wantVolumes is how many evidence volumes the case needs: one per
+	// snapshot of a DISK case that got that far.
+	wantVolumes int
 }
 
 // idempotencyReport collects the rows of TestIdempotency's subtests.
@@ -56,7 +59,12 @@ func (r *idempotencyReport) String() string {
 	fmt.Fprintf(&b, "%-66s %10s %10s %9s %7s %6s %13s %4s  %s\n",
 		"check", "deliveries", "executions", "instances", "volumes", "groups", "notifications", "left", "outcome")
 	deliveries, executions, instances, volumes, left := 0, 0, 0, 0, 0
+	extraExecutions, extraInstances, extraVolumes, extraGroups := 0, 0, 0, 0
 	for _, row := range r.rows {
+		extraExecutions += max(0, row.executions-1)
+		extraInstances += max(0, row.instances-1)
+		extraVolumes += max(0, row.volumes-row.wantVolumes)
+		extraGroups += max(0, row.groups-1)
 		fmt.Fprintf(&b, "%-66s %10d %10d %9d %7d %6d %13d %4d  %s\n",
 			row.check, row.deliveries, row.executions, row.instances, row.volumes, row.groups, row.notes, row.left, row.outcome)
 		deliveries += row.deliveries
@@ -65,7 +73,9 @@ func (r *idempotencyReport) String() string {
 		volumes += row.volumes
 		left += row.left
 	}
-	fmt.Fprintf(&b, "\nidempotency checks: %d, deliveries: %d, executions: %d, instances: %d, volumes: %d, resources left: %d\n",
+	fmt.Fprintf(&b, "\nsecond executions: %d, second instances: %d, second volumes: %d, second security groups: %d\n",
+		extraExecutions, extraInstances, extraVolumes, extraGroups)
+	fmt.Fprintf(&b, "idempotency checks: %d, deliveries: %d, executions: %d, instances: %d, volumes: %d, resources left: %d\n",
 		len(r.rows), deliveries, executions, instances, volumes, left)
 	return b.String()
 }
@@ -179,7 +189,7 @@ func testRedeliveredEvent(t *testing.T, report *idempotencyReport) {
 	assert.Equal(t, len(req.Disk.Snapshots), volumes, "evidence volumes")
 	report.add(idempotencyRow{
 		check: "EventBridge event: twice, re-published, again after the end", deliveries: 4,
-		executions: len(list.Executions), instances: instances, volumes: volumes, groups: groups,
+		executions: len(list.Executions), instances: instances, volumes: volumes, groups: groups, wantVolumes: len(req.Disk.Snapshots),
 		notes: len(out.Notifications) + len(notes), outcome: out.Status, left: leftCount(out),
 	})
 }
@@ -220,7 +230,7 @@ func testRequestRunAgain(t *testing.T, report *idempotencyReport) {
 	assert.Equal(t, len(req.Disk.Snapshots), volumes, "evidence volumes of the three runs")
 	report.add(idempotencyRow{
 		check: "request run again (another name, then the same name)", deliveries: len(outs),
-		executions: investigated(outs), instances: instances, volumes: volumes, groups: groups,
+		executions: investigated(outs), instances: instances, volumes: volumes, groups: groups, wantVolumes: len(req.Disk.Snapshots),
 		notes: notifications(outs), outcome: outcomes(outs), left: leftCount(outs...),
 	})
 }
@@ -370,7 +380,7 @@ func testRetriedSteps(t *testing.T, report *idempotencyReport) {
 			}
 			assert.Equal(t, wantVolumes, volumes, "evidence volumes")
 			report.add(idempotencyRow{
-				check: tc.name, deliveries: n, executions: 1, instances: instances, volumes: volumes, groups: groups,
+				check: tc.name, deliveries: n, executions: 1, instances: instances, volumes: volumes, groups: groups, wantVolumes: wantVolumes,
 				notes: len(out.Notifications), outcome: outcomes([]*localaws.Outcome{out}), left: leftCount(out),
 			})
 		})
