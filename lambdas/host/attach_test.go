@@ -175,6 +175,26 @@ func TestAttachEvidenceRetryReusesVolumes(t *testing.T) {
 	}
 }
 
+// TestAttachEvidenceAttachResponseLost: AttachVolume attached the volume
+// but its response was lost, and EC2 refused the SDK's retry with
+// VolumeInUse. The volume is the case's, attached to its instance: the
+// step goes on, and attaches nothing twice.
+func TestAttachEvidenceAttachResponseLost(t *testing.T) {
+	fake, rec := attachFake(), &fakeRecorder{}
+	fake.lostAttachResponses = 1
+
+	got, err := newAttacher(fake, rec).Handle(context.Background(), attachState(t))
+
+	require.NoError(t, err)
+	require.Len(t, got.Volumes, 2)
+	for _, v := range got.Volumes {
+		assert.True(t, attachedTo(*fake.volumes[v.VolumeID], forensicInstance), "volume %s attached", v.VolumeID)
+	}
+	assert.Equal(t, "/dev/sdf", got.Volumes[0].Device, "device of the first volume")
+	assert.Equal(t, 2, fake.called("AttachVolume"), "attach calls")
+	assert.Equal(t, 2, fake.called("CreateVolume"), "volumes created")
+}
+
 func TestAttachEvidenceFails(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -224,6 +244,14 @@ func TestAttachEvidenceFails(t *testing.T) {
 				f.newVolumeState = types.VolumeStateError
 			},
 			wantInMsg: "is error",
+		},
+		{
+			name: "attach refused, volume in use elsewhere",
+			setup: func(f *fakeEC2) {
+				f.addVolume("vol-000000000000000e1", snapA, "", evidenceTags(snapA)...)
+				f.fail("AttachVolume", "vol-000000000000000e1", apiErr("VolumeInUse"), 0)
+			},
+			wantInMsg: "attach volume vol-000000000000000e1 to instance " + forensicInstance,
 		},
 		{
 			name: "volume attached elsewhere",

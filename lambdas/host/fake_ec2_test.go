@@ -37,6 +37,9 @@ type fakeEC2 struct {
 	// terminateTo is the state TerminateInstances leaves an instance in;
 	// the next DescribeInstances moves "shutting-down" to "terminated".
 	terminateTo types.InstanceStateName
+	// lostAttachResponses is how many AttachVolume calls attach and then
+	// answer VolumeInUse, as the SDK's retry of a lost response gets.
+	lostAttachResponses int
 
 	// failures injects errors, keyed by operation ("DeleteVolume") or by
 	// operation and resource ID ("DeleteVolume:vol-1").
@@ -510,6 +513,12 @@ func (f *fakeEC2) AttachVolume(_ context.Context, in *ec2.AttachVolumeInput, _ .
 	}
 	vol.State = types.VolumeStateInUse
 	vol.Attachments = []types.VolumeAttachment{{InstanceId: in.InstanceId, VolumeId: in.VolumeId, Device: in.Device, State: types.VolumeAttachmentStateAttached, DeleteOnTermination: aws.Bool(false)}}
+	if f.lostAttachResponses > 0 {
+		// What the SDK returns when the response was lost and EC2 refused
+		// the retry of the attachment it had made.
+		f.lostAttachResponses--
+		return nil, apiErr("VolumeInUse")
+	}
 	return &ec2.AttachVolumeOutput{State: types.VolumeAttachmentStateAttaching}, nil
 }
 

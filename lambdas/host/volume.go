@@ -90,13 +90,40 @@ func (a *Attacher) attach(ctx context.Context, trail caserecords.Trail, v *evide
 		InstanceId: aws.String(instance),
 		Device:     aws.String(v.device),
 	})
+	detail := "evidence volume attached; the forensics set its device read-only before reading"
+	if awserr.Code(err) == "VolumeInUse" {
+		// The SDK retries a call whose response was lost; EC2 refuses the
+		// retry of an attachment that the first attempt made.
+		if device, ok := a.attachmentTo(ctx, v.id, instance); ok {
+			err, v.device = nil, device
+			detail = "evidence volume found attached by an earlier attempt of the call; the forensics set its device read-only before reading"
+		}
+	}
 	if err != nil {
 		return investigation.Fail(investigation.ReasonEvidenceAttach, "attach volume %s to instance %s as %s: %w", v.id, instance, v.device, err)
 	}
 	v.attached = true
 	return trail.Record(ctx, "volume-attached", map[string]string{
 		"volumeId": v.id, "instanceId": instance, "device": v.device, "snapshotId": v.snapshot,
-	}, "evidence volume attached; the forensics set its device read-only before reading")
+	}, detail)
+}
+
+// attachmentTo returns the device at which volume is attached, or being
+// attached, to instance; false when it is not, or cannot be described.
+func (a *Attacher) attachmentTo(ctx context.Context, volume, instance string) (string, bool) {
+	out, err := a.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{volume}})
+	if err != nil {
+		return "", false
+	}
+	for _, v := range out.Volumes {
+		for _, att := range v.Attachments {
+			if aws.ToString(att.InstanceId) == instance &&
+				(att.State == types.VolumeAttachmentStateAttaching || att.State == types.VolumeAttachmentStateAttached) {
+				return aws.ToString(att.Device), true
+			}
+		}
+	}
+	return "", false
 }
 
 // waitAvailable waits until every volume in ids is available.

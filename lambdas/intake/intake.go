@@ -49,9 +49,10 @@ func New(records Records, snapshots Snapshots, evidenceBucket string) *Handler {
 // ForensicType set. An invalid request fails with INVALID_REQUEST after it
 // is recorded. A redelivered request leaves the recorded investigation as it
 // is; one whose investigation already ended, or runs under another
-// execution, fails, since a case and evidence type is investigated once.
-// Only on success does st name the case: later steps, and notify, own the
-// investigation record only then.
+// execution, fails with DUPLICATE_REQUEST, since a case and evidence type is
+// investigated once (notify then publishes nothing: the investigation that
+// runs or ran is the one that notifies). Only on success does st name the
+// case: later steps, and notify, own the investigation record only then.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
 	now := h.now()
 	req, err := investigation.ParseRequest(st.Request)
@@ -94,12 +95,12 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		return st, err
 	}
 	if s := created.ExistingStatus; s == investigation.StatusSucceeded || s == investigation.StatusFailed {
-		return st, investigation.Fail(investigation.ReasonInvalidRequest,
+		return st, investigation.Fail(investigation.ReasonDuplicateRequest,
 			"forensicId: investigation %s %s already ended %s; a new investigation needs a new forensicId",
 			req.ForensicID, req.ForensicType, s)
 	}
 	if other := created.ExistingExecution; other != "" && other != st.ExecutionName {
-		return st, investigation.Fail(investigation.ReasonInvalidRequest,
+		return st, investigation.Fail(investigation.ReasonDuplicateRequest,
 			"forensicId: investigation %s %s is already running as execution %s",
 			req.ForensicID, req.ForensicType, other)
 	}

@@ -114,16 +114,16 @@ func TestHandle(t *testing.T) {
 		{
 			name: "finished investigation is not run again", request: fixture(t, "disk-ec2.json"), executionName: "rerun-1",
 			records:     fakeRecords{created: caserecords.Created{CaseExisted: true, InvestigationExisted: true, ExistingStatus: investigation.StatusSucceeded}},
-			wantErr:     "INVALID_REQUEST: forensicId: investigation cf-2026-03-14-0001 DISK already ended SUCCEEDED; a new investigation needs a new forensicId",
-			wantReason:  investigation.ReasonInvalidRequest,
+			wantErr:     "DUPLICATE_REQUEST: forensicId: investigation cf-2026-03-14-0001 DISK already ended SUCCEEDED; a new investigation needs a new forensicId",
+			wantReason:  investigation.ReasonDuplicateRequest,
 			wantCreates: 1, wantAction: ActionRequestRedelivered,
 		},
 		{
 			name: "same case under another execution is refused", request: fixture(t, "memory-ec2.json"), executionName: "manual-start",
 			records: fakeRecords{created: caserecords.Created{CaseExisted: true, InvestigationExisted: true,
 				ExistingStatus: investigation.StatusInProgress, ExistingExecution: "cf-2026-03-14-0001-memory"}},
-			wantErr:     "INVALID_REQUEST: forensicId: investigation cf-2026-03-14-0001 MEMORY is already running as execution cf-2026-03-14-0001-memory",
-			wantReason:  investigation.ReasonInvalidRequest,
+			wantErr:     "DUPLICATE_REQUEST: forensicId: investigation cf-2026-03-14-0001 MEMORY is already running as execution cf-2026-03-14-0001-memory",
+			wantReason:  investigation.ReasonDuplicateRequest,
 			wantCreates: 1, wantAction: ActionRequestRedelivered,
 		},
 		{

@@ -27,6 +27,11 @@ type Reason string
 // The failure reasons.
 const (
 	ReasonInvalidRequest Reason = "INVALID_REQUEST"
+	// ReasonDuplicateRequest: the case and evidence type is already
+	// investigated, or was, under another execution (or, ended, under this
+	// one); nothing was launched, recorded as the case's outcome or
+	// notified.
+	ReasonDuplicateRequest Reason = "DUPLICATE_REQUEST"
 	// ReasonCaseRecord: RecordCase could not record the case or check its
 	// snapshots' owner (the case table or EC2 refused or did not answer).
 	ReasonCaseRecord       Reason = "CASE_RECORD_FAILED"
@@ -62,7 +67,7 @@ const (
 
 // Reasons lists every Reason, for documentation and tests.
 var Reasons = []Reason{
-	ReasonInvalidRequest, ReasonCaseRecord, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
+	ReasonInvalidRequest, ReasonDuplicateRequest, ReasonCaseRecord, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
 	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonDumpTooLarge, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
 	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed, ReasonNotification,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,

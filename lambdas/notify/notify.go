@@ -86,9 +86,17 @@ func New(records Records, publisher Publisher, cfg Config) *Handler {
 // FAILED with the reason and detail of st.Error), publishes the
 // notification and returns st unchanged. A record that is already final
 // (a retry, a request that intake rejected) or that another execution made
-// (a request that intake refused) is kept, and the outcome is notified all
-// the same.
+// (an invalid request naming a running case) is kept, and the outcome is
+// notified all the same. A DUPLICATE_REQUEST (intake refused a second
+// investigation of the case and type) is neither recorded nor notified.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
+	if st.Error != nil && investigation.ReasonOf(st.Error.Error) == investigation.ReasonDuplicateRequest {
+		// Intake refused a second investigation of a case and type: the
+		// one that runs or ran owns the record and its notification.
+		slog.InfoContext(ctx, "duplicate request refused; nothing recorded or notified",
+			"executionName", st.ExecutionName, "detail", Detail(st.Error))
+		return st, nil
+	}
 	now := h.now()
 	msg, finding := h.message(st, now)
 

@@ -121,13 +121,6 @@ func TestHandle(t *testing.T) {
 		Error: &investigation.StepError{Error: "INVALID_REQUEST",
 			Cause: `{"errorType":"INVALID_REQUEST","errorMessage":"disk.snapshots[1].snapshotId: repeats snap-0a1b2c3d4e5f60718"}`},
 	}
-	// A valid request that intake refused: the case runs under another
-	// execution.
-	refusedValid := investigation.State{
-		Request: fixture(t, "disk-ec2.json"), ExecutionName: "manual-start",
-		Error: &investigation.StepError{Error: "INVALID_REQUEST",
-			Cause: `{"errorType":"INVALID_REQUEST","errorMessage":"forensicId: investigation cf-2026-03-14-0001 DISK is already running as execution cf-2026-03-14-0001-disk"}`},
-	}
 	runningErr := &caserecords.TransitionError{ForensicID: "cf-2026-03-14-0005", ForensicType: investigation.ForensicTypeDisk,
 		From: investigation.StatusInProgress, To: investigation.StatusFailed}
 
@@ -264,21 +257,6 @@ func TestHandle(t *testing.T) {
 			wantStep:      StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
 		},
 		{
-			name:    "valid request refused by intake leaves the running record alone",
-			state:   refusedValid,
-			records: fakeRecords{updateErr: runningErr},
-			wantUpdate: caserecords.InvestigationUpdate{
-				ForensicID: "cf-2026-03-14-0001", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusFailed,
-				Reason:       investigation.ReasonInvalidRequest,
-				ReasonDetail: "forensicId: investigation cf-2026-03-14-0001 DISK is already running as execution cf-2026-03-14-0001-disk",
-				Time:         testNow,
-			},
-			wantPublished: true,
-			wantSubject:   "Casefile FAILED: cf-2026-03-14-0001 DISK (INVALID_REQUEST)",
-			wantText:      []string{"EC2 instance i-0a1b2c3d4e5f60718", "case item: pk=CASE#cf-2026-03-14-0001 sk=CASE"},
-			wantStep:      StepNotifyFailure, wantEventDetail: "notified FAILED; the investigation record was already there and was kept",
-		},
-		{
 			name:    "record update fails",
 			state:   diskState,
 			records: fakeRecords{updateErr: errors.New("update investigation cf-2026-03-14-0001 DISK: unavailable")},
@@ -365,4 +343,27 @@ func TestHandle(t *testing.T) {
 			assert.Equal(t, tt.state, got, "the state is returned unchanged")
 		})
 	}
+}
+
+// TestHandleDuplicateRequest: intake refused a second investigation of a
+// case and type that runs or ran under another execution; that
+// investigation owns the record and its one notification, so nothing is
+// updated, published or logged in the custody log.
+func TestHandleDuplicateRequest(t *testing.T) {
+	st := investigation.State{
+		Request: fixture(t, "disk-ec2.json"), ExecutionName: "manual-start",
+		Error: &investigation.StepError{Error: string(investigation.ReasonDuplicateRequest),
+			Cause: `{"errorType":"DUPLICATE_REQUEST","errorMessage":"forensicId: investigation cf-2026-03-14-0001 DISK is already running as execution cf-2026-03-14-0001-disk"}`},
+	}
+	var records fakeRecords
+	publisher := &fakeSNS{}
+	h := New(&records, publisher, Config{TopicARN: testTopic, TableName: testTable})
+
+	got, err := h.Handle(context.Background(), st)
+
+	require.NoError(t, err)
+	assert.Equal(t, st, got, "the state is returned unchanged")
+	assert.Empty(t, records.updates, "investigation updates")
+	assert.Empty(t, publisher.inputs, "notifications published")
+	assert.Empty(t, records.events, "custody events")
 }

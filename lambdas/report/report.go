@@ -90,6 +90,13 @@ func New(db caserecords.Querier, records Records, client S3, cfg Config) *Handle
 // under its limitations. Any error is recorded as a report-failed custody
 // event and returned as ErrorReportFailed.
 func (h *Handler) Handle(ctx context.Context, st investigation.State) (investigation.State, error) {
+	if st.Error != nil && investigation.ReasonOf(st.Error.Error) == investigation.ReasonDuplicateRequest {
+		// Intake refused a second investigation of a case and type: the
+		// execution that owns it writes the case's report.
+		slog.InfoContext(ctx, "duplicate request refused; the report is left to the case's own execution",
+			"executionName", st.ExecutionName)
+		return st, nil
+	}
 	now := h.now()
 	id, typ := caseOf(st)
 	step := StepWriteReport
@@ -97,14 +104,6 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		step = StepWriteFailureReport
 	}
 	written, err := h.write(ctx, st, id, typ, now)
-	var other *otherExecutionError
-	if errors.As(err, &other) {
-		// A request refused because its case and type belong to another
-		// execution: that execution's report is not this one's to write.
-		slog.InfoContext(ctx, "report left to the execution that owns the investigation", "forensicId", id,
-			"forensicType", typ, "execution", other.execution)
-		return st, nil
-	}
 	if err != nil {
 		failure := investigation.Fail(ErrorReportFailed, "write the report of case %s: %w", id, err)
 		if evErr := h.records.AppendEvent(ctx, caserecords.Event{
@@ -164,11 +163,6 @@ func (h *Handler) build(ctx context.Context, st investigation.State, id string, 
 	records, err := caserecords.ReadCollection(ctx, h.db, h.cfg.TableName, id)
 	if err != nil {
 		return Report{}, err
-	}
-	for _, inv := range records.Investigations {
-		if inv.ForensicType == typ && inv.ExecutionName != "" && st.ExecutionName != "" && inv.ExecutionName != st.ExecutionName {
-			return Report{}, &otherExecutionError{execution: inv.ExecutionName}
-		}
 	}
 	b := &builder{
 		st: st, forensicID: id, typ: typ, records: records, now: now,
@@ -247,14 +241,6 @@ func (h *Handler) keys() []KMSKey {
 		keys = append(keys, KMSKey{ARN: h.cfg.ResultsKMSKeyARN, Use: "encrypts the results and this report in the results bucket"})
 	}
 	return keys
-}
-
-// otherExecutionError says that the case's investigation of this type
-// belongs to another execution.
-type otherExecutionError struct{ execution string }
-
-func (e *otherExecutionError) Error() string {
-	return "the investigation belongs to execution " + e.execution
 }
 
 // caseOf returns the case and evidence type of st, as notify finds them:

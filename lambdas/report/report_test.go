@@ -425,21 +425,16 @@ func TestFileListsThatCannotBeReadWholeAreMarkedIncomplete(t *testing.T) {
 	}
 }
 
-// TestHandleLeavesAnotherExecutionsReport runs the failure report of an
-// execution refused because its case and type are another execution's:
-// nothing is written, nothing fails, and that execution's report stays.
-func TestHandleLeavesAnotherExecutionsReport(t *testing.T) {
+// TestHandleLeavesADuplicatesReport runs the failure report of an
+// execution that intake refused as a duplicate of its case and type:
+// nothing is written, nothing fails, and the case's own report stays.
+func TestHandleLeavesADuplicatesReport(t *testing.T) {
 	db, client := unitCaseRecords(t, true)
-	db.add(unitCase, investigation.InvestigationSortKey(investigation.ForensicTypeDisk), map[string]any{
-		"forensicId": unitCase, "forensicType": "DISK", "status": "IN_PROGRESS", "createdAt": "2026-03-14T09:00:00.000000000Z",
-		"executionName": unitCase + "-disk",
-	})
 	records := &fakeRecords{}
 	refused := investigation.State{
-		Request: json.RawMessage(`{"forensicId":"` + unitCase + `","forensicType":"DISK"}`), ExecutionName: "manual-start",
-		Error: &investigation.StepError{Error: "INVALID_REQUEST", Cause: "already running as " + unitCase + "-disk"},
+		Request: json.RawMessage(`{"forensicId":"` + unitCase + `","forensicType":"DISK"}`), ExecutionName: unitCase + "-disk",
+		Error: &investigation.StepError{Error: string(investigation.ReasonDuplicateRequest), Cause: "already investigated"},
 	}
-	refused.ForensicID, refused.ForensicType = unitCase, investigation.ForensicTypeDisk
 
 	got, err := newTestHandler(db, records, client).Handle(context.Background(), refused)
 

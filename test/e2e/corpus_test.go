@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +21,6 @@ import (
 	"github.com/casefile-forensics/casefile/test/fixtures/requests"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
-	"github.com/casefile-forensics/casefile/test/localaws/repo"
 )
 
 // runBudget is how long one rejected request may take end to end: a run
@@ -105,7 +103,7 @@ func TestBadInputCorpus(t *testing.T) {
 		fmt.Fprintf(&report, "load average (1, 5, 15 min) at the end: %s\n", strings.Join(strings.Fields(string(load))[:3], " "))
 	}
 	fmt.Fprintf(&report, "bad inputs tried: %d, rejected naming the field: %d, launched: %d\n", len(corpus), rejected, launched)
-	writeReliability(t, "bad-input.txt", report.String())
+	writeReliability(t, "bad-input", report.String())
 }
 
 // deliver returns the input of the execution of raw, with the fixture's
@@ -205,16 +203,4 @@ func instanceIDs(t *testing.T, env *localaws.Environment) []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// writeReliability writes a reliability report to out/reliability/name
-// under the repository root, and logs it.
-func writeReliability(t *testing.T, name, text string) {
-	t.Helper()
-	t.Log("\n" + text)
-	root, err := repo.Root()
-	require.NoError(t, err)
-	dir := filepath.Join(root, "out", "reliability")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
 }

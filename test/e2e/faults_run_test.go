@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/report"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
-	"github.com/casefile-forensics/casefile/test/localaws/repo"
 	"github.com/casefile-forensics/casefile/test/localaws/sfnlocal"
 )
 
@@ -377,12 +374,6 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 		fmt.Fprintf(&b, "left by design: %d resource(s) of the row where EC2 refuses every termination (the record, the custody log and the notification say CLEANUP_FAILED)\n", reportedLeft)
 	}
 	fmt.Fprintf(&b, "faults tried: %d, cases lost: %d, resources left: %d\n", len(results), lost, left)
-	t.Log("\n" + b.String())
-
-	root, err := repo.Root()
-	require.NoError(t, err)
-	dir := filepath.Join(root, "out", "reliability")
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "faults.txt"), []byte(b.String()), 0o644))
+	writeReliability(t, "faults", b.String())
 	assert.Equal(t, len(faultMatrix), len(results), "every row ran")
 }

@@ -44,6 +44,8 @@ type Outcome struct {
 	// ForensicInstances are every forensic instance of the case, in any
 	// state, with their state.
 	ForensicInstances []string `json:"forensicInstances"`
+	// InstanceIDs are the IDs of ForensicInstances.
+	InstanceIDs []string `json:"-"`
 	// States are the states the execution entered, in order.
 	States []string `json:"states"`
 	// StatusChange is the event delivered to the sweep function when the
@@ -80,7 +82,8 @@ func executionName(input json.RawMessage) (string, investigation.ForensicType) {
 }
 
 // RunOptions interrupt a run as an execution timeout or StopExecution
-// would. The zero value lets the execution run to its end.
+// would, or name it otherwise. The zero value lets the execution run to
+// its end under the name the starter would give it.
 type RunOptions struct {
 	// TimeoutSeconds, when positive, replaces the state machine's timeout.
 	TimeoutSeconds int
@@ -89,6 +92,9 @@ type RunOptions struct {
 	// StateWaits replaces Options.Wait for the named Wait states, so that
 	// the timeout or the stop finds the execution there.
 	StateWaits map[string]time.Duration
+	// ExecutionName, when set, replaces the name the starter would give
+	// the execution, as a caller of StartExecution may choose another.
+	ExecutionName string
 }
 
 // Run executes the state machine once with input and gathers its outcome.
@@ -100,21 +106,44 @@ func (e *Environment) Run(ctx context.Context, input json.RawMessage) (*Outcome,
 // say, and gathers its outcome. An execution that timed out or was stopped
 // is then sent to the sweep function, as the stack's rule would send it.
 func (e *Environment) RunWith(ctx context.Context, input json.RawMessage, opts RunOptions) (*Outcome, error) {
+	o, err := e.execute(ctx, input, opts)
+	if err != nil {
+		return nil, err
+	}
+	drainCtx, cancel := context.WithTimeout(ctx, commandsDrainTimeout)
+	defer cancel()
+	if err := e.host.Wait(drainCtx); err != nil {
+		return o, err
+	}
+	o.Commands = e.host.Commands()
+	if err := e.sweepEnded(ctx, o); err != nil {
+		return o, err
+	}
+	if o.Notifications, err = fixture.ReceiveNotifications(ctx, e.clients, e.fixture.QueueURL); err != nil {
+		return o, err
+	}
+	if err := e.gather(ctx, o); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// execute runs one execution of the state machine to its end and returns
+// its outcome with the execution filled in, nothing gathered yet.
+func (e *Environment) execute(ctx context.Context, input json.RawMessage, opts RunOptions) (*Outcome, error) {
 	if e.lambdas == nil {
 		return nil, fmt.Errorf("localaws: Reset before Run")
 	}
 	name, forensicType := executionName(input)
+	if opts.ExecutionName != "" {
+		name = opts.ExecutionName
+	}
 	o := &Outcome{
 		ExecutionName: name,
 		ForensicID:    investigation.CaseID(input, name),
 		ForensicType:  string(forensicType),
 	}
-	runner := sfnlocal.Runner{
-		ToolsDir: repo.ToolsDir(e.opts.Root), LambdaEndpoint: e.lambdas.URL(),
-		Wait: e.opts.Wait, RetryPause: e.opts.RetryPause,
-		StateMachineARN: e.stateMachineARN(), WorkDir: e.opts.WorkDir,
-		StateWaits: opts.StateWaits, TimeoutSeconds: opts.TimeoutSeconds, AbortAt: opts.AbortAt,
-	}
+	runner := e.runner(opts)
 	e.opts.Logger.Info("execution started", "name", name)
 	exec, err := runner.Run(ctx, e.definition, input, name)
 	if err != nil {
@@ -122,33 +151,39 @@ func (e *Environment) RunWith(ctx context.Context, input json.RawMessage, opts R
 	}
 	e.opts.Logger.Info("execution ended", "name", name, "status", exec.Status, "error", exec.Error)
 	o.Execution, o.Status, o.Error, o.Cause, o.States = exec, exec.Status, exec.Error, exec.Cause, exec.StatesEntered()
-
-	drainCtx, cancel := context.WithTimeout(ctx, commandsDrainTimeout)
-	defer cancel()
-	if err := e.host.Wait(drainCtx); err != nil {
-		return o, err
-	}
-	o.Commands = e.host.Commands()
-	if slices.Contains(investigation.SweptStatuses(), exec.Status) {
-		ev, err := statusChangeEvent(e.opts.Region, e.fixture.AccountID, e.stateMachineARN(), runner.ExecutionARN(name), exec)
-		if err != nil {
-			return o, err
-		}
-		o.StatusChange = &ev
-		if o.Sweep, err = e.DeliverStatusChange(ctx, ev); err != nil {
-			return o, err
-		}
-	}
-	if err := e.gather(ctx, o, exec); err != nil {
-		return o, err
-	}
 	return o, nil
 }
 
-// gather reads back the case's records, notifications, results and
-// leftovers.
-func (e *Environment) gather(ctx context.Context, o *Outcome, exec sfnlocal.Execution) error {
-	c := e.clients
+func (e *Environment) runner(opts RunOptions) sfnlocal.Runner {
+	return sfnlocal.Runner{
+		ToolsDir: repo.ToolsDir(e.opts.Root), LambdaEndpoint: e.lambdas.URL(),
+		Wait: e.opts.Wait, RetryPause: e.opts.RetryPause,
+		StateMachineARN: e.stateMachineARN(), WorkDir: e.opts.WorkDir,
+		StateWaits: opts.StateWaits, TimeoutSeconds: opts.TimeoutSeconds, AbortAt: opts.AbortAt,
+	}
+}
+
+// sweepEnded sends an execution that timed out or was stopped to the
+// sweep function, as the stack's rule would.
+func (e *Environment) sweepEnded(ctx context.Context, o *Outcome) error {
+	exec := o.Execution
+	if !slices.Contains(investigation.SweptStatuses(), exec.Status) {
+		return nil
+	}
+	ev, err := statusChangeEvent(e.opts.Region, e.fixture.AccountID, e.stateMachineARN(), e.runner(RunOptions{}).ExecutionARN(exec.Name), exec)
+	if err != nil {
+		return err
+	}
+	o.StatusChange = &ev
+	if o.Sweep, err = e.DeliverStatusChange(ctx, ev); err != nil {
+		return err
+	}
+	return nil
+}
+
+// gather reads back the case's records, results and leftovers.
+func (e *Environment) gather(ctx context.Context, o *Outcome) error {
+	c, exec := e.clients, o.Execution
 	records, err := fixture.Investigations(ctx, c, o.ForensicID)
 	if err != nil {
 		return err
@@ -157,9 +192,6 @@ func (e *Environment) gather(ctx context.Context, o *Outcome, exec sfnlocal.Exec
 		if o.Investigation == nil || records[i].ForensicType == o.ForensicType {
 			o.Investigation = &records[i]
 		}
-	}
-	if o.Notifications, err = fixture.ReceiveNotifications(ctx, c, e.fixture.QueueURL); err != nil {
-		return err
 	}
 	if o.Leftovers, err = fixture.CaseLeftovers(ctx, c, o.ForensicID); err != nil {
 		return err
@@ -170,6 +202,7 @@ func (e *Environment) gather(ctx context.Context, o *Outcome, exec sfnlocal.Exec
 	}
 	for _, i := range instances {
 		o.ForensicInstances = append(o.ForensicInstances, *i.InstanceId+" ("+string(i.State.Name)+")")
+		o.InstanceIDs = append(o.InstanceIDs, *i.InstanceId)
 	}
 	ft := investigation.ForensicType(o.ForensicType)
 	if ft == investigation.ForensicTypeDisk || ft == investigation.ForensicTypeMemory {

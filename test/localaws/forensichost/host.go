@@ -5,7 +5,11 @@
 // to AWS: it answers the SSM agent's part (instance registration, command
 // execution and status, output in S3) by running Casefile's real forensic
 // scripts on this machine, forwards everything else to moto unchanged, and
-// can make chosen API calls fail.
+// can make chosen API calls fail or lose their responses. It also plays
+// EC2's part where moto falls short: a repeated RunInstances or
+// CreateVolume with the same ClientToken gets the first call's answer, an
+// AttachVolume of an attached volume is refused with VolumeInUse, and
+// ListCommands lists only the commands sent to the instance it names.
 package forensichost
 
 import (
@@ -76,6 +80,14 @@ type Host struct {
 	commands map[string]*command // by command ID + "/" + instance ID
 	checks   map[string]int      // DescribeInstanceInformation calls per instance
 	faults   []*Fault
+	lost     []*LostResponse
+	// tokens holds moto's answer to the first call of each client token
+	// (see forward).
+	tokens map[string]storedResponse
+	// calls counts the calls received, by service and operation.
+	calls map[string]int
+	// done counts the calls moto carried out, by service and operation.
+	done map[string]int
 	// tuning overrides the Options' timings until Reset.
 	tuning Tuning
 }
@@ -133,6 +145,9 @@ func Start(opts Options) (*Host, error) {
 		cancel:   cancel,
 		commands: map[string]*command{},
 		checks:   map[string]int{},
+		tokens:   map[string]storedResponse{},
+		calls:    map[string]int{},
+		done:     map[string]int{},
 	}
 	h.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = h.server.Serve(l) }()
@@ -180,7 +195,8 @@ func (h *Host) document(name string) (Document, bool) {
 	return d, ok
 }
 
-// Reset forgets commands, registrations, faults and tuning (after a moto reset),
+// Reset forgets commands, registrations, faults, lost responses, client
+// tokens, call counts and tuning (after a moto reset),
 // cancelling the commands still running.
 func (h *Host) Reset() {
 	h.mu.Lock()
@@ -188,6 +204,10 @@ func (h *Host) Reset() {
 	h.commands = map[string]*command{}
 	h.checks = map[string]int{}
 	h.faults = nil
+	h.lost = nil
+	h.tokens = map[string]storedResponse{}
+	h.calls = map[string]int{}
+	h.done = map[string]int{}
 	h.tuning = Tuning{}
 	h.mu.Unlock()
 	for _, c := range cmds {
@@ -205,6 +225,7 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	call := identify(r, body)
+	h.count(call)
 	if f, ok := h.takeFault(call, body); ok {
 		h.opts.Logger.Info("injected fault", "service", call.service, "operation", call.operation, "code", f.Code, "hang", f.Hang)
 		h.fail(w, r, call, f)
@@ -221,7 +242,7 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	h.proxy.ServeHTTP(w, r)
+	h.forward(w, r, call, body)
 }
 
 // apiCall names the AWS operation of a request.

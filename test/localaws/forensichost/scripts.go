@@ -81,22 +81,39 @@ func (s Scripts) Check() error {
 }
 
 // binDir returns a folder holding the vol stand-in (or the configured
-// Volatility), appended to the scripts' PATH.
+// Volatility), appended to the scripts' PATH. Commands run at the same
+// time, each calling binDir while others may be running vol, so vol is
+// replaced by a rename, never rewritten in place: a running vol keeps its
+// file, and none sees it half written (or gets "text file busy").
 func (s Scripts) binDir() (string, error) {
 	dir := filepath.Join(s.WorkDir, "bin")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	vol := filepath.Join(dir, "vol")
+	tmp, err := os.CreateTemp(dir, ".vol-*")
+	if err != nil {
+		return "", fmt.Errorf("stage vol in %s: %w", dir, err)
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // gone after the rename; left only on failure
 	if s.Volatility != "" {
-		_ = os.Remove(vol)
-		if err := os.Symlink(s.Volatility, vol); err != nil {
+		tmp.Close()
+		if err := os.Remove(name); err != nil {
+			return "", fmt.Errorf("stage the link to %s: %w", s.Volatility, err)
+		}
+		if err := os.Symlink(s.Volatility, name); err != nil {
 			return "", fmt.Errorf("link %s: %w", s.Volatility, err)
 		}
-		return dir, nil
+	} else {
+		_, werr := tmp.Write(volStandIn)
+		cerr := tmp.Close()
+		if err := errors.Join(werr, cerr, os.Chmod(name, 0o755)); err != nil {
+			return "", fmt.Errorf("write the vol stand-in: %w", err)
+		}
 	}
-	if err := os.WriteFile(vol, volStandIn, 0o755); err != nil {
-		return "", fmt.Errorf("write the vol stand-in: %w", err)
+	if err := os.Rename(name, vol); err != nil {
+		return "", fmt.Errorf("install %s: %w", vol, err)
 	}
 	return dir, nil
 }

@@ -29,6 +29,8 @@ func (h *Host) serveSSM(w http.ResponseWriter, r *http.Request, call apiCall, bo
 		return h.getCommandInvocation(w, r.Context(), call, body)
 	case "ListCommandInvocations":
 		h.listCommandInvocations(w, call, body)
+	case "ListCommands":
+		h.listCommands(w, call, body)
 	case "CancelCommand":
 		h.cancelCommand(w, call, body)
 	default:

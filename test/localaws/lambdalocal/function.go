@@ -2,6 +2,8 @@
 // Lambda service would: each function's real handler binary runs as a warm
 // process that talks to a local stand-in of the Lambda Runtime API, and a
 // local stand-in of the Lambda Invoke API dispatches invocations to it.
+// Invocations that overlap each get a process (an execution environment)
+// of their own, as Lambda scales out.
 package lambdalocal
 
 import (

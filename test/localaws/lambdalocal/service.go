@@ -28,29 +28,34 @@ type Options struct {
 // Service serves a set of functions through a local Lambda Invoke API.
 type Service struct {
 	opts     Options
-	runtimes map[string]*runtime
+	pools    map[string]*pool
 	listener net.Listener
 	server   *http.Server
 
 	mu      sync.Mutex
 	history []Invocation
+	// lost counts, per function, the invocations still to run whose
+	// response the Invoke API then loses (LoseResponses).
+	lost map[string]int
 }
 
 // Start starts a Runtime API per function and the Invoke API; handler
 // processes start on their first invocation and stay warm until Close.
+// Concurrent invocations of a function each get an execution environment
+// of their own (a Runtime API and a process), as Lambda scales out.
 func Start(functions []Function, opts Options) (*Service, error) {
-	s := &Service{opts: opts, runtimes: make(map[string]*runtime, len(functions))}
+	s := &Service{opts: opts, pools: make(map[string]*pool, len(functions)), lost: map[string]int{}}
 	for _, fn := range functions {
-		if _, dup := s.runtimes[fn.Name]; dup {
+		if _, dup := s.pools[fn.Name]; dup {
 			s.Close()
 			return nil, fmt.Errorf("function %s is listed twice", fn.Name)
 		}
-		rt, err := newRuntime(fn, s.ARN(fn.Name), opts.BaseEnv, opts.LogDir)
+		p, err := newPool(fn, s.ARN(fn.Name), opts.BaseEnv, opts.LogDir)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.runtimes[fn.Name] = rt
+		s.pools[fn.Name] = p
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -81,7 +86,7 @@ func FunctionARN(region, accountID, name string) string {
 // error means the invocation could not be made.
 func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (json.RawMessage, error) {
 	fnName := FunctionName(name)
-	rt, ok := s.runtimes[fnName]
+	p, ok := s.pools[fnName]
 	if !ok {
 		return nil, fmt.Errorf("invoke %s: %w", name, ErrNoSuchFunction)
 	}
@@ -89,7 +94,7 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (json
 		payload = []byte("{}")
 	}
 	started := time.Now()
-	id, o, err := rt.invoke(ctx, payload)
+	id, o, err := p.invoke(ctx, payload)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +139,8 @@ func (s *Service) Invocations() []Invocation {
 
 // LogPath returns the log file of the function named name.
 func (s *Service) LogPath(name string) string {
-	if rt, ok := s.runtimes[name]; ok {
-		return rt.logPath
+	if p, ok := s.pools[name]; ok {
+		return p.logPath()
 	}
 	return ""
 }
@@ -160,6 +165,8 @@ func (s *Service) handleInvoke(w http.ResponseWriter, req *http.Request) {
 	result, err := s.Invoke(req.Context(), req.PathValue("function"), payload)
 	var fe *FunctionError
 	switch {
+	case s.takeLostResponse(FunctionName(req.PathValue("function"))):
+		writeServiceError(w, http.StatusInternalServerError, "ServiceException", "the response of the invocation was lost (injected by the test)")
 	case errors.As(err, &fe):
 		body, _ := json.Marshal(fe)
 		w.Header().Set("Content-Type", "application/json")
@@ -192,7 +199,7 @@ func (s *Service) Close() {
 	if s.server != nil {
 		_ = s.server.Close()
 	}
-	for _, rt := range s.runtimes {
-		rt.close()
+	for _, p := range s.pools {
+		p.close()
 	}
 }

@@ -160,9 +160,9 @@ func nodePath(toolsDir string) string {
 // StatusFailed.
 func (r Runner) Run(ctx context.Context, definition, input json.RawMessage, name string) (Execution, error) {
 	exec1 := Execution{Name: name, Input: input}
-	driver := filepath.Join(r.WorkDir, "sfn-driver.cjs")
-	if err := os.WriteFile(driver, driverScript, 0o644); err != nil {
-		return exec1, fmt.Errorf("write the state machine driver: %w", err)
+	driver, err := writeDriver(r.WorkDir)
+	if err != nil {
+		return exec1, err
 	}
 	stateWaitsMs := make(map[string]int64, len(r.StateWaits))
 	for state, d := range r.StateWaits {
@@ -268,4 +268,26 @@ func accountOf(arn string) string {
 		return parts[4]
 	}
 	return ""
+}
+
+// writeDriver writes the driver script to dir/sfn-driver.cjs through a
+// temporary file and a rename, so that executions started together never
+// read it half written.
+func writeDriver(dir string) (string, error) {
+	driver := filepath.Join(dir, "sfn-driver.cjs")
+	tmp, err := os.CreateTemp(dir, "sfn-driver-*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("write the state machine driver: %w", err)
+	}
+	_, werr := tmp.Write(driverScript)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return "", fmt.Errorf("write the state machine driver: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), driver); err != nil {
+		_ = os.Remove(tmp.Name())
+		return "", fmt.Errorf("write the state machine driver: %w", err)
+	}
+	return driver, nil
 }
