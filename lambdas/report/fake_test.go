@@ -103,6 +103,8 @@ type fakeS3 struct {
 	putErr  map[string]error
 	puts    []*s3.PutObjectInput
 	bodies  map[string][]byte
+	// beforePut, when set, runs before each upload (to end its context).
+	beforePut func()
 }
 
 func newFakeS3() *fakeS3 {
@@ -121,7 +123,13 @@ func (f *fakeS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*
 	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(content)), ContentLength: aws.Int64(int64(len(content)))}, nil
 }
 
-func (f *fakeS3) PutObject(_ context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+func (f *fakeS3) PutObject(ctx context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	if f.beforePut != nil {
+		f.beforePut()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f.puts = append(f.puts, in)
 	key := aws.ToString(in.Key)
 	if err := f.putErr[key]; err != nil {
@@ -152,7 +160,11 @@ type fakeRecords struct {
 	appendErr error
 }
 
-func (f *fakeRecords) AppendEvent(_ context.Context, e caserecords.Event) error {
+func (f *fakeRecords) AppendEvent(ctx context.Context, e caserecords.Event) error {
+	if err := ctx.Err(); err != nil {
+		// As the SDK would: a call on an ended context is not made.
+		return err
+	}
 	f.events = append(f.events, e)
 	return f.appendErr
 }

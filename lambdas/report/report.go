@@ -85,6 +85,10 @@ func New(db caserecords.Querier, records Records, client S3, cfg Config) *Handle
 	return &Handler{db: db, records: records, s3: client, cfg: cfg, now: time.Now}
 }
 
+// failureRecordTimeout bounds the report-failed custody event written
+// after the step's own deadline has passed.
+const failureRecordTimeout = 3 * time.Second
+
 // Handle writes the report of the case in st and returns st with Report
 // set. On the failure path (st.Error set) the report carries the reason
 // under its limitations. Any error is recorded as a report-failed custody
@@ -106,7 +110,11 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	written, err := h.write(ctx, st, id, typ, now)
 	if err != nil {
 		failure := investigation.Fail(ErrorReportFailed, "write the report of case %s: %w", id, err)
-		if evErr := h.records.AppendEvent(ctx, caserecords.Event{
+		// The failure may be the step's deadline itself: the event gets a
+		// little time of its own, within the function's.
+		recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureRecordTimeout)
+		defer cancel()
+		if evErr := h.records.AppendEvent(recordCtx, caserecords.Event{
 			ForensicID: id, ForensicType: typ, Step: step, Action: ActionReportFailed,
 			Detail: truncate(failure.Err.Error(), MaxDetailBytes), Time: now,
 		}); evErr != nil {

@@ -443,3 +443,20 @@ func TestHandleLeavesADuplicatesReport(t *testing.T) {
 	assert.Empty(t, client.puts, "nothing uploaded")
 	assert.Empty(t, records.events, "nothing recorded")
 }
+
+// TestHandleRecordsAFailurePastItsDeadline ends the step's context while
+// the report uploads, as the handler's deadline does when S3 does not
+// answer: the report-failed event is still recorded.
+func TestHandleRecordsAFailurePastItsDeadline(t *testing.T) {
+	db, client := unitCaseRecords(t, true)
+	records := &fakeRecords{}
+	ctx, cancel := context.WithCancel(context.Background())
+	client.beforePut = cancel
+	st := investigation.State{ForensicID: unitCase, ForensicType: investigation.ForensicTypeDisk, ExecutionName: unitCase + "-disk"}
+
+	_, err := newTestHandler(db, records, client).Handle(ctx, st)
+
+	require.Error(t, err, "the report is not written")
+	require.Len(t, records.events, 1, "the failure is recorded all the same")
+	assert.Equal(t, ActionReportFailed, records.events[0].Action)
+}
