@@ -130,20 +130,10 @@ func Note(c Case) string {
 	if c.ResultsS3URI != "" {
 		fmt.Fprintf(&b, " Results: %s", c.ResultsS3URI)
 	}
-	return cut(b.String(), maxNoteText)
+	return investigation.Truncate(b.String(), maxNoteText)
 }
 
-func bounded(s string) string { return cut(s, maxDetail) }
-
-// cut shortens s to at most max bytes, marking the cut, without splitting
-// a UTF-8 sequence.
-func cut(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = strings.ToValidUTF8(s[:max-3], "")
-	return s + "..."
-}
+func bounded(s string) string { return investigation.Truncate(s, maxDetail) }
 
 // describeError names the API error's code when there is one, so that the
 // custody log says what Security Hub answered.

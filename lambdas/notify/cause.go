@@ -3,7 +3,6 @@ package notify
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
@@ -30,20 +29,5 @@ func Detail(e *investigation.StepError) string {
 	if strings.TrimSpace(detail) == "" {
 		detail = e.Error
 	}
-	return truncate(detail, MaxDetailBytes)
-}
-
-// truncate returns s as valid UTF-8 of at most max bytes, cut on a
-// character boundary and marked with "..." when cut.
-func truncate(s string, max int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= max {
-		return s
-	}
-	const mark = "..."
-	cut := max - len(mark)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
+	return investigation.Truncate(detail, MaxDetailBytes)
 }

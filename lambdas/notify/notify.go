@@ -235,7 +235,7 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 		m.Detail = Detail(st.Error)
 	}
 	if st.CleanupError != nil {
-		m.CleanupError = truncate(st.CleanupError.Error+": "+Detail(st.CleanupError), MaxDetailBytes)
+		m.CleanupError = investigation.Truncate(st.CleanupError.Error+": "+Detail(st.CleanupError), MaxDetailBytes)
 	}
 	if st.Report != nil {
 		r := *st.Report
@@ -247,7 +247,7 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 		m.Report = &r
 	}
 	if st.ReportError != nil {
-		m.ReportError = truncate(st.ReportError.Error+": "+Detail(st.ReportError), MaxDetailBytes)
+		m.ReportError = investigation.Truncate(st.ReportError.Error+": "+Detail(st.ReportError), MaxDetailBytes)
 	}
 
 	req, err := investigation.ParseRequest(st.Request)

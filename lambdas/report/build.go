@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/casefile-forensics/casefile/lambdas/caserecords"
@@ -50,7 +49,7 @@ func (b *builder) build(ctx context.Context) Report {
 // limit adds a limitation.
 func (b *builder) limit(code string, t investigation.ForensicType, format string, args ...any) {
 	b.r.Limitations = append(b.r.Limitations, Limitation{
-		Code: code, ForensicType: string(t), Detail: truncate(fmt.Sprintf(format, args...), MaxDetailBytes),
+		Code: code, ForensicType: string(t), Detail: investigation.Truncate(fmt.Sprintf(format, args...), MaxDetailBytes),
 	})
 }
 
@@ -87,7 +86,7 @@ func (b *builder) summary() {
 	if e := b.st.Error; e != nil {
 		c.Status = string(investigation.StatusFailed)
 		c.Reason = string(investigation.ReasonOf(e.Error))
-		c.ReasonDetail = truncate(e.Cause, MaxDetailBytes)
+		c.ReasonDetail = investigation.Truncate(e.Cause, MaxDetailBytes)
 		b.limit(LimitCaseFailed, b.typ, "the investigation failed with %s: %s", c.Reason, orNone(c.ReasonDetail))
 	}
 	if e := b.st.CleanupError; e != nil {
@@ -112,7 +111,7 @@ func (b *builder) summary() {
 	for _, inv := range b.records.Investigations {
 		c.Investigations = append(c.Investigations, Investigation{
 			ForensicType: string(inv.ForensicType), Status: string(inv.Status),
-			Reason: string(inv.Reason), ReasonDetail: truncate(inv.ReasonDetail, MaxDetailBytes),
+			Reason: string(inv.Reason), ReasonDetail: investigation.Truncate(inv.ReasonDetail, MaxDetailBytes),
 			CreatedAt: stamp(inv.CreatedAt), FinishedAt: stamp(inv.FinishedAt),
 			InstanceID: inv.InstanceID, CommandID: inv.CommandID, ResultsS3URI: inv.ResultsS3URI,
 		})
@@ -194,11 +193,11 @@ func (b *builder) timeline() {
 		}
 		res := map[string]string{}
 		for k, v := range e.Resources {
-			res[k] = truncate(v, MaxResourceBytes)
+			res[k] = investigation.Truncate(v, MaxResourceBytes)
 		}
 		tl.Events = append(tl.Events, Event{
 			Time: stamp(e.Time), ForensicType: string(e.ForensicType), Step: e.Step, Action: e.Action,
-			Resources: res, Detail: truncate(e.Detail, MaxDetailBytes),
+			Resources: res, Detail: investigation.Truncate(e.Detail, MaxDetailBytes),
 		})
 	}
 	if tl.Total > MaxEvents {
@@ -261,14 +260,6 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// truncate cuts s to at most max bytes of valid UTF-8, marking the cut.
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max-3], "") + "..."
 }
 
 func orNone(s string) string {

@@ -121,7 +121,7 @@ func flatRow(r map[string]any) map[string]string {
 	}
 	row := make(map[string]string, len(names))
 	for _, n := range names {
-		row[n] = truncate(cell(r[n]), MaxCellBytes)
+		row[n] = investigation.Truncate(cell(r[n]), MaxCellBytes)
 	}
 	return row
 }

@@ -116,7 +116,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		defer cancel()
 		if evErr := h.records.AppendEvent(recordCtx, caserecords.Event{
 			ForensicID: id, ForensicType: typ, Step: step, Action: ActionReportFailed,
-			Detail: truncate(failure.Err.Error(), MaxDetailBytes), Time: now,
+			Detail: investigation.Truncate(failure.Err.Error(), MaxDetailBytes), Time: now,
 		}); evErr != nil {
 			return st, investigation.Fail(ErrorReportFailed, "%w; and %w", failure.Err, evErr)
 		}
@@ -137,7 +137,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 		// The link itself is a bearer credential: the custody log keeps
 		// only its expiry.
 		if err := h.link(ctx, located, id, now); err != nil {
-			detail += "; no link to report.html: " + truncate(err.Error(), 300)
+			detail += "; no link to report.html: " + investigation.Truncate(err.Error(), 300)
 		} else {
 			resources["htmlLinkExpiresAt"] = located.HTMLLinkExpiresAt
 		}

@@ -119,11 +119,11 @@ func (b *builder) disk(ctx context.Context, run *Run, res runResults) {
 			if len(samples) == MaxSamples {
 				break
 			}
-			samples = append(samples, truncate(s, MaxSampleBytes))
+			samples = append(samples, investigation.Truncate(s, MaxSampleBytes))
 		}
 		f.Disk.Items = append(f.Disk.Items, DiskFinding{
-			ID: df.ID, Severity: df.Severity, Detail: truncate(df.Detail, MaxDetailBytes), Evidence: df.Evidence,
-			Partition: df.Partition, Path: truncate(df.Path, MaxResourceBytes), Samples: samples,
+			ID: df.ID, Severity: df.Severity, Detail: investigation.Truncate(df.Detail, MaxDetailBytes), Evidence: df.Evidence,
+			Partition: df.Partition, Path: investigation.Truncate(df.Path, MaxResourceBytes), Samples: samples,
 		})
 	}
 	if f.Disk.Total > MaxFindings {
@@ -157,7 +157,7 @@ func (b *builder) fileSet(ctx context.Context, set *FileSet, keys []string) {
 			set.Total++
 			if len(set.Items) < MaxFileEntries {
 				set.Items = append(set.Items, FileEntry{
-					Evidence: evidence, Partition: partition, Path: truncate(e.Path, MaxResourceBytes),
+					Evidence: evidence, Partition: partition, Path: investigation.Truncate(e.Path, MaxResourceBytes),
 					Mode: e.Mode, Size: e.Size, MTime: e.MTime, UID: e.UID,
 				})
 			}
@@ -204,7 +204,7 @@ func (b *builder) histories(ctx context.Context) {
 				ex.Truncated = true
 				break
 			}
-			ex.Lines = append(ex.Lines, truncate(strings.ToValidUTF8(line, "?"), MaxSampleBytes))
+			ex.Lines = append(ex.Lines, investigation.Truncate(strings.ToValidUTF8(line, "?"), MaxSampleBytes))
 		}
 		b.r.Findings.ShellHistory = append(b.r.Findings.ShellHistory, ex)
 	}
