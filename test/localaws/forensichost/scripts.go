@@ -1,6 +1,7 @@
 package forensichost
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"errors"
@@ -91,6 +92,12 @@ func (s Scripts) binDir() (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	vol := filepath.Join(dir, "vol")
+	if s.installed(vol) {
+		// Writing it again would race with the commands running it: a
+		// file this process has open for writing, even a temporary one a
+		// fork inherits for a moment, cannot be executed (text file busy).
+		return dir, nil
+	}
 	tmp, err := os.CreateTemp(dir, ".vol-*")
 	if err != nil {
 		return "", fmt.Errorf("stage vol in %s: %w", dir, err)
@@ -116,6 +123,21 @@ func (s Scripts) binDir() (string, error) {
 		return "", fmt.Errorf("install %s: %w", vol, err)
 	}
 	return dir, nil
+}
+
+// installed reports whether vol is already the Volatility that binDir
+// installs: the link to s.Volatility, or the executable stand-in.
+func (s Scripts) installed(vol string) bool {
+	if s.Volatility != "" {
+		target, err := os.Readlink(vol)
+		return err == nil && target == s.Volatility
+	}
+	info, err := os.Lstat(vol)
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
+		return false
+	}
+	got, err := os.ReadFile(vol)
+	return err == nil && bytes.Equal(got, volStandIn)
 }
 
 // run runs one script with bash, its output to the step's stdout and
