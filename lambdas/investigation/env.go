@@ -33,6 +33,27 @@ const (
 	// EnvReportLinkSeconds, when set, is how long the pre-signed link to a
 	// case's report.html is valid.
 	EnvReportLinkSeconds = "CASEFILE_REPORT_LINK_SECONDS"
+	// EnvIsolationPolicy is the deployment's isolation policy as JSON
+	// (lambdas/isolation/policy); empty means the built-in rules only.
+	EnvIsolationPolicy = "CASEFILE_ISOLATION_POLICY"
+	// EnvIsolationRoleName is the name of the role in each application
+	// account that the isolation step assumes.
+	EnvIsolationRoleName = "CASEFILE_ISOLATION_ROLE_NAME"
+	// EnvIsolationDenyProfile is the name of the instance profile in each
+	// application account whose role denies everything.
+	EnvIsolationDenyProfile = "CASEFILE_ISOLATION_DENY_PROFILE"
+)
+
+// Defaults of the application account's isolation resources. They have
+// fixed names, the same in every application account, so that the forensic
+// account can find them; both stacks take other names from configuration.
+const (
+	DefaultIsolationRoleName    = "casefile-isolation"
+	DefaultIsolationDenyProfile = "casefile-isolation-deny-all"
+	// KubernetesIsolationGroup is the Kubernetes group that an EKS access
+	// entry gives the isolation role; docs/eks-isolation-rbac.yaml binds
+	// it to the few verbs the isolation uses.
+	KubernetesIsolationGroup = "casefile:isolation"
 )
 
 // Tags that Casefile puts on everything a case creates in EC2, so that the
