@@ -27,6 +27,9 @@ type Collection struct {
 	Investigations []InvestigationDetail
 	Events         []Event
 	Artifacts      []Artifact
+	// Isolations are the isolation items, one per investigation that
+	// reached the isolation step.
+	Isolations []Isolation
 }
 
 // CaseRecord is the case item: the resource and the finding.
@@ -124,6 +127,12 @@ func (c *Collection) add(raw map[string]types.AttributeValue) error {
 			ForensicID: it.ForensicID, ForensicType: it.ForensicType, Step: it.Step, Action: it.Action,
 			Resources: it.Resources, Detail: it.Detail, Time: parseTimestamp(it.Time),
 		})
+	case strings.HasPrefix(sk, investigation.SortIsolationPrefix):
+		var it isolationItem
+		if err := decode(&it); err != nil {
+			return err
+		}
+		c.Isolations = append(c.Isolations, it.record())
 	case strings.HasPrefix(sk, investigation.SortArtifactPrefix):
 		var it artifactItem
 		if err := decode(&it); err != nil {

@@ -28,7 +28,13 @@ const (
 	SortEventPrefix = "EVENT#"
 	// SortArtifactPrefix + S3 key is an artifact item.
 	SortArtifactPrefix = "ARTIFACT#"
+	// SortIsolationPrefix + forensic type is the isolation item of that
+	// investigation: the policy's decision and every measure.
+	SortIsolationPrefix = "ISOLATION#"
 )
+
+// IsolationSortKey returns the sort key of the isolation item for t.
+func IsolationSortKey(t ForensicType) string { return SortIsolationPrefix + string(t) }
 
 // InvestigationSortKey returns the sort key of the investigation item for t.
 func InvestigationSortKey(t ForensicType) string { return SortInvestigationPrefix + string(t) }

@@ -22,6 +22,10 @@ type State struct {
 	ForensicID   string       `json:"forensicId,omitempty"`
 	ForensicType ForensicType `json:"forensicType,omitempty"`
 
+	// Isolation is what the isolation step decided and did, in short; the
+	// measures are on the case record.
+	Isolation *Isolation `json:"isolation,omitempty"`
+
 	Instance  *Instance  `json:"instance,omitempty"`
 	Readiness *Readiness `json:"readiness,omitempty"`
 	Volumes   []Volume   `json:"volumes,omitempty"`
@@ -39,6 +43,9 @@ type State struct {
 	// ReportError is what a report state's Catch put there when writing the
 	// case report failed; the investigation goes on regardless.
 	ReportError *StepError `json:"reportError,omitempty"`
+	// IsolationError is what the isolation step's Catch put there when the
+	// step itself failed; the investigation goes on regardless.
+	IsolationError *StepError `json:"isolationError,omitempty"`
 }
 
 // Instance is the forensic instance a case launched.

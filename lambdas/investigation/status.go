@@ -55,6 +55,10 @@ const (
 	// ReasonNotification: NotifySuccess could not record the outcome or
 	// publish the notification, even when retried.
 	ReasonNotification Reason = "NOTIFICATION_FAILED"
+	// ReasonIsolation: the isolation step failed as a whole (its record
+	// could not be written, or it ran out of time). It never fails the
+	// case: the investigation goes on and the notification says so.
+	ReasonIsolation Reason = "ISOLATION_FAILED"
 	// ReasonExecutionTimedOut and ReasonExecutionAborted are recorded by
 	// the sweep when the execution itself timed out or was stopped, which
 	// skips the workflow's own failure path.
@@ -69,7 +73,7 @@ const (
 var Reasons = []Reason{
 	ReasonInvalidRequest, ReasonDuplicateRequest, ReasonCaseRecord, ReasonAMIUnavailable, ReasonInstanceLaunch, ReasonInstanceNotReady,
 	ReasonToolsMissing, ReasonEvidenceMismatch, ReasonDumpTooLarge, ReasonEvidenceAttach, ReasonCommandStart, ReasonCommandFailed,
-	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed, ReasonNotification,
+	ReasonCommandNotComplete, ReasonResultsCollection, ReasonCleanupFailed, ReasonNotification, ReasonIsolation,
 	ReasonExecutionTimedOut, ReasonExecutionAborted, ReasonInternal,
 }
 
