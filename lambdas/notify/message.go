@@ -15,6 +15,10 @@ const SchemaVersion = 1
 // maxListed bounds each list of released resources in a message.
 const maxListed = 50
 
+// maxRuleBytes bounds the isolation rule's name in a message (a policy
+// from config may name its rules at length).
+const maxRuleBytes = 128
+
 // maxLinkBytes bounds the report's pre-signed link in a message: one
 // signed with a Lambda role's session token is about 1.5 KiB.
 const maxLinkBytes = 4096
@@ -41,6 +45,12 @@ type Message struct {
 	// the deployment makes one); ReportError says why it was not written.
 	Report      *investigation.Report `json:"report,omitempty"`
 	ReportError string                `json:"reportError,omitempty"`
+	// Isolation is what the isolation step decided and did, in short (the
+	// measures are on the isolation item, Records.Isolation);
+	// IsolationError says why the step itself failed. Neither is set when
+	// the case never reached the step.
+	Isolation      *investigation.Isolation `json:"isolation,omitempty"`
+	IsolationError string                   `json:"isolationError,omitempty"`
 	// Records says where the case records are.
 	Records RecordKeys `json:"records"`
 	// Cleanup is what the release step did; CleanupError is set when the
@@ -60,6 +70,9 @@ type RecordKeys struct {
 	// Case is the case item; absent for a request without a usable case.
 	Case          *ItemKey `json:"case,omitempty"`
 	Investigation ItemKey  `json:"investigation"`
+	// Isolation is the isolation item, with the decision and every
+	// measure; absent when the case never reached the isolation step.
+	Isolation *ItemKey `json:"isolation,omitempty"`
 	// Artifacts are the artifact items of the investigation's results, one
 	// per result file: a Query on PK with SK beginning with SKPrefix;
 	// absent when no results were collected. The SSM command output's
@@ -113,6 +126,12 @@ func (m Message) Text() string {
 	if m.FindingID != "" {
 		line("Finding", "%s", m.FindingID)
 	}
+	if i := m.Isolation; i != nil {
+		line("Isolation", "%s", describeIsolation(*i))
+	}
+	if m.IsolationError != "" {
+		line("Isolation", "step failed: %s", m.IsolationError)
+	}
 	if u := m.FindingUpdate; u != nil {
 		line("Security Hub", "%s", describeFindingUpdate(*u))
 	}
@@ -136,6 +155,9 @@ func (m Message) Text() string {
 		line("", "case item: pk=%s sk=%s", c.PK, c.SK)
 	}
 	line("", "investigation item: pk=%s sk=%s", m.Records.Investigation.PK, m.Records.Investigation.SK)
+	if i := m.Records.Isolation; i != nil {
+		line("", "isolation item: pk=%s sk=%s", i.PK, i.SK)
+	}
 	if a := m.Records.Artifacts; a != nil {
 		line("", "artifact items: pk=%s sk beginning %s", a.PK, a.SKPrefix)
 	}
@@ -148,6 +170,14 @@ func (m Message) Text() string {
 	}
 	line("Time", "%s", m.Time)
 	return b.String()
+}
+
+func describeIsolation(i investigation.Isolation) string {
+	if i.Action != investigation.IsolationIsolate {
+		return fmt.Sprintf("%s: not isolated (policy rule %s)", i.Status, i.Rule)
+	}
+	return fmt.Sprintf("%s (policy rule %s): %d measures applied, %d skipped, %d impossible, %d failed",
+		i.Status, i.Rule, i.Applied, i.Skipped, i.Impossible, i.Failed)
 }
 
 func describeFindingUpdate(u findingupdate.Outcome) string {

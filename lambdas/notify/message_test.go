@@ -72,6 +72,9 @@ func TestMessageStaysSmall(t *testing.T) {
 			HTMLLink: "https://" + strings.Repeat("l", maxLinkBytes-len("https://")), HTMLLinkExpiresAt: "2026-03-14T12:30:00Z",
 		},
 		ReportError: &investigation.StepError{Error: "REPORT_FAILED", Cause: strings.Repeat("z", 200000)},
+		Isolation: &investigation.Isolation{Action: investigation.IsolationIsolate, Rule: strings.Repeat("r", 100000),
+			Status: investigation.IsolationStatusPartial, Applied: 9, Failed: 1},
+		IsolationError: &investigation.StepError{Error: "ISOLATION_FAILED", Cause: strings.Repeat("w", 200000)},
 	}
 	records, publisher := &fakeRecords{}, &fakeSNS{}
 	// The largest outcome findingupdate returns: a note and a detail at
@@ -97,4 +100,53 @@ func TestMessageStaysSmall(t *testing.T) {
 	require.NotNil(t, msg.Report, "the report is named")
 	assert.Len(t, msg.Report.HTMLLink, maxLinkBytes, "a link at the bound is kept")
 	assert.Len(t, msg.ReportError, MaxDetailBytes, "the report error is bounded")
+	require.NotNil(t, msg.Isolation, "the isolation is in the message")
+	assert.Len(t, msg.Isolation.Rule, maxRuleBytes, "the rule name is bounded")
+	assert.Len(t, msg.IsolationError, MaxDetailBytes, "the isolation error is bounded")
+}
+
+func TestMessageNamesTheIsolation(t *testing.T) {
+	tests := []struct {
+		name      string
+		isolation *investigation.Isolation
+		stepError *investigation.StepError
+		wantText  []string
+		wantItem  bool
+	}{
+		{
+			name: "isolated",
+			isolation: &investigation.Isolation{Action: investigation.IsolationIsolate, Rule: "backdoor",
+				Status: investigation.IsolationStatusIsolated, Applied: 8, Skipped: 2},
+			wantText: []string{"Isolation:     ISOLATED (policy rule backdoor): 8 measures applied, 2 skipped, 0 impossible, 0 failed",
+				"isolation item: pk=CASE#cf-2026-03-14-0002 sk=ISOLATION#DISK"},
+			wantItem: true,
+		},
+		{
+			name:      "not isolated",
+			isolation: &investigation.Isolation{Action: investigation.IsolationNone, Rule: "reconnaissance", Status: investigation.IsolationStatusNotIsolated},
+			wantText:  []string{"Isolation:     NOT_ISOLATED: not isolated (policy rule reconnaissance)"},
+			wantItem:  true,
+		},
+		{
+			name:      "the step failed",
+			stepError: &investigation.StepError{Error: "ISOLATION_FAILED", Cause: `{"errorMessage":"record the isolation: throttled"}`},
+			wantText:  []string{"Isolation:     step failed: ISOLATION_FAILED: record the isolation: throttled"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := investigation.State{Request: fixture(t, "disk-eks.json"), ForensicID: "cf-2026-03-14-0002",
+				ForensicType: investigation.ForensicTypeDisk, Isolation: tc.isolation, IsolationError: tc.stepError}
+			records, publisher := &fakeRecords{}, &fakeSNS{}
+			_, err := New(records, publisher, Config{TopicARN: testTopic, TableName: testTable}).Handle(context.Background(), st)
+			require.NoError(t, err)
+			require.Len(t, publisher.inputs, 1)
+			text, msg := published(t, publisher.inputs[0])
+			for _, want := range tc.wantText {
+				assert.Contains(t, text, want)
+			}
+			assert.Equal(t, tc.isolation, msg.Isolation)
+			assert.Equal(t, tc.wantItem, msg.Records.Isolation != nil, "the isolation item is named when there is one")
+		})
+	}
 }

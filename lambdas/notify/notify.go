@@ -249,6 +249,14 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 	if st.ReportError != nil {
 		m.ReportError = investigation.Truncate(st.ReportError.Error+": "+Detail(st.ReportError), MaxDetailBytes)
 	}
+	if st.Isolation != nil {
+		iso := *st.Isolation
+		iso.Rule = investigation.Truncate(iso.Rule, maxRuleBytes)
+		m.Isolation = &iso
+	}
+	if st.IsolationError != nil {
+		m.IsolationError = investigation.Truncate(st.IsolationError.Error+": "+Detail(st.IsolationError), MaxDetailBytes)
+	}
 
 	req, err := investigation.ParseRequest(st.Request)
 	valid := err == nil
@@ -275,6 +283,9 @@ func (h *Handler) message(st investigation.State, now time.Time) (Message, *inve
 	m.Records = RecordKeys{
 		TableName:     h.cfg.TableName,
 		Investigation: ItemKey{PK: pk, SK: investigation.InvestigationSortKey(m.ForensicType)},
+	}
+	if st.Isolation != nil {
+		m.Records.Isolation = &ItemKey{PK: pk, SK: investigation.IsolationSortKey(m.ForensicType)}
 	}
 	if m.Resource != nil {
 		m.Records.Case = &ItemKey{PK: pk, SK: investigation.SortCase}
