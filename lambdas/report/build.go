@@ -77,11 +77,6 @@ func (b *builder) summary() {
 		Status:         string(investigation.StatusSucceeded),
 		ExecutionName:  b.st.ExecutionName,
 		Investigations: []Investigation{},
-		Isolation: Isolation{
-			Decision: IsolationNotEvaluated,
-			Detail:   "Casefile does not isolate resources yet: no isolation measure was evaluated or applied for this case",
-			Measures: []Measure{},
-		},
 	}
 	if e := b.st.Error; e != nil {
 		c.Status = string(investigation.StatusFailed)
@@ -116,8 +111,53 @@ func (b *builder) summary() {
 			InstanceID: inv.InstanceID, CommandID: inv.CommandID, ResultsS3URI: inv.ResultsS3URI,
 		})
 	}
-	b.limit(LimitIsolation, "", "%s", c.Isolation.Detail)
+	c.Isolation = b.isolation()
 	b.r.Case = c
+}
+
+// isolation is the isolation of the report's investigation, from its
+// isolation item, with a limitation when it is missing or incomplete.
+func (b *builder) isolation() Isolation {
+	iso := Isolation{Decision: IsolationNotEvaluated, Measures: []Measure{}}
+	var rec *caserecords.Isolation
+	for i := range b.records.Isolations {
+		if b.records.Isolations[i].ForensicType == b.typ {
+			rec = &b.records.Isolations[i]
+		}
+	}
+	if rec == nil {
+		iso.Detail = "the investigation ended before the isolation step: no isolation measure was evaluated"
+		if e := b.st.IsolationError; e != nil {
+			iso.Detail = fmt.Sprintf("the isolation step failed with %s: %s", e.Error, orNone(investigation.Truncate(e.Cause, MaxDetailBytes)))
+		}
+		b.limit(LimitIsolation, b.typ, "%s", iso.Detail)
+		return iso
+	}
+	d := rec.Decision
+	iso.Decision, iso.Action, iso.Rule, iso.RuleSource, iso.Matched = rec.Status, string(d.Action), d.Rule, d.Source, d.Matched
+	iso.Compute, iso.Node = rec.Compute, rec.NodeName
+	for _, m := range rec.Measures {
+		iso.Measures = append(iso.Measures, Measure{
+			Name: string(m.Name), Target: m.Target, Result: string(m.Status),
+			Detail: investigation.Truncate(m.Reason, MaxDetailBytes), Original: m.Original, Applied: m.Applied,
+		})
+	}
+	switch rec.Status {
+	case investigation.IsolationStatusNotIsolated:
+		iso.Detail = fmt.Sprintf("the isolation policy's rule %s (%s) decided not to isolate", d.Rule, d.Source)
+	case investigation.IsolationStatusIsolated:
+		iso.Detail = fmt.Sprintf("isolated as the policy's rule %s (%s) decided", d.Rule, d.Source)
+	default:
+		iso.Detail = fmt.Sprintf("the isolation the policy's rule %s (%s) asked for is %s", d.Rule, d.Source, rec.Status)
+		if rec.Error != "" {
+			iso.Detail += ": " + investigation.Truncate(rec.Error, MaxDetailBytes)
+		}
+		b.limit(LimitIsolationIncomplete, b.typ, "%s; see the measures for what failed", iso.Detail)
+	}
+	if d.Matched != "" {
+		iso.Detail += ", matching " + d.Matched
+	}
+	return iso
 }
 
 func resourceOf(res investigation.Resource) *Resource {

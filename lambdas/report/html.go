@@ -25,6 +25,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"finding":   findingText,
 	"yesno":     boolText,
 	"join":      joinNonEmpty,
+	"pairs":     pairs,
 	"columns":   columns,
 	"typed":     typeSuffix,
 	"orMore":    incomplete,

@@ -27,6 +27,14 @@ func Markdown(r Report) []byte {
 		{"Execution", md(c.ExecutionName)},
 		{"Results", code(c.ResultsS3URI)},
 	})
+	if ms := c.Isolation.Measures; len(ms) > 0 {
+		w.line("")
+		rows := [][]string{}
+		for _, m := range ms {
+			rows = append(rows, []string{md(m.Name), code(m.Target), md(m.Result), md(m.Detail), md(pairs(m.Original)), md(pairs(m.Applied))})
+		}
+		w.table([]string{"Isolation measure", "Target", "Result", "Detail", "Original setting", "Set"}, rows)
+	}
 	if len(c.Investigations) > 0 {
 		w.line("")
 		rows := [][]string{}

@@ -59,24 +59,41 @@ type Finding struct {
 	Severity    string   `json:"severity,omitempty"`
 }
 
-// Isolation says whether the compromised resource was isolated.
+// Isolation says whether and how the compromised resource was isolated,
+// from the isolation item of the report's investigation.
 type Isolation struct {
-	// Decision is NOT_EVALUATED (Casefile does not isolate yet), ISOLATED,
-	// PARTIAL or NOT_REQUIRED.
-	Decision string    `json:"decision"`
+	// Decision is the isolation's status: ISOLATED, PARTIAL, NOT_ISOLATED
+	// or FAILED (investigation.IsolationStatus*), or NOT_EVALUATED when
+	// the investigation never reached the isolation step.
+	Decision string `json:"decision"`
+	// Action, Rule, RuleSource and Matched are the policy's decision: the
+	// action, the rule that made it, where the rule came from and the
+	// finding type or custom action it matched.
+	Action     string `json:"action,omitempty"`
+	Rule       string `json:"rule,omitempty"`
+	RuleSource string `json:"ruleSource,omitempty"`
+	Matched    string `json:"matched,omitempty"`
+	// Compute and Node are, for an EKS case, what the pod ran on (EC2,
+	// SPOT or FARGATE) and its Kubernetes node.
+	Compute  string    `json:"compute,omitempty"`
+	Node     string    `json:"node,omitempty"`
 	Detail   string    `json:"detail"`
 	Measures []Measure `json:"measures"`
 }
 
-// IsolationNotEvaluated is the decision of every case until isolation is
-// built.
+// IsolationNotEvaluated is the decision of an investigation without an
+// isolation item.
 const IsolationNotEvaluated = "NOT_EVALUATED"
 
-// Measure is one isolation measure and what became of it.
+// Measure is one isolation measure and what became of it, with the
+// settings it replaced (for a restore) and what it set.
 type Measure struct {
-	Name   string `json:"name"`
-	Result string `json:"result"`
-	Detail string `json:"detail,omitempty"`
+	Name     string            `json:"name"`
+	Target   string            `json:"target"`
+	Result   string            `json:"result"`
+	Detail   string            `json:"detail,omitempty"`
+	Original map[string]string `json:"original,omitempty"`
+	Applied  map[string]string `json:"applied,omitempty"`
 }
 
 // Investigation is one evidence type of the case as recorded.
@@ -309,26 +326,27 @@ type Limitation struct {
 
 // The codes of limitations.
 const (
-	LimitCaseFailed         = "CASE_FAILED"
-	LimitCleanupFailed      = "CLEANUP_FAILED"
-	LimitResultsMissing     = "RESULTS_MISSING"
-	LimitResultsUnreadable  = "RESULTS_UNREADABLE"
-	LimitAnalysisIncomplete = "ANALYSIS_INCOMPLETE"
-	LimitAnalysisError      = "ANALYSIS_ERROR"
-	LimitAnalysisNote       = "ANALYSIS_NOTE"
-	LimitPartitionSkipped   = "PARTITION_NOT_ANALYSED"
-	LimitPluginFailed       = "PLUGIN_FAILED"
-	LimitStandInTool        = "STAND_IN_TOOL"
-	LimitIsolation          = "ISOLATION_NOT_EVALUATED"
-	LimitTruncated          = "TRUNCATED"
-	LimitExcerptUnreadable  = "EXCERPT_UNREADABLE"
+	LimitCaseFailed          = "CASE_FAILED"
+	LimitCleanupFailed       = "CLEANUP_FAILED"
+	LimitResultsMissing      = "RESULTS_MISSING"
+	LimitResultsUnreadable   = "RESULTS_UNREADABLE"
+	LimitAnalysisIncomplete  = "ANALYSIS_INCOMPLETE"
+	LimitAnalysisError       = "ANALYSIS_ERROR"
+	LimitAnalysisNote        = "ANALYSIS_NOTE"
+	LimitPartitionSkipped    = "PARTITION_NOT_ANALYSED"
+	LimitPluginFailed        = "PLUGIN_FAILED"
+	LimitStandInTool         = "STAND_IN_TOOL"
+	LimitIsolation           = "ISOLATION_NOT_EVALUATED"
+	LimitIsolationIncomplete = "ISOLATION_INCOMPLETE"
+	LimitTruncated           = "TRUNCATED"
+	LimitExcerptUnreadable   = "EXCERPT_UNREADABLE"
 )
 
 // LimitationCodes lists every code, for the schema and tests.
 var LimitationCodes = []string{
 	LimitCaseFailed, LimitCleanupFailed, LimitResultsMissing, LimitResultsUnreadable, LimitAnalysisIncomplete,
 	LimitAnalysisError, LimitAnalysisNote, LimitPartitionSkipped, LimitPluginFailed, LimitStandInTool,
-	LimitIsolation, LimitTruncated, LimitExcerptUnreadable,
+	LimitIsolation, LimitIsolationIncomplete, LimitTruncated, LimitExcerptUnreadable,
 }
 
 // The caps that keep a report small whatever the case holds.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -122,4 +123,14 @@ func compareColumns(x, y string) int {
 		return 1
 	}
 	return strings.Compare(x, y)
+}
+
+// pairs writes a measure's settings as "key=value" in key order.
+func pairs(m map[string]string) string {
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+m[k])
+	}
+	return strings.Join(parts, "; ")
 }
