@@ -98,8 +98,14 @@ func definition(scope constructs.Construct, s settings) sfn.IChainable {
 
 	createInstance := task(StateCreateInstance, s.tasks.CreateInstance)
 	createInstance.Next(checkInstance)
+	// Isolation comes first, once the case is recorded, so that the
+	// resource is contained while the evidence is examined; its own
+	// failure is kept at $.isolationError and the investigation goes on.
+	isolate := invoke(scope, StateIsolate, s.tasks.Isolate)
+	isolate.AddCatch(createInstance, catchTo(PathIsolationError))
+	isolate.Next(createInstance)
 	recordCase := task(StateRecordCase, s.tasks.Intake)
-	recordCase.Next(createInstance)
+	recordCase.Next(isolate)
 
 	prepare := sfn.NewPass(scope, id(StatePrepare), &sfn.PassProps{
 		StateName: jsii.String(StatePrepare),

@@ -38,7 +38,7 @@ const (
 
 // Tasks are the Lambda functions behind the workflow's task states.
 type Tasks struct {
-	Intake, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
+	Intake, Isolate, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
 	CheckCommand, CollectResults, Release, Report, Notify awslambda.IFunction
 }
 
@@ -107,7 +107,7 @@ func (p Props) resolve() (settings, error) {
 		name  string
 		value awslambda.IFunction
 	}{
-		{"Tasks.Intake", p.Tasks.Intake}, {"Tasks.CreateInstance", p.Tasks.CreateInstance},
+		{"Tasks.Intake", p.Tasks.Intake}, {"Tasks.Isolate", p.Tasks.Isolate}, {"Tasks.CreateInstance", p.Tasks.CreateInstance},
 		{"Tasks.CheckInstance", p.Tasks.CheckInstance}, {"Tasks.AttachEvidence", p.Tasks.AttachEvidence},
 		{"Tasks.StartForensics", p.Tasks.StartForensics}, {"Tasks.CheckCommand", p.Tasks.CheckCommand},
 		{"Tasks.CollectResults", p.Tasks.CollectResults}, {"Tasks.Release", p.Tasks.Release},

@@ -5,6 +5,7 @@ package workflow
 const (
 	StatePrepare              = "Prepare"
 	StateRecordCase           = "RecordCase"
+	StateIsolate              = "Isolate"
 	StateCreateInstance       = "CreateInstance"
 	StateCheckInstance        = "CheckInstance"
 	StateInstanceReady        = "InstanceReady?"
@@ -33,7 +34,7 @@ const (
 // StateNames lists every state of the definition.
 func StateNames() []string {
 	return []string{
-		StatePrepare, StateRecordCase, StateCreateInstance, StateCheckInstance, StateInstanceReady,
+		StatePrepare, StateRecordCase, StateIsolate, StateCreateInstance, StateCheckInstance, StateInstanceReady,
 		StateWaitForInstance, StateInstanceNotReady, StateForensicType, StateUnknownForensicType,
 		StateAttachEvidence, StateStartDiskForensics, StateStartMemoryForensics, StateWaitForCommand,
 		StateCheckCommand, StateCommandDone, StateCommandNotComplete, StateCollectResults,
@@ -63,6 +64,9 @@ const (
 	// PathReportError is where the report states' Catch puts their error:
 	// a report that cannot be written does not fail the investigation.
 	PathReportError = "$.reportError"
+	// PathIsolationError is where the Isolate state's Catch puts its
+	// error: a failed isolation does not stop the investigation.
+	PathIsolationError = "$.isolationError"
 	// PathNotifyError is where NotifyFailure's Catch puts its error.
 	PathNotifyError = "$.notifyError"
 )

@@ -40,7 +40,7 @@ func validProps(stack awscdk.Stack) workflow.Props {
 	}
 	return workflow.Props{
 		Tasks: workflow.Tasks{
-			Intake: fn("intake"), CreateInstance: fn("createinstance"), CheckInstance: fn("checkinstance"),
+			Intake: fn("intake"), Isolate: fn("isolate"), CreateInstance: fn("createinstance"), CheckInstance: fn("checkinstance"),
 			AttachEvidence: fn("attachevidence"), StartForensics: fn("startforensics"), CheckCommand: fn("checkcommand"),
 			CollectResults: fn("collectresults"), Release: fn("release"), Report: fn("report"), Notify: fn("notify"),
 		},
@@ -125,7 +125,8 @@ func TestEachTaskInvokesItsFunctionWithTheWholeState(t *testing.T) {
 		function string
 		next     string
 	}{
-		workflow.StateRecordCase:           {"intake", workflow.StateCreateInstance},
+		workflow.StateRecordCase:           {"intake", workflow.StateIsolate},
+		workflow.StateIsolate:              {"isolate", workflow.StateCreateInstance},
 		workflow.StateCreateInstance:       {"createinstance", workflow.StateCheckInstance},
 		workflow.StateCheckInstance:        {"checkinstance", workflow.StateInstanceReady},
 		workflow.StateAttachEvidence:       {"attachevidence", workflow.StateStartDiskForensics},
@@ -174,6 +175,9 @@ func TestEveryErrorGoesToCleanupAndCleanupAndReportErrorsStillNotify(t *testing.
 			case workflow.StateWriteFailureReport:
 				assert.Equal(t, workflow.PathReportError, c.ResultPath)
 				assert.Equal(t, workflow.StateNotifyFailure, c.Next)
+			case workflow.StateIsolate:
+				assert.Equal(t, workflow.PathIsolationError, c.ResultPath)
+				assert.Equal(t, workflow.StateCreateInstance, c.Next, "a failed isolation does not stop the investigation")
 			case workflow.StateNotifyFailure:
 				assert.Equal(t, workflow.PathNotifyError, c.ResultPath)
 				assert.Equal(t, workflow.StateFailed, c.Next)
@@ -469,6 +473,7 @@ func TestInvalidPropsPanicNamingTheField(t *testing.T) {
 	}{
 		{"no notify", func(p *workflow.Props) { p.Tasks.Notify = nil }, "workflow: Props.Tasks.Notify is required"},
 		{"no report", func(p *workflow.Props) { p.Tasks.Report = nil }, "workflow: Props.Tasks.Report is required"},
+		{"no isolate", func(p *workflow.Props) { p.Tasks.Isolate = nil }, "workflow: Props.Tasks.Isolate is required"},
 		{"no start", func(p *workflow.Props) { p.Start = nil }, "workflow: Props.Start is required"},
 		{"no sweep", func(p *workflow.Props) { p.Sweep = nil }, "workflow: Props.Sweep is required"},
 		{"zero checks", func(p *workflow.Props) { p.MaxCommandChecks = cdktest.Ptr(0) }, "workflow: Props.MaxCommandChecks must be at least 1, not 0"},
@@ -496,9 +501,11 @@ func TestPathsNameFieldsOfTheInvestigationState(t *testing.T) {
 	full := investigation.State{
 		Request:       json.RawMessage(`{}`),
 		ExecutionName: "x", ForensicType: investigation.ForensicTypeDisk,
-		Readiness: &investigation.Readiness{Status: investigation.PollReady, Attempts: 1},
-		Command:   &investigation.Command{Status: investigation.PollReady, Attempts: 1},
-		Error:     &investigation.StepError{Error: "E", Cause: "C"},
+		Readiness:    &investigation.Readiness{Status: investigation.PollReady, Attempts: 1},
+		Command:      &investigation.Command{Status: investigation.PollReady, Attempts: 1},
+		Error:        &investigation.StepError{Error: "E", Cause: "C"},
+		CleanupError: &investigation.StepError{Error: "E"}, ReportError: &investigation.StepError{Error: "E"},
+		IsolationError: &investigation.StepError{Error: "E"},
 	}
 	b, err := json.Marshal(full)
 	require.NoError(t, err)
@@ -509,6 +516,7 @@ func TestPathsNameFieldsOfTheInvestigationState(t *testing.T) {
 		workflow.PathRequest, workflow.PathExecutionName, workflow.PathForensicType,
 		workflow.PathReadinessStatus, workflow.PathReadinessTries, workflow.PathCommandStatus,
 		workflow.PathCommandTries, workflow.PathError, workflow.PathErrorName, workflow.PathErrorCause,
+		workflow.PathCleanupError, workflow.PathReportError, workflow.PathIsolationError,
 	}
 	for _, path := range paths {
 		t.Run(path, func(t *testing.T) {

@@ -25,6 +25,8 @@ type Isolation struct {
 	// on. NodeName is its Kubernetes node.
 	Compute  string
 	NodeName string
+	// Notes are findings about the resource worth keeping.
+	Notes []string
 	// Error says why the isolation could not be made at all.
 	Error string
 	Time  time.Time
@@ -40,6 +42,7 @@ type isolationItem struct {
 	Measures     []investigation.Measure         `json:"measures,omitempty"`
 	Compute      string                          `json:"compute,omitempty"`
 	NodeName     string                          `json:"nodeName,omitempty"`
+	Notes        []string                        `json:"notes,omitempty"`
 	Error        string                          `json:"error,omitempty"`
 	RecordedAt   string                          `json:"recordedAt"`
 }
@@ -50,7 +53,7 @@ type isolationItem struct {
 func (s *Store) PutIsolation(ctx context.Context, iso Isolation) error {
 	item, err := marshalItem(investigation.CasePartition(iso.ForensicID), investigation.IsolationSortKey(iso.ForensicType), isolationItem{
 		ForensicID: iso.ForensicID, ForensicType: iso.ForensicType, Decision: iso.Decision, Status: iso.Status,
-		Measures: iso.Measures, Compute: iso.Compute, NodeName: iso.NodeName, Error: iso.Error,
+		Measures: iso.Measures, Compute: iso.Compute, NodeName: iso.NodeName, Notes: iso.Notes, Error: iso.Error,
 		RecordedAt: timestamp(s.orNow(iso.Time)),
 	})
 	if err != nil {
@@ -65,7 +68,7 @@ func (s *Store) PutIsolation(ctx context.Context, iso Isolation) error {
 func (it isolationItem) record() Isolation {
 	return Isolation{
 		ForensicID: it.ForensicID, ForensicType: it.ForensicType, Decision: it.Decision, Status: it.Status,
-		Measures: it.Measures, Compute: it.Compute, NodeName: it.NodeName, Error: it.Error,
+		Measures: it.Measures, Compute: it.Compute, NodeName: it.NodeName, Notes: it.Notes, Error: it.Error,
 		Time: parseTimestamp(it.RecordedAt),
 	}
 }

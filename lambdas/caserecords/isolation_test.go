@@ -27,7 +27,7 @@ func TestPutIsolationReadsBack(t *testing.T) {
 				Original: map[string]string{"eni-0aa": "sg-1,sg-2"}, Applied: map[string]string{"denyGroup": "sg-9"}},
 			{Name: investigation.MeasureElasticIPs, Target: "i-0a1b2c3d4e5f60718", Status: investigation.MeasureFailed, Reason: "AccessDenied"},
 		},
-		Compute: "SPOT", NodeName: "ip-10-0-1-23.eu-west-1.compute.internal", Time: at,
+		Compute: "SPOT", NodeName: "ip-10-0-1-23.eu-west-1.compute.internal", Notes: []string{"a note"}, Time: at,
 	}
 	db := &fakeDB{}
 	require.NoError(t, New(db, testTable).PutIsolation(context.Background(), iso))

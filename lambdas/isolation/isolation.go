@@ -62,6 +62,9 @@ type WorkloadIsolation struct {
 	NodeName string
 	// Compute is EC2, SPOT or FARGATE.
 	Compute string
+	// Notes are findings about the workload worth keeping, such as a pod
+	// that runs on another node than the request names.
+	Notes []string
 }
 
 // WorkloadIsolator isolates an EKS workload: its pod and its node.
@@ -77,9 +80,10 @@ type Account struct {
 }
 
 // Accounts opens an application account: it assumes the isolation role of
-// accountID and returns isolators for region.
+// accountID, in a session named after the case, and returns isolators for
+// region.
 type Accounts interface {
-	Open(ctx context.Context, accountID, region string) (Account, error)
+	Open(ctx context.Context, forensicID, accountID, region string) (Account, error)
 }
 
 // Records is the part of the case store the step uses.
@@ -142,7 +146,7 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 func (h *Handler) isolate(ctx context.Context, res investigation.Resource, iso *caserecords.Isolation) {
 	measureCtx, cancel := measureContext(ctx)
 	defer cancel()
-	acct, err := h.accounts.Open(measureCtx, res.AccountID, res.Region)
+	acct, err := h.accounts.Open(measureCtx, iso.ForensicID, res.AccountID, res.Region)
 	if err != nil {
 		iso.Status, iso.Error = investigation.IsolationStatusFailed, investigation.Truncate(err.Error(), maxError)
 		return
@@ -153,7 +157,7 @@ func (h *Handler) isolate(ctx context.Context, res investigation.Resource, iso *
 			ForensicID: iso.ForensicID, ClusterName: eks.ClusterName, NodeInstanceID: eks.NodeInstanceID,
 			Namespace: eks.Namespace, PodName: eks.PodName, Measures: iso.Decision.Measures,
 		})
-		iso.Measures, iso.NodeName, iso.Compute = w.Measures, w.NodeName, w.Compute
+		iso.Measures, iso.NodeName, iso.Compute, iso.Notes = w.Measures, w.NodeName, w.Compute, w.Notes
 	} else {
 		iso.Measures, err = acct.Instances.IsolateInstance(measureCtx, iso.ForensicID, res.InstanceID, iso.Decision.Measures)
 	}
@@ -258,6 +262,9 @@ func eventDetail(iso caserecords.Isolation) string {
 	}
 	if iso.Error != "" {
 		d += "; " + iso.Error
+	}
+	for _, n := range iso.Notes {
+		d += "; " + n
 	}
 	return investigation.Truncate(d, maxError)
 }

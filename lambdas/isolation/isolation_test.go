@@ -52,8 +52,8 @@ type fakeAccounts struct {
 	opened []string
 }
 
-func (f *fakeAccounts) Open(_ context.Context, accountID, region string) (Account, error) {
-	f.opened = append(f.opened, accountID+" "+region)
+func (f *fakeAccounts) Open(_ context.Context, forensicID, accountID, region string) (Account, error) {
+	f.opened = append(f.opened, forensicID+" "+accountID+" "+region)
 	return f.acct, f.err
 }
 
@@ -156,7 +156,8 @@ func TestHandle(t *testing.T) {
 		},
 		{
 			name: "an EKS workload", policy: isolate, eks: true,
-			workloads:  fakeWorkloads{result: WorkloadIsolation{Measures: []investigation.Measure{applied}, NodeName: "ip-10-0-1-23", Compute: "SPOT"}},
+			workloads: fakeWorkloads{result: WorkloadIsolation{Measures: []investigation.Measure{applied}, NodeName: "ip-10-0-1-23", Compute: "SPOT",
+				Notes: []string{"pod web/checkout-1 runs on ip-10-0-1-24, not on the node the request names"}}},
 			wantOpened: true, wantStatus: investigation.IsolationStatusIsolated, wantAction: ActionIsolated,
 			wantSummary: investigation.Isolation{Action: investigation.IsolationIsolate, Rule: "backdoor", Status: investigation.IsolationStatusIsolated, Applied: 1},
 		},
@@ -172,7 +173,7 @@ func TestHandle(t *testing.T) {
 			require.NotNil(t, out.Isolation)
 			assert.Equal(t, tc.wantSummary, *out.Isolation)
 			if tc.wantOpened {
-				assert.Equal(t, []string{testAccount + " eu-west-1"}, accounts.opened, "the resource's own account and Region")
+				assert.Equal(t, []string{"case-1 " + testAccount + " eu-west-1"}, accounts.opened, "the resource's own account and Region")
 			} else {
 				assert.Empty(t, accounts.opened)
 			}
@@ -191,6 +192,8 @@ func TestHandle(t *testing.T) {
 				assert.Equal(t, Workload{ForensicID: "case-1", ClusterName: "shop", NodeInstanceID: testInstance, Namespace: "web", PodName: "checkout-1"}, tc.workloads.got[0])
 				assert.Equal(t, "SPOT", iso.Compute)
 				assert.Equal(t, "ip-10-0-1-23", iso.NodeName)
+				assert.Len(t, iso.Notes, 1, "the workload's notes are kept")
+				assert.Contains(t, ev.Detail, "not on the node the request names")
 				assert.Equal(t, "web/checkout-1", ev.Resources["pod"])
 				assert.Empty(t, tc.instances.got, "an EKS case is isolated as a workload")
 			} else {

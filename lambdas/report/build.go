@@ -157,6 +157,9 @@ func (b *builder) isolation() Isolation {
 	if d.Matched != "" {
 		iso.Detail += ", matching " + d.Matched
 	}
+	for _, n := range rec.Notes {
+		iso.Detail += "; " + investigation.Truncate(n, MaxDetailBytes)
+	}
 	return iso
 }
 

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/notify"
 	"github.com/casefile-forensics/casefile/lambdas/report"
@@ -231,6 +233,7 @@ func runFaultRows(t *testing.T, runNumber int, indexes []int) []faultResult {
 		} else {
 			assert.Empty(t, msg.CleanupError, "notification cleanup error")
 		}
+		assertIsolation(t, env, out, row, msg)
 		if row.reportFailed {
 			assert.Nil(t, msg.Report, "no report is named")
 			assert.Contains(t, msg.ReportError, string(report.ErrorReportFailed), "the notification says why there is no report")
@@ -376,4 +379,36 @@ func writeFaultReport(t *testing.T, results []faultResult) {
 	fmt.Fprintf(&b, "faults tried: %d, cases lost: %d, resources left: %d\n", len(results), lost, left)
 	writeReliability(t, "faults", b.String())
 	assert.Equal(t, len(faultMatrix), len(results), "every row ran")
+}
+
+// recordReserveSeconds is the time the isolation keeps for its record
+// after the measures (isolation.recordReserve): a hang row's timeout adds it.
+const recordReserveSeconds = 3 * time.Second
+
+// assertIsolation checks what the case recorded and notified of its
+// isolation: the row's status (ISOLATED by default, the fixture finding's
+// decision), or, for a step that failed, no isolation item and the
+// step's error in the notification. A case that ended before the
+// isolation step has neither.
+func assertIsolation(t *testing.T, env *localaws.Environment, out *localaws.Outcome, row faultRow, msg notify.Message) {
+	t.Helper()
+	items := isolationItems(t, env, out.ForensicID)
+	switch {
+	case !slices.Contains(out.States, workflow.StateIsolate):
+		assert.Empty(t, items, "no isolation before the isolation step")
+		assert.Nil(t, msg.Isolation, "the notification has no isolation")
+	case row.isolationError:
+		assert.Empty(t, items, "the isolation item could not be written")
+		assert.Nil(t, msg.Isolation, "the notification has no isolation summary")
+		assert.Contains(t, msg.IsolationError, string(investigation.ReasonIsolation), "the notification says the isolation step failed")
+	default:
+		want := cmp.Or(row.isolation, investigation.IsolationStatusIsolated)
+		if assert.Len(t, items, 1, "one isolation item") {
+			assert.Equal(t, want, items[0].Status, "recorded isolation status")
+		}
+		if assert.NotNil(t, msg.Isolation, "the notification has the isolation") {
+			assert.Equal(t, want, msg.Isolation.Status, "notified isolation status")
+		}
+		assert.Empty(t, msg.IsolationError, "the isolation step itself did not fail")
+	}
 }

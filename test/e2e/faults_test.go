@@ -65,6 +65,12 @@ type faultRow struct {
 	// leftBehind is set for the one row where EC2 refuses every
 	// termination: the instance cannot go, and the case must say so.
 	leftBehind bool
+	// isolation is the isolation status the case must record (the
+	// isolation item's status, and the notification's); "" means
+	// ISOLATED, the fixture finding's decision. isolationError is set for
+	// the rows where the step itself fails: the notification says why.
+	isolation      string
+	isolationError bool
 	// reportFailed is set for the rows whose report cannot be written:
 	// the notification says why and the custody log has report-failed.
 	reportFailed bool
@@ -132,6 +138,29 @@ var faultMatrix = []faultRow{
 		timeouts: map[string]time.Duration{"intake": shortTimeout},
 		status:   investigation.StatusFailed, reason: investigation.ReasonCaseRecord, notifications: 1,
 		expect: "the handler's deadline ends the call before the function timeout"},
+
+	// Isolate: the application account's role, then the measures. An
+	// isolation that fails never stops the investigation.
+	{state: workflow.StateIsolate, kind: kindError,
+		faults: []forensichost.Fault{refused("sts", "AssumeRole", "AccessDenied", 1)},
+		status: investigation.StatusSucceeded, notifications: 1, isolation: investigation.IsolationStatusFailed,
+		expect: "the role cannot be assumed: isolation FAILED is recorded and notified, the case succeeds"},
+	{state: workflow.StateIsolate, kind: kindError,
+		faults: []forensichost.Fault{func() forensichost.Fault {
+			f := refused("dynamodb", "PutItem", "AccessDeniedException", 1)
+			f.BodyContains = investigation.SortIsolationPrefix
+			return f
+		}()},
+		status: investigation.StatusSucceeded, notifications: 1, isolationError: true,
+		expect: "the isolation cannot be recorded: the step fails, its Catch goes on, the notification says why"},
+	{state: workflow.StateIsolate, kind: kindThrottle, group: "throttled disk case",
+		faults: []forensichost.Fault{throttled("ec2", "ModifyNetworkInterfaceAttribute")},
+		status: investigation.StatusSucceeded, notifications: 1, expect: "retried by the SDK"},
+	{state: workflow.StateIsolate, kind: kindHang,
+		faults:   []forensichost.Fault{hung("ec2", "ModifyNetworkInterfaceAttribute")},
+		timeouts: map[string]time.Duration{"isolate": shortTimeout + recordReserveSeconds},
+		status:   investigation.StatusSucceeded, notifications: 1, isolation: investigation.IsolationStatusPartial,
+		expect: "the security-group swap never answers: the deadline ends it, the rest is recorded PARTIAL"},
 
 	// CreateInstance: the security group is made before the launch.
 	{state: workflow.StateCreateInstance, kind: kindError,
