@@ -2,8 +2,9 @@ package policy
 
 // Match reports whether the finding type t matches the glob pattern as a
 // whole: '*' matches any run of characters, '/' included, and '?' exactly
-// one; every other character matches itself, case-sensitively. It runs in
-// O(len(pattern)·len(t)) at worst, whatever the pattern.
+// one (one byte: finding types are printable ASCII); every other character
+// matches itself, case-sensitively. It runs in O(len(pattern)·len(t)) at
+// worst, whatever the pattern.
 func Match(pattern, t string) bool {
 	p, s := 0, 0
 	// star is the pattern index after the last '*' seen, and from the
