@@ -77,6 +77,11 @@ type Config struct {
 	// ReportLinkSeconds, when not 0, has the report step pre-sign a link
 	// to report.html valid that long and pass it on in the workflow state.
 	ReportLinkSeconds int
+	// IsolationPolicy is the isolation policy (lambdas/isolation/policy)
+	// as compact JSON, the value of the isolation function's
+	// investigation.EnvIsolationPolicy; empty means the default policy
+	// (the built-in rules, no isolation for unknown findings).
+	IsolationPolicy string
 }
 
 // Network is an existing VPC for the forensic instances.

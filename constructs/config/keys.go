@@ -28,6 +28,7 @@ const (
 	KeyObjectLockDays          = "objectLockDays"
 	KeyRemovalPolicy           = "removalPolicy"
 	KeyReportLinkSeconds       = "reportLinkSeconds"
+	KeyIsolationPolicy         = "isolationPolicy"
 )
 
 // Keys lists every context key Load reads.
@@ -38,7 +39,7 @@ func Keys() []string {
 		KeyCommandTimeoutSeconds, KeyInstanceType, KeyLargeInstanceType, KeyLargeEvidenceGiB, KeyCommandSecondsPerGiB,
 		KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
-		KeyReportLinkSeconds,
+		KeyReportLinkSeconds, KeyIsolationPolicy,
 	}
 }
 

@@ -66,6 +66,7 @@ func Load(get Getter) (Config, error) {
 		ObjectLockDays:          r.integer(KeyObjectLockDays, DefaultObjectLockDays, 1, maxObjectLockDays),
 		RemovalPolicy:           RemovalPolicy(strings.ToLower(r.optional(KeyRemovalPolicy, string(DefaultRemovalPolicy), anyPattern, ""))),
 		ReportLinkSeconds:       r.integer(KeyReportLinkSeconds, DefaultReportLinkSeconds, 0, MaxReportLinkSeconds),
+		IsolationPolicy:         r.isolationPolicy(KeyIsolationPolicy),
 	}
 	c.Network = r.network()
 	if hasDuplicates(c.ApplicationAccountIDs) {

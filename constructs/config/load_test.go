@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/config"
+	"github.com/casefile-forensics/casefile/lambdas/isolation/policy"
 )
 
 const validAMI = "ami-0123456789abcdef0"
@@ -251,4 +253,66 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 	assert.Equal(t, config.PlaceholderForensicAMIID, got.ForensicAMIID, "cdk.json ships the placeholder AMI")
+}
+
+func TestLoadReadsTheIsolationPolicy(t *testing.T) {
+	tests := []struct {
+		name  string
+		value any
+		want  string
+	}{
+		{name: "unset", value: nil, want: ""},
+		{name: "empty object from cdk.json", value: map[string]any{}, want: ""},
+		{name: "empty string from -c", value: "  ", want: ""},
+		{name: "object from cdk.json", value: map[string]any{
+			"unknownAction": "ISOLATE",
+			"rules": []any{map[string]any{
+				"name": "lab-cc", "typePattern": "*Backdoor:EC2?C&CActivity*", "action": "NONE",
+			}},
+		}, want: `{"rules":[{"action":"NONE","name":"lab-cc","typePattern":"*Backdoor:EC2?C&CActivity*"}],"unknownAction":"ISOLATE"}`},
+		{name: "string from -c", value: `{ "rules": [ {"name": "probes", "typePrefix": "Recon:EC2/PortProbe",
+			"action": "ISOLATE", "measures": ["securityGroups"]} ], "builtinRules": false }`,
+			want: `{"rules":[{"name":"probes","typePrefix":"Recon:EC2/PortProbe","action":"ISOLATE","measures":["securityGroups"]}],"builtinRules":false}`},
+		{name: "-c string larger than the limit only by its white space", value: "{" + strings.Repeat(" \n", 4000) + `"unknownAction": "ISOLATE"}`,
+			want: `{"unknownAction":"ISOLATE"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: validAMI, config.KeyIsolationPolicy: tt.value}))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.IsolationPolicy)
+			if tt.want != "" {
+				_, err := policy.Parse([]byte(tt.want))
+				assert.NoError(t, err, "the Lambda parses what the configuration keeps")
+			}
+		})
+	}
+}
+
+func TestLoadRefusesABadIsolationPolicy(t *testing.T) {
+	tests := []struct {
+		name  string
+		value any
+		want  string
+	}{
+		{name: "bad action in cdk.json", value: map[string]any{"rules": []any{
+			map[string]any{"name": "a", "typePrefix": "A", "action": "NONE"},
+			map[string]any{"name": "b", "typePrefix": "B", "action": "NONE"},
+			map[string]any{"name": "c", "typePrefix": "C", "action": "KILL"},
+		}}, want: `isolationPolicy.rules[2].action: must be ISOLATE or NONE, not "KILL"`},
+		{name: "unknown key in -c", value: `{"rules":[],"defaultAction":"NONE"}`, want: "isolationPolicy.defaultAction: is not a known field"},
+		{name: "broken JSON in -c", value: `{"rules":[`, want: "isolationPolicy: is not valid JSON"},
+		{name: "a list", value: []any{"backdoor"}, want: "must be a JSON object (or a string holding one)"},
+		{name: "a number", value: 1.0, want: "must be a JSON object (or a string holding one)"},
+		{name: "too large", value: map[string]any{"rules": []any{map[string]any{
+			"name": "long", "typePrefix": strings.Repeat("T", 500), "action": "NONE",
+		}}, "unknownAction": strings.Repeat("X", 3000)}, want: "isolationPolicy: is 3578 bytes of JSON, more than the 3072 allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(getter(map[string]any{config.KeyForensicAMIID: validAMI, config.KeyIsolationPolicy: tt.value}))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `context key "isolationPolicy": `+tt.want)
+		})
+	}
 }

@@ -177,7 +177,7 @@ func FuzzSplitS3URI(f *testing.F) {
 // ValidationError names it, and RequestField.
 var documentedField = regexp.MustCompile(`^(\(request\)|forensicId|forensicType|` +
 	`resource(\.(accountId|region|instanceId|eks(\.(clusterName|nodeInstanceId|namespace|podName))?))?|` +
-	`finding(\.(id|types(\[[0-9]+\])?|productName|severity))?|` +
+	`finding(\.(id|types(\[[0-9]+\])?|productName|severity|productArn|customActionArn))?|` +
 	`disk(\.snapshots(\[[0-9]+\](\.(snapshotId|sourceVolumeId|sizeGiB))?)?)?|` +
 	`memory(\.(s3Uri|sha256|sizeBytes|operatingSystem|format|kernelRelease))?)$`)
 

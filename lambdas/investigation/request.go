@@ -4,6 +4,8 @@
 // constructs and the Lambda handlers.
 package investigation
 
+import "strings"
+
 // ForensicType names the kind of evidence an investigation analyses.
 type ForensicType string
 
@@ -69,6 +71,26 @@ type Finding struct {
 	// With ID it identifies the finding to Security Hub: when it is given,
 	// the finding is told how the case ended (see lambdas/findingupdate).
 	ProductARN string `json:"productArn,omitempty"`
+	// CustomActionARN is the Security Hub custom action that an analyst
+	// sent the finding with, such as
+	// arn:aws:securityhub:eu-west-1:111122223333:action/custom/CasefileIsolate;
+	// empty when the finding came on its own. The isolation policy's
+	// custom action rules match its ID (CustomActionID).
+	CustomActionARN string `json:"customActionArn,omitempty"`
+}
+
+// customActionPrefix ends every custom action ARN before the action's ID.
+const customActionPrefix = ":action/custom/"
+
+// CustomActionID returns the ID of the finding's custom action, the last
+// segment of CustomActionARN, such as CasefileIsolate; "" when there is
+// none.
+func (f Finding) CustomActionID() string {
+	_, id, ok := strings.Cut(f.CustomActionARN, customActionPrefix)
+	if !ok {
+		return ""
+	}
+	return id
 }
 
 // DiskEvidence lists the EBS snapshots shared with the forensic account.

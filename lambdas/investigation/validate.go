@@ -37,7 +37,10 @@ var (
 	findingTextPattern  = regexp.MustCompile(`^[\x20-\x7e]{1,512}$`)
 	// productARNPattern is a Security Hub product ARN: AWS's own products
 	// have no account, a custom integration's has its account.
-	productARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:securityhub:[a-z]{2}(-[a-z]+)+-[0-9]:([0-9]{12})?:product/[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){1,2}$`)
+	// customActionARNPattern is a Security Hub custom action ARN; its ID is
+	// 1 to 20 letters or digits.
+	customActionARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:securityhub:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:action/custom/[A-Za-z0-9]{1,20}$`)
+	productARNPattern      = regexp.MustCompile(`^arn:aws(-[a-z]+)*:securityhub:[a-z]{2}(-[a-z]+)+-[0-9]:([0-9]{12})?:product/[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){1,2}$`)
 )
 
 const maxK8sSubdomain = 253
@@ -210,6 +213,9 @@ func (f Finding) validate() error {
 	}
 	if f.ProductARN != "" && !productARNPattern.MatchString(f.ProductARN) {
 		return invalid("finding.productArn", "must be a Security Hub product ARN such as arn:aws:securityhub:eu-west-1::product/aws/guardduty")
+	}
+	if f.CustomActionARN != "" && !customActionARNPattern.MatchString(f.CustomActionARN) {
+		return invalid("finding.customActionArn", "must be a Security Hub custom action ARN such as arn:aws:securityhub:eu-west-1:111122223333:action/custom/CasefileIsolate (an ID of 1 to 20 letters or digits)")
 	}
 	return nil
 }

@@ -74,6 +74,11 @@ func TestParseRequestFixtures(t *testing.T) {
 			assert.Equal(t, "crashdump", req.Memory.Format)
 			assert.Empty(t, req.Memory.KernelRelease, "a Windows dump's kernel is found in the dump")
 		},
+		"disk-ec2-custom-action.json": func(t *testing.T, req Request) {
+			assert.Equal(t, "arn:aws:securityhub:eu-west-1:111122223333:action/custom/CasefileIsolate", req.Finding.CustomActionARN)
+			assert.Equal(t, "CasefileIsolate", req.Finding.CustomActionID())
+			assert.Equal(t, []string{"TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort"}, req.Finding.Types)
+		},
 		"disk-eks.json": func(t *testing.T, req Request) {
 			assert.Equal(t, "eks#111122223333#eu-west-1#payments-prod", req.Resource.Key())
 			assert.Equal(t, "i-0c3d4e5f60718293a", req.Resource.TargetInstanceID())
@@ -213,6 +218,11 @@ func TestParseRequestInvalid(t *testing.T) {
 		{name: "product ARN of another service", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:guardduty:eu-west-1::product/aws/guardduty")), wantField: "finding.productArn"},
 		{name: "product ARN without a Region", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:securityhub:::product/aws/guardduty")), wantField: "finding.productArn"},
 		{name: "product ARN with a quote", raw: disk(set([]string{"finding"}, "productArn", "arn:aws:securityhub:eu-west-1::product/aws/guard'duty")), wantField: "finding.productArn"},
+		{name: "custom action ARN of a product", raw: disk(set([]string{"finding"}, "customActionArn", "arn:aws:securityhub:eu-west-1::product/aws/guardduty")), wantField: "finding.customActionArn"},
+		{name: "custom action ARN without an account", raw: disk(set([]string{"finding"}, "customActionArn", "arn:aws:securityhub:eu-west-1::action/custom/CasefileIsolate")), wantField: "finding.customActionArn"},
+		{name: "custom action ID of 21", raw: disk(set([]string{"finding"}, "customActionArn", "arn:aws:securityhub:eu-west-1:111122223333:action/custom/"+strings.Repeat("A", 21))), wantField: "finding.customActionArn"},
+		{name: "custom action ID with a dash", raw: disk(set([]string{"finding"}, "customActionArn", "arn:aws:securityhub:eu-west-1:111122223333:action/custom/Casefile-Isolate")), wantField: "finding.customActionArn"},
+		{name: "custom action ARN is a list", raw: disk(set([]string{"finding"}, "customActionArn", []any{"arn:aws:securityhub:eu-west-1:111122223333:action/custom/CasefileIsolate"})), wantField: "finding.customActionArn"},
 		{name: "DISK without disk", raw: disk(del(top, "disk")), wantField: "disk"},
 		{name: "DISK with memory too", raw: disk(func(m map[string]any) { m["memory"] = obj(decode(t, readFixture(t, "memory-ec2.json")), "memory") }), wantField: "memory"},
 		{name: "no snapshots", raw: disk(set([]string{"disk"}, "snapshots", []any{})), wantField: "disk.snapshots"},
@@ -471,6 +481,24 @@ func TestRequestText(t *testing.T) {
 	assert.Equal(t, "cf-2026-03-14-0009", id, "the head of a quoted request")
 	assert.Equal(t, "DISK", typ)
 	assert.Equal(t, "cf-2026-03-14-0009", CaseID(quoted(t, readFixture(t, "invalid-case-variant-key.json")), "x"))
+}
+
+func TestFindingCustomAction(t *testing.T) {
+	tests := []struct {
+		name, arn, wantID string
+	}{
+		{name: "built-in action", arn: "arn:aws:securityhub:eu-west-1:111122223333:action/custom/CasefileIsolate", wantID: "CasefileIsolate"},
+		{name: "GovCloud, ID of 20", arn: "arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:action/custom/A1234567890123456789", wantID: "A1234567890123456789"},
+		{name: "China partition", arn: "arn:aws-cn:securityhub:cn-north-1:111122223333:action/custom/Isolate", wantID: "Isolate"},
+		{name: "none", arn: "", wantID: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Finding{ID: "f1", CustomActionARN: tt.arn}
+			assert.NoError(t, f.validate(), "custom action ARN %q", tt.arn)
+			assert.Equal(t, tt.wantID, f.CustomActionID())
+		})
+	}
 }
 
 func TestFindingProductARN(t *testing.T) {
