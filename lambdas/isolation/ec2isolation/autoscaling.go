@@ -38,14 +38,13 @@ func (r *run) autoScaling(ctx context.Context) investigation.Measure {
 			group, state, protected = aws.ToString(in.AutoScalingGroupName), aws.ToString(in.LifecycleState), aws.ToBool(in.ProtectedFromScaleIn)
 		}
 	}
+	if rec, earlier := r.records[m.Name]; earlier && group == "" {
+		m.Applied = map[string]string{KeyProtectedFromScaleIn: "true", KeyDetachedFrom: rec.Original[KeyAutoScalingGroup]}
+	}
+	if r.already(ctx, &m, group == "") {
+		return m
+	}
 	if group == "" {
-		if rec, earlier := r.records[m.Name]; earlier {
-			// An earlier run detached it and could not record that.
-			m.Status, m.Original = investigation.MeasureApplied, rec.Original
-			m.Applied = map[string]string{KeyProtectedFromScaleIn: "true", KeyDetachedFrom: rec.Original[KeyAutoScalingGroup]}
-			r.after(ctx, &m)
-			return m
-		}
 		m.Status, m.Reason = investigation.MeasureSkipped, "the instance is in no Auto Scaling group"
 		return m
 	}

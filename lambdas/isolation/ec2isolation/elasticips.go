@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,8 +45,18 @@ func (r *run) elasticIPs(ctx context.Context) investigation.Measure {
 			associated = append(associated, a)
 		}
 	}
-	rec, earlier := r.records[m.Name]
-	if len(associated) == 0 && !earlier {
+	if rec, earlier := r.records[m.Name]; earlier && len(associated) == 0 {
+		m.Applied = map[string]string{}
+		for key := range rec.Original {
+			if alloc, ok := strings.CutSuffix(key, KeySuffixAssociationID); ok {
+				m.Applied[alloc] = AppliedDisassociated
+			}
+		}
+	}
+	if r.already(ctx, &m, len(associated) == 0) {
+		return m
+	}
+	if len(associated) == 0 {
 		m.Status, m.Reason = investigation.MeasureSkipped, "no Elastic IP is associated with the instance"
 		return m
 	}
@@ -59,10 +70,9 @@ func (r *run) elasticIPs(ctx context.Context) investigation.Measure {
 		m.Original[key+KeySuffixPrivateIP] = aws.ToString(a.PrivateIpAddress)
 	}
 	r.before(ctx, &m)
-	if earlier {
-		for key, value := range rec.Applied {
-			m.Applied[key] = value
-		}
+	if rec, ok := r.records[m.Name]; ok && rec.Status == "" {
+		// What a run that failed part-way disassociated.
+		maps.Copy(m.Applied, rec.Applied)
 	}
 	var refused []string
 	for _, a := range associated {

@@ -62,7 +62,8 @@ var executionOrder = []investigation.MeasureName{
 // Measure per EC2 measure, in the order of investigation.EC2Measures. A
 // measure that an API refuses is FAILED with the API's message and the
 // others still run. The error is only for an isolation that cannot start:
-// a target without IDs, or an instance that cannot be described.
+// a target without IDs, or an instance that cannot be described, is not
+// found, or is terminated or shutting down.
 func (iso *Isolator) Isolate(ctx context.Context, t Target) ([]investigation.Measure, error) {
 	if t.ForensicID == "" {
 		return nil, fmt.Errorf("isolation target: forensicId is empty")
@@ -106,23 +107,19 @@ type run struct {
 	// profileOriginal is the instance-profile measure's original
 	// settings, once that measure has read them in this run.
 	profileOriginal map[string]string
+	// profileWasDeny says whether the instance had the deny profile
+	// before this run, once the instance-profile measure has looked.
+	profileWasDeny *bool
 }
 
-// measure runs one measure, unless the policy left it out or an earlier
-// run already applied it.
+// measure runs one measure, unless the policy left it out. Each measure
+// reads the instance's settings first and trusts an earlier run's record
+// only while those settings are still the isolation's: an instance that
+// an operator restored since is isolated afresh, with the restored
+// settings as its originals.
 func (r *run) measure(ctx context.Context, name investigation.MeasureName) investigation.Measure {
 	if !r.wanted(name) {
 		return investigation.Measure{Name: name, Target: r.inst.id, Status: investigation.MeasureSkipped, Reason: reasonNotAsked}
-	}
-	if rec, ok := r.records[name]; ok && rec.Status == investigation.MeasureApplied {
-		if name == investigation.MeasureInstanceProfile {
-			r.profileOriginal = rec.Original
-		}
-		return investigation.Measure{
-			Name: name, Target: rec.targetOr(r.inst.id), Status: investigation.MeasureApplied,
-			Reason:   "already isolated by case " + rec.Case,
-			Original: rec.Original, Applied: rec.Applied,
-		}
 	}
 	switch name {
 	case investigation.MeasureSecurityGroups:

@@ -419,6 +419,18 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 			},
 		},
 		{
+			name:    "role sessions not revoked",
+			fail:    func(*world) failFunc { return failOn("PutRolePolicy") },
+			measure: investigation.MeasureRoleSessions,
+			want: investigation.Measure{
+				Name: investigation.MeasureRoleSessions, Target: appRoleARN, Status: investigation.MeasureApplied,
+				Reason: "every session of app-role issued before 2026-12-04T11:30:15Z is denied, on every instance and service that uses the role, " +
+					"not only this one; sessions issued later are not affected; to undo, delete the inline policy " + rolesessions.PolicyName,
+				Original: map[string]string{KeyInstanceProfileARN: profileARNBase + appProfile, KeyRoleARN: appRoleARN},
+				Applied:  map[string]string{KeyInlinePolicy: rolesessions.PolicyName, KeyRevokedBefore: "2026-12-04T11:30:15Z"},
+			},
+		},
+		{
 			name: "groups swapped but the final record not written",
 			fail: func(*world) failFunc {
 				return func(op string, in any) error {
@@ -433,6 +445,7 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 			measure: investigation.MeasureSecurityGroups,
 			want: investigation.Measure{
 				Name: investigation.MeasureSecurityGroups, Target: testInstance, Status: investigation.MeasureApplied,
+				Reason:   "already isolated by case case-1",
 				Original: map[string]string{primaryENI: "sg-0web,sg-0ssh", secondENI: "sg-0db"},
 				Applied:  map[string]string{AppliedAllowGroup: "sg-0001", AppliedDenyGroup: "sg-0002"},
 			},
@@ -543,4 +556,53 @@ func mustTags(t *testing.T, rec record) []types.Tag {
 	tags, err := recordTags(investigation.MeasureSecurityGroups, rec)
 	require.NoError(t, err)
 	return tags
+}
+
+// TestIsolateAfterARestore isolates an instance that an operator restored
+// after an earlier case (its records still on it): the records are stale,
+// every measure is applied afresh, and the originals are the restored
+// settings.
+func TestIsolateAfterARestore(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld()
+	first := isolate(t, w, caseOne)
+
+	// The operator's restore, from the first case's originals.
+	for eni, groups := range first[investigation.MeasureSecurityGroups].Original {
+		_, err := w.ec2.ModifyNetworkInterfaceAttribute(ctx, &ec2.ModifyNetworkInterfaceAttributeInput{
+			NetworkInterfaceId: aws.String(eni), Groups: strings.Split(groups, ","),
+		})
+		require.NoError(t, err)
+	}
+	back, err := w.ec2.ReplaceIamInstanceProfileAssociation(ctx, &ec2.ReplaceIamInstanceProfileAssociationInput{
+		AssociationId:      aws.String(first[investigation.MeasureInstanceProfile].Applied[KeyAssociationID]),
+		IamInstanceProfile: &types.IamInstanceProfileSpecification{Name: aws.String(appProfile)},
+	})
+	require.NoError(t, err)
+	w.ec2.termination[testInstance] = false
+	restored := newWorld()
+	w.ec2.addresses = restored.ec2.addresses
+	w.asg.members = restored.asg.members
+	delete(w.iam.policies, appRole)
+	*w.calls = nil
+
+	second := isolate(t, w, Target{ForensicID: "case-2", InstanceID: testInstance})
+	for _, name := range investigation.EC2Measures {
+		m := second[name]
+		assert.Equal(t, investigation.MeasureApplied, m.Status, "%s", name)
+		assert.NotContains(t, m.Reason, "already isolated", "%s is applied afresh", name)
+	}
+	deny := w.ec2.groupByName("casefile-isolation-deny-case-2")
+	require.NotNil(t, deny, "the second case has its own no-rule group")
+	assert.Equal(t, map[string][]string{primaryENI: {aws.ToString(deny.GroupId)}, secondENI: {aws.ToString(deny.GroupId)}}, w.ec2.interfaceGroups(testInstance))
+	assert.Equal(t, first[investigation.MeasureSecurityGroups].Original, second[investigation.MeasureSecurityGroups].Original)
+	assert.Equal(t, map[string]string{KeyInstanceProfileARN: profileARNBase + appProfile, KeyAssociationID: aws.ToString(back.IamInstanceProfileAssociation.AssociationId)},
+		second[investigation.MeasureInstanceProfile].Original, "the restored association is the original")
+	assert.Equal(t, first[investigation.MeasureRoleSessions].Original, second[investigation.MeasureRoleSessions].Original)
+	assert.NotNil(t, w.iam.policies[appRole], "the role's sessions are revoked again")
+	assert.Equal(t, first[investigation.MeasureTerminationProtection].Original, second[investigation.MeasureTerminationProtection].Original)
+	assert.Equal(t, first[investigation.MeasureElasticIPs].Original, second[investigation.MeasureElasticIPs].Original)
+	assert.Equal(t, first[investigation.MeasureAutoScaling].Original, second[investigation.MeasureAutoScaling].Original)
+	assert.Equal(t, []string{"eipalloc-0other"}, w.ec2.associatedAddresses())
+	assert.Empty(t, w.asg.members)
 }

@@ -69,20 +69,24 @@ func (r *run) instanceProfile(ctx context.Context) investigation.Measure {
 	if err != nil {
 		return failed(m, err)
 	}
+	wasDeny := assoc.id != "" && profileName(assoc.profileARN) == deny
+	r.profileWasDeny = &wasDeny
 	m.Original = map[string]string{KeyInstanceProfileARN: NoProfile}
 	if assoc.id != "" {
 		m.Original = map[string]string{KeyInstanceProfileARN: assoc.profileARN, KeyAssociationID: assoc.id}
 	}
-	if assoc.id != "" && profileName(assoc.profileARN) == deny {
-		// A retry after the replacement, or an operator's doing.
-		_, earlier := r.records[m.Name]
-		r.before(ctx, &m)
-		r.profileOriginal = m.Original
-		m.Status = investigation.MeasureApplied
+	if wasDeny {
 		m.Applied = map[string]string{KeyInstanceProfile: deny, KeyAssociationID: assoc.id}
-		if !earlier {
-			m.Reason = "the instance already had the deny profile " + deny
-		}
+	}
+	if r.already(ctx, &m, wasDeny) {
+		r.profileOriginal = m.Original
+		return m
+	}
+	if wasDeny {
+		// Not Casefile's doing, or not recorded: the deny profile is the
+		// original as far as anyone can tell.
+		m.Status, m.Reason = investigation.MeasureApplied, "the instance already had the deny profile "+deny
+		r.profileOriginal = m.Original
 		r.after(ctx, &m)
 		return m
 	}
@@ -115,6 +119,20 @@ func (r *run) instanceProfile(ctx context.Context) investigation.Measure {
 	}
 	r.after(ctx, &m)
 	return m
+}
+
+// profileStillDeny reports whether the instance had the deny profile
+// before this run changed anything, which is when an earlier run's
+// revocation of the old role's sessions still stands.
+func (r *run) profileStillDeny(ctx context.Context) (bool, error) {
+	if r.profileWasDeny != nil {
+		return *r.profileWasDeny, nil
+	}
+	assoc, err := r.association(ctx)
+	if err != nil {
+		return false, err
+	}
+	return assoc.id != "" && profileName(assoc.profileARN) == r.iso.denyProfile(), nil
 }
 
 // originalProfileARN is the instance profile the instance had before the
@@ -153,6 +171,19 @@ func (r *run) roleSessions(ctx context.Context) investigation.Measure {
 	if profileName(arn) == r.iso.denyProfile() {
 		m.Status, m.Reason = investigation.MeasureSkipped, "the instance's profile was already the deny profile, whose role denies everything"
 		return m
+	}
+	// A revocation cannot be read back here (no iam:GetRolePolicy): an
+	// earlier run's stands if it was recorded as applied and the deny
+	// profile has stayed on since, so that no session of the old role
+	// can have been issued to the instance after it.
+	if rec, recorded := r.records[m.Name]; recorded && rec.Status == investigation.MeasureApplied {
+		stillDeny, err := r.profileStillDeny(ctx)
+		if err != nil {
+			return failed(m, err)
+		}
+		if r.already(ctx, &m, stillDeny) {
+			return m
+		}
 	}
 	out, err := r.iso.IAM.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String(profileName(arn))})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,17 +117,53 @@ func chunks(s string, size int) []string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// before is called by a measure that has read the original settings into
+// already reports whether an earlier run's record covers m, whose current
+// settings the measure found isolated. m then is that run's: APPLIED with
+// the recorded originals, "already isolated by case X". A record of an
+// isolation that is no longer in place (an operator restored the
+// settings) is dropped: the current settings are the originals now.
+func (r *run) already(ctx context.Context, m *investigation.Measure, isolated bool) bool {
+	rec, ok := r.records[m.Name]
+	if !ok {
+		return false
+	}
+	if !isolated {
+		if rec.Status != "" {
+			delete(r.records, m.Name)
+		}
+		return false
+	}
+	m.Status = investigation.MeasureApplied
+	m.Target = rec.targetOr(m.Target)
+	m.Reason = "already isolated by case " + rec.Case
+	m.Original = rec.Original
+	if len(rec.Applied) > 0 {
+		m.Applied = rec.Applied
+	}
+	if rec.Status == "" {
+		// The earlier run changed the settings and stopped before it
+		// could record that it had.
+		r.write(ctx, m, record{Case: rec.Case, Status: m.Status, Target: rec.Target, Original: m.Original, Applied: m.Applied})
+	}
+	return true
+}
+
+// before is called by a measure that has read the current settings into
 // m.Original and is about to change them. When an earlier run recorded
 // the originals and then did not finish, those are the real originals and
-// replace m.Original; otherwise the originals are recorded now, before
-// anything changes.
+// take precedence over the current settings; otherwise the originals are
+// recorded now, before anything changes.
 func (r *run) before(ctx context.Context, m *investigation.Measure) {
 	if rec, ok := r.records[m.Name]; ok && rec.Status == "" && len(rec.Original) > 0 {
-		m.Original = rec.Original
+		merged := maps.Clone(m.Original)
+		if merged == nil {
+			merged = map[string]string{}
+		}
+		maps.Copy(merged, rec.Original)
+		m.Original = merged
 		return
 	}
-	r.write(ctx, m, record{Case: r.target.ForensicID, Target: r.ownTarget(m), Original: m.Original})
+	r.write(ctx, m, record{Case: r.target.ForensicID, Target: r.ownTarget(m), Original: m.Original, Applied: m.Applied})
 }
 
 // after records that m was applied, with what it set.

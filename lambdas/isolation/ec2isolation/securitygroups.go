@@ -48,9 +48,9 @@ func (r *run) securityGroups(ctx context.Context) investigation.Measure {
 		m.Status, m.Reason = investigation.MeasureSkipped, "the instance has no network interface"
 		return m
 	}
-	m.Original = map[string]string{}
-	for _, ni := range r.inst.interfaces {
-		m.Original[ni.id] = strings.Join(ni.groups, ",")
+	m.Original = r.originalGroups()
+	if r.already(ctx, &m, r.inRecordedDenyGroup()) {
+		return m
 	}
 	allow, err := r.isolationGroup(ctx, AllowGroupPrefix, "allows all traffic, so that tracked connections become untracked", allowAll)
 	if err != nil {
@@ -73,6 +73,40 @@ func (r *run) securityGroups(ctx context.Context) investigation.Measure {
 	m.Status = investigation.MeasureApplied
 	r.after(ctx, &m)
 	return m
+}
+
+// originalGroups are each interface's groups before the isolation: the
+// current ones, or the recorded ones for an interface that is still in an
+// earlier run's isolation groups.
+func (r *run) originalGroups() map[string]string {
+	rec := r.records[investigation.MeasureSecurityGroups]
+	isolation := []string{rec.Applied[AppliedAllowGroup], rec.Applied[AppliedDenyGroup]}
+	original := map[string]string{}
+	for _, ni := range r.inst.interfaces {
+		recorded, ok := rec.Original[ni.id]
+		inIsolation := len(ni.groups) > 0 && !slices.ContainsFunc(ni.groups, func(g string) bool { return !slices.Contains(isolation, g) })
+		if ok && inIsolation {
+			original[ni.id] = recorded
+			continue
+		}
+		original[ni.id] = strings.Join(ni.groups, ",")
+	}
+	return original
+}
+
+// inRecordedDenyGroup reports whether every interface has only the
+// no-rule group of an earlier run's record.
+func (r *run) inRecordedDenyGroup() bool {
+	deny := r.records[investigation.MeasureSecurityGroups].Applied[AppliedDenyGroup]
+	if deny == "" {
+		return false
+	}
+	for _, ni := range r.inst.interfaces {
+		if !slices.Equal(ni.groups, []string{deny}) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *run) setGroups(ctx context.Context, eni string, groups []string) error {

@@ -40,12 +40,11 @@ func (r *run) terminationProtection(ctx context.Context) investigation.Measure {
 	protected := out.DisableApiTermination != nil && aws.ToBool(out.DisableApiTermination.Value)
 	m.Original = map[string]string{KeyDisableAPITermination: strconv.FormatBool(protected)}
 	m.Applied = map[string]string{KeyDisableAPITermination: "true"}
+	if r.already(ctx, &m, protected) {
+		return m
+	}
 	if protected {
-		m.Status = investigation.MeasureApplied
-		if _, earlier := r.records[m.Name]; !earlier {
-			m.Reason = "termination protection was already on"
-		}
-		r.before(ctx, &m)
+		m.Status, m.Reason = investigation.MeasureApplied, "termination protection was already on"
 		r.after(ctx, &m)
 		return m
 	}
