@@ -577,8 +577,9 @@ func newWorld() *world {
 	return w
 }
 
-// failOn makes every fake fail op.
-func (w *world) failOn(fail failFunc) {
+// refuse makes every fake refuse the calls that fail picks; nil refuses
+// none.
+func (w *world) refuse(fail failFunc) {
 	w.ec2.fail, w.iam.fail, w.asg.fail = fail, fail, fail
 }
 

@@ -170,7 +170,7 @@ func TestIsolateOneFailureLeavesTheOthersApplied(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.op+" refused", func(t *testing.T) {
 			w := newWorld()
-			w.failOn(failOn(tc.op))
+			w.refuse(failOn(tc.op))
 			got := isolate(t, w, caseOne)
 			for _, name := range investigation.EC2Measures {
 				m := got[name]
@@ -189,7 +189,7 @@ func TestIsolateOneFailureLeavesTheOthersApplied(t *testing.T) {
 
 func TestSecurityGroupsRestoredWhenTheNoRuleStepFails(t *testing.T) {
 	w := newWorld()
-	w.failOn(func(op string, in any) error {
+	w.refuse(func(op string, in any) error {
 		mod, ok := in.(*ec2.ModifyNetworkInterfaceAttributeInput)
 		deny := w.ec2.groupByName("casefile-isolation-deny-case-1")
 		if ok && deny != nil && slices.Equal(mod.Groups, []string{aws.ToString(deny.GroupId)}) && aws.ToString(mod.NetworkInterfaceId) == secondENI {
@@ -381,19 +381,17 @@ func TestIsolateAgain(t *testing.T) {
 func TestIsolateRetryAfterFailure(t *testing.T) {
 	tests := []struct {
 		name    string
-		fail    func(w *world) failFunc
+		fail    failFunc
 		measure investigation.MeasureName
 		want    investigation.Measure
 	}{
 		{
 			name: "one of two addresses disassociated",
-			fail: func(*world) failFunc {
-				return func(op string, in any) error {
-					if d, ok := in.(*ec2.DisassociateAddressInput); ok && aws.ToString(d.AssociationId) == "eipassoc-0two" {
-						return apiError("EC2", op, "UnauthorizedOperation", "no")
-					}
-					return nil
+			fail: func(op string, in any) error {
+				if d, ok := in.(*ec2.DisassociateAddressInput); ok && aws.ToString(d.AssociationId) == "eipassoc-0two" {
+					return apiError("EC2", op, "UnauthorizedOperation", "no")
 				}
+				return nil
 			},
 			measure: investigation.MeasureElasticIPs,
 			want: investigation.Measure{
@@ -409,7 +407,7 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 		},
 		{
 			name:    "protected from scale-in but not detached",
-			fail:    func(*world) failFunc { return failOn("DetachInstances") },
+			fail:    failOn("DetachInstances"),
 			measure: investigation.MeasureAutoScaling,
 			want: investigation.Measure{
 				Name: investigation.MeasureAutoScaling, Target: testInstance, Status: investigation.MeasureApplied,
@@ -420,7 +418,7 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 		},
 		{
 			name:    "role sessions not revoked",
-			fail:    func(*world) failFunc { return failOn("PutRolePolicy") },
+			fail:    failOn("PutRolePolicy"),
 			measure: investigation.MeasureRoleSessions,
 			want: investigation.Measure{
 				Name: investigation.MeasureRoleSessions, Target: appRoleARN, Status: investigation.MeasureApplied,
@@ -432,15 +430,13 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 		},
 		{
 			name: "groups swapped but the final record not written",
-			fail: func(*world) failFunc {
-				return func(op string, in any) error {
-					tags, ok := in.(*ec2.CreateTagsInput)
-					if ok && aws.ToString(tags.Tags[0].Key) == TagOriginalPrefix+string(investigation.MeasureSecurityGroups) &&
-						strings.Contains(aws.ToString(tags.Tags[0].Value), `"status":"APPLIED"`) {
-						return apiError("EC2", op, "RequestLimitExceeded", "slow down")
-					}
-					return nil
+			fail: func(op string, in any) error {
+				tags, ok := in.(*ec2.CreateTagsInput)
+				if ok && aws.ToString(tags.Tags[0].Key) == TagOriginalPrefix+string(investigation.MeasureSecurityGroups) &&
+					strings.Contains(aws.ToString(tags.Tags[0].Value), `"status":"APPLIED"`) {
+					return apiError("EC2", op, "RequestLimitExceeded", "slow down")
 				}
+				return nil
 			},
 			measure: investigation.MeasureSecurityGroups,
 			want: investigation.Measure{
@@ -454,12 +450,12 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld()
-			w.failOn(tc.fail(w))
+			w.refuse(tc.fail)
 			first := isolate(t, w, caseOne)
 			unfinished := first[tc.measure].Status == investigation.MeasureFailed || strings.Contains(first[tc.measure].Reason, "could not be tagged")
 			require.True(t, unfinished, "the first run leaves %s unfinished or unrecorded: %+v", tc.measure, first[tc.measure])
 
-			w.failOn(nil)
+			w.refuse(nil)
 			second := isolate(t, w, Target{ForensicID: "case-1", InstanceID: testInstance})
 			assert.Equal(t, tc.want, second[tc.measure])
 		})
@@ -468,7 +464,7 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 
 func TestIsolateWhenTheRecordsCannotBeTagged(t *testing.T) {
 	w := newWorld()
-	w.failOn(failOn("CreateTags"))
+	w.refuse(failOn("CreateTags"))
 	got := isolate(t, w, caseOne)
 	for _, name := range []investigation.MeasureName{
 		investigation.MeasureSecurityGroups, investigation.MeasureInstanceProfile, investigation.MeasureRoleSessions,
@@ -496,7 +492,7 @@ func TestIsolateCannotStart(t *testing.T) {
 			wantErr: "describe instance i-0missing: operation error EC2: DescribeInstances, api error InvalidInstanceID.NotFound: The instance ID 'i-0missing' does not exist",
 		},
 		{
-			name: "describe refused", target: caseOne, prepare: func(w *world) { w.failOn(failOn("DescribeInstances")) },
+			name: "describe refused", target: caseOne, prepare: func(w *world) { w.refuse(failOn("DescribeInstances")) },
 			wantErr: "describe instance " + testInstance + ": operation error fake: DescribeInstances, api error UnauthorizedOperation: not allowed to DescribeInstances",
 		},
 		{
