@@ -28,6 +28,13 @@ const (
 	KeyObjectLockDays          = "objectLockDays"
 	KeyRemovalPolicy           = "removalPolicy"
 	KeyReportLinkSeconds       = "reportLinkSeconds"
+	// The application account's stack (constructs/appaccount).
+	KeyApplicationAccountStack  = "applicationAccountStack"
+	KeyForensicIsolationRoleARN = "forensicIsolationRoleArn"
+	KeyIsolationRoleName        = "isolationRoleName"
+	KeyIsolationDenyProfileName = "isolationDenyProfileName"
+	KeyIsolationEKSClusterNames = "isolationEksClusterNames"
+	KeyShareEvidence            = "shareEvidence"
 )
 
 // Keys lists every context key Load reads.
@@ -38,7 +45,8 @@ func Keys() []string {
 		KeyCommandTimeoutSeconds, KeyInstanceType, KeyLargeInstanceType, KeyLargeEvidenceGiB, KeyCommandSecondsPerGiB,
 		KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
-		KeyReportLinkSeconds,
+		KeyReportLinkSeconds, KeyApplicationAccountStack, KeyForensicIsolationRoleARN, KeyIsolationRoleName,
+		KeyIsolationDenyProfileName, KeyIsolationEKSClusterNames, KeyShareEvidence,
 	}
 }
 
