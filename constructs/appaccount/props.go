@@ -10,9 +10,14 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
+// RoleARNPattern is what an IAM role ARN looks like (with or without a
+// path), as a regular expression that Go and CloudFormation (a parameter's
+// AllowedPattern) read alike.
+const RoleARNPattern = `^arn:aws[a-z-]*:iam::[0-9]{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`
+
 // Formats checked at synth time, as IAM and EKS define them.
 var (
-	roleARNPattern     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	roleARNPattern     = regexp.MustCompile(RoleARNPattern)
 	roleNamePattern    = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	profileNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
 	clusterNamePattern = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)

@@ -15,9 +15,6 @@ import (
 // account.
 const ParameterForensicIsolationRoleARN = "ForensicIsolationRoleArn"
 
-// forensicRoleARNPattern is the parameter's AllowedPattern: an IAM role ARN.
-const forensicRoleARNPattern = `^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`
-
 // Names of the application account stack's outputs.
 const (
 	OutputIsolationRoleARN       = "IsolationRoleArn"
@@ -88,7 +85,7 @@ func forensicRoleParameterProps(iso config.Isolation) *awscdk.CfnParameterProps 
 		Type: jsii.String("String"),
 		Description: jsii.String("ARN of the forensic account's isolation function role (an output of the Casefile stack): " +
 			"the only principal that may assume the isolation role"),
-		AllowedPattern:        jsii.String(forensicRoleARNPattern),
+		AllowedPattern:        jsii.String(appaccount.RoleARNPattern),
 		ConstraintDescription: jsii.String("must be an IAM role ARN such as arn:aws:iam::111111111111:role/name"),
 	}
 	if iso.ForensicRoleARN != "" {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -111,7 +112,14 @@ func TestTheApplicationAccountTemplateServesAStackSet(t *testing.T) {
 			parameter := cdktest.AsMap(parameters[deployment.ParameterForensicIsolationRoleARN])
 			assert.Equal(t, "String", parameter["Type"])
 			assert.Equal(t, tt.wantDefault, parameter["Default"])
-			assert.NotEmpty(t, parameter["AllowedPattern"])
+			pattern, _ := parameter["AllowedPattern"].(string)
+			allowed, err := regexp.Compile(pattern)
+			require.NoError(t, err, "AllowedPattern %q", pattern)
+			assert.Regexp(t, allowed, configuredForensicRoleARN)
+			assert.Regexp(t, allowed, "arn:aws-cn:iam::999999999999:role/forensics/casefile-isolate")
+			for _, bad := range []string{"arn:aws:iam::999999999999:user/casefile", "arn:aws:iam::999999999999:root", "casefile-isolate"} {
+				assert.NotRegexp(t, allowed, bad, "the parameter refuses what is not a role ARN")
+			}
 			assert.Nil(t, tt.s.template["Rules"], "no bootstrap version rule")
 			for id, r := range tt.s.Resources {
 				assert.Contains(t, []string{"AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::EKS::AccessEntry", "AWS::CDK::Metadata"},
