@@ -343,3 +343,30 @@ func TestBadPropsPanicNamingTheField(t *testing.T) {
 		})
 	}
 }
+
+// TestOnlyCasefileGroupsGetRulesAndOnlyCasefileTagsAreWritten: the role
+// cannot open the account's other security groups, nor change tags that
+// are not Casefile's.
+func TestOnlyCasefileGroupsGetRulesAndOnlyCasefileTagsAreWritten(t *testing.T) {
+	f := synth(t, nil)
+	bySid := map[string]cdktest.PolicyStatement{}
+	for _, st := range f.statementsOf(f.roleID()) {
+		bySid[st.Sid] = st
+	}
+	managedBy := obj{"StringEquals": obj{"aws:ResourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+
+	rules := bySid["SetIsolationGroupRules"]
+	assert.Equal(t, []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress"}, rules.Actions)
+	assert.Equal(t, managedBy, rules.Conditions, "rules only on groups tagged as Casefile's")
+	require.Len(t, rules.Resources, 1)
+	assert.Contains(t, rules.Resources[0], ":security-group/*")
+	ruleResources := bySid["SetIsolationGroupRuleResources"]
+	require.Len(t, ruleResources.Resources, 1)
+	assert.Contains(t, ruleResources.Resources[0], ":security-group-rule/*", "the unconditioned statement names the rules, not the groups")
+	assert.Equal(t, obj{"StringEquals": obj{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}},
+		bySid["CreateIsolationGroups"].Conditions, "a group is created with Casefile's tag, or not at all")
+	assert.Equal(t, obj{"ForAllValues:StringLike": obj{"aws:TagKeys": appaccount.CasefileTagKeys}}, bySid["TagIsolatedResources"].Conditions)
+	for _, key := range []string{investigation.TagManagedBy, investigation.TagForensicID, investigation.TagForensicType, investigation.TagRole} {
+		assert.True(t, strings.HasPrefix(key, strings.TrimSuffix(appaccount.CasefileTagKeys, "*")), "tag %s matches %s", key, appaccount.CasefileTagKeys)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // arns builds the ARN patterns of the application account's resources. The
@@ -36,29 +38,35 @@ func (a arns) eks(resource string) string {
 
 // isolationStatements are what the isolation role may do: read the
 // instance's state with the Describe actions (which IAM authorizes on "*"
-// only), and change instances, their network interfaces and security
-// groups, their Elastic IP associations, their Auto Scaling groups, the
-// account's roles' inline policies (to revoke sessions) and EKS Pod Identity
-// associations, all within the account; pass only the deny role, only to
-// EC2.
+// only), and change instances, their network interfaces, their Elastic IP
+// associations, their Auto Scaling groups, the account's roles' inline
+// policies (to revoke sessions) and EKS Pod Identity associations, all
+// within the account; create security groups tagged as Casefile's and set
+// the rules of those only; write only Casefile's tags; pass only the deny
+// role, only to EC2.
 func isolationStatements(a arns, denyRoleARN *string) []awsiam.PolicyStatement {
 	return []awsiam.PolicyStatement{
 		allow("ReadInstanceState", []string{
 			ec2DescribeInstances, ec2DescribeInstanceAttribute, ec2DescribeIamInstanceProfileAssociations,
 			ec2DescribeAddresses, ec2DescribeSecurityGroups, autoscalingDescribeAutoScalingInstances,
 		}, "*"),
-		allow("CreateIsolationGroups", []string{ec2CreateSecurityGroup},
-			a.ec2("security-group"), a.ec2("vpc")),
-		allow("SetIsolationGroupRules", []string{
-			ec2AuthorizeSecurityGroupIngress, ec2AuthorizeSecurityGroupEgress, ec2RevokeSecurityGroupEgress,
-		}, a.ec2("security-group"), a.ec2("security-group-rule")),
+		// The groups isolation creates carry Casefile's tag from their
+		// creation; only such groups get rules, so the role cannot open the
+		// account's other groups.
+		withConditions(allow("CreateIsolationGroups", []string{ec2CreateSecurityGroup},
+			a.ec2("security-group"), a.ec2("vpc")), casefileRequestTag()),
+		withConditions(allow("SetIsolationGroupRules", groupRuleActions(), a.ec2("security-group")), casefileResourceTag()),
+		allow("SetIsolationGroupRuleResources", groupRuleActions(), a.ec2("security-group-rule")),
 		allow("SwapGroupsAndProtectInstances", []string{ec2ModifyNetworkInterfaceAttribute, ec2ModifyInstanceAttribute},
 			a.ec2("instance"), a.ec2("network-interface"), a.ec2("security-group"), a.ec2("subnet"), a.ec2("vpc")),
 		allow("ReplaceInstanceProfiles", []string{ec2ReplaceIamInstanceProfileAssociation, ec2AssociateIamInstanceProfile},
 			a.ec2("instance")),
 		allow("DisassociateElasticIps", []string{ec2DisassociateAddress},
 			a.ec2("elastic-ip"), a.ec2("instance"), a.ec2("network-interface")),
-		allow("TagIsolatedResources", []string{ec2CreateTags}, a.ec2("instance"), a.ec2("security-group")),
+		// Isolation's tags (the case, the original settings) are all
+		// Casefile's; no other tag of the account's resources is touched.
+		withConditions(allow("TagIsolatedResources", []string{ec2CreateTags}, a.ec2("instance"), a.ec2("security-group")),
+			map[string]any{"ForAllValues:StringLike": map[string]any{"aws:TagKeys": CasefileTagKeys}}),
 		allow("ReadInstanceProfiles", []string{iamGetInstanceProfile}, a.iam("instance-profile/*")),
 		allow("RevokeRoleSessions", []string{iamPutRolePolicy}, a.iam("role/*")),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -116,6 +124,32 @@ func evidenceStatements(a arns, forensicAccount *string) []awsiam.PolicyStatemen
 			Conditions: &map[string]any{"Null": map[string]any{"ec2:Add/group": "false"}},
 		}),
 	}
+}
+
+// CasefileTagKeys matches the keys of every tag Casefile puts on an
+// application account's resources (investigation.TagManagedBy and the
+// other casefile: tags): the only tags the isolation role may write.
+const CasefileTagKeys = "casefile:*"
+
+func groupRuleActions() []string {
+	return []string{ec2AuthorizeSecurityGroupIngress, ec2AuthorizeSecurityGroupEgress, ec2RevokeSecurityGroupEgress}
+}
+
+// casefileRequestTag requires the request to tag what it creates as
+// Casefile's (investigation.TagManagedBy).
+func casefileRequestTag() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+}
+
+// casefileResourceTag requires the resource to be tagged as Casefile's.
+func casefileResourceTag() map[string]any {
+	return map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/" + investigation.TagManagedBy: investigation.ManagedByValue}}
+}
+
+// withConditions adds conditions to a statement and returns it.
+func withConditions(st awsiam.PolicyStatement, conditions map[string]any) awsiam.PolicyStatement {
+	st.AddConditions(&conditions)
+	return st
 }
 
 // denyEverything is the deny role's one statement.
