@@ -34,6 +34,8 @@ var applicationAccountSettings = map[string]any{
 	config.KeyForensicIsolationRoleARN: configuredForensicRoleARN,
 	config.KeyIsolationEKSClusterNames: []any{"prod", "payments"},
 	config.KeyShareEvidence:            true,
+	config.KeyIsolationRoleName:        "soc-isolation",
+	config.KeyIsolationDenyProfileName: "soc-deny-all",
 }
 
 // synthesizedApplicationAccount is one synthesized application account
@@ -144,7 +146,27 @@ func TestTheApplicationAccountRoleTrustsOnlyTheForensicFunctionRole(t *testing.T
 			assert.Equal(t, []string{"sts:AssumeRole"}, trust[0].Actions)
 			assert.Equal(t, map[string]any{"AWS": map[string]any{"Ref": deployment.ParameterForensicIsolationRoleARN}}, trust[0].Principal)
 			assert.Nil(t, trust[0].Conditions)
-			assert.Equal(t, investigation.DefaultIsolationRoleName, s.Resources[s.isolationRoleID()].Properties["RoleName"])
+		})
+	}
+}
+
+func TestTheApplicationAccountNamesTheRoleAndProfileAsConfigured(t *testing.T) {
+	tests := []struct {
+		name                  string
+		s                     synthesizedApplicationAccount
+		wantRole, wantProfile string
+	}{
+		{"defaults", stacks.applicationAccountDefaults, investigation.DefaultIsolationRoleName, investigation.DefaultIsolationDenyProfile},
+		{"every setting", stacks.applicationAccount, "soc-isolation", "soc-deny-all"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.wantRole, tt.s.Resources[tt.s.isolationRoleID()].Properties["RoleName"])
+			profiles := tt.s.OfType("AWS::IAM::InstanceProfile")
+			require.Len(t, profiles, 1)
+			for _, p := range profiles {
+				assert.Equal(t, tt.wantProfile, p.Properties["InstanceProfileName"])
+			}
 		})
 	}
 }
