@@ -1,6 +1,7 @@
 // Command casefile is the CDK app of Casefile: it reads the configuration
 // from the CDK context (cdk.json or -c key=value), builds the Casefile stack
-// and checks it with the cdk-nag AWS Solutions rules.
+// (and, when applicationAccountStack is set, the application account stack
+// for a StackSet) and checks them with the cdk-nag AWS Solutions rules.
 package main
 
 import (
@@ -15,8 +16,12 @@ import (
 	"github.com/casefile-forensics/casefile/constructs/deployment"
 )
 
-// stackName is the name of the one Casefile stack.
-const stackName = "Casefile"
+// Names of the stacks: the forensic account's, and the one that a StackSet
+// deploys into every application account.
+const (
+	stackName                   = "Casefile"
+	applicationAccountStackName = "CasefileApplicationAccount"
+)
 
 // moduleRoot is where the CDK CLI runs the app ("go run ." in cdk.json):
 // the folder holding go.mod, from which the Lambda handlers are built.
@@ -41,6 +46,10 @@ func run() error {
 		ModuleRoot: moduleRoot,
 		StackProps: &awscdk.StackProps{Env: environment()},
 	})
+	if cfg.Isolation.ApplicationAccountStack {
+		// Environment-agnostic: one template for every account and Region.
+		deployment.NewApplicationAccountStack(app, applicationAccountStackName, deployment.ApplicationAccountProps{Config: cfg})
+	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	app.Synth(nil)
 	return nil

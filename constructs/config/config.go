@@ -82,6 +82,32 @@ type Config struct {
 	// investigation.EnvIsolationPolicy; empty means the default policy
 	// (the built-in rules, no isolation for unknown findings).
 	IsolationPolicy string
+	// Isolation is the application accounts' side of isolation.
+	Isolation Isolation
+}
+
+// Isolation configures the isolation resources of the application accounts
+// (the stack that app.go synthesizes for a StackSet) and the names by which
+// the forensic account finds them.
+type Isolation struct {
+	// ApplicationAccountStack has app.go also synthesize the application
+	// account's stack.
+	ApplicationAccountStack bool
+	// ForensicRoleARN is the default of the application account stack's
+	// parameter naming the forensic account's isolation function role;
+	// empty means no default (the StackSet must give it).
+	ForensicRoleARN string
+	// RoleName is the isolation role's name in every application account.
+	RoleName string
+	// DenyProfileName is the deny-all instance profile's name in every
+	// application account.
+	DenyProfileName string
+	// EKSClusterNames are the clusters that get an access entry for the
+	// isolation role.
+	EKSClusterNames []string
+	// ShareEvidence lets the isolation role share EBS snapshots with the
+	// forensic account.
+	ShareEvidence bool
 }
 
 // Network is an existing VPC for the forensic instances.

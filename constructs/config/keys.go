@@ -29,6 +29,13 @@ const (
 	KeyRemovalPolicy           = "removalPolicy"
 	KeyReportLinkSeconds       = "reportLinkSeconds"
 	KeyIsolationPolicy         = "isolationPolicy"
+	// The application account's stack (constructs/appaccount).
+	KeyApplicationAccountStack  = "applicationAccountStack"
+	KeyForensicIsolationRoleARN = "forensicIsolationRoleArn"
+	KeyIsolationRoleName        = "isolationRoleName"
+	KeyIsolationDenyProfileName = "isolationDenyProfileName"
+	KeyIsolationEKSClusterNames = "isolationEksClusterNames"
+	KeyShareEvidence            = "shareEvidence"
 )
 
 // Keys lists every context key Load reads.
@@ -39,7 +46,8 @@ func Keys() []string {
 		KeyCommandTimeoutSeconds, KeyInstanceType, KeyLargeInstanceType, KeyLargeEvidenceGiB, KeyCommandSecondsPerGiB,
 		KeyScratchMinGiB, KeyScratchMaxGiB, KeySymbolsS3URI, KeyNotificationEmail,
 		KeyApplicationAccountIDs, KeyEventBusName, KeyObjectLockMode, KeyObjectLockDays, KeyRemovalPolicy,
-		KeyReportLinkSeconds, KeyIsolationPolicy,
+		KeyReportLinkSeconds, KeyIsolationPolicy, KeyApplicationAccountStack, KeyForensicIsolationRoleARN, KeyIsolationRoleName,
+		KeyIsolationDenyProfileName, KeyIsolationEKSClusterNames, KeyShareEvidence,
 	}
 }
 

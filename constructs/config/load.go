@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // Formats of the settings.
@@ -19,6 +21,10 @@ var (
 	symbolsURIPattern   = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([A-Za-z0-9!_.*()-]+/)*$`)
 	accountIDPattern    = regexp.MustCompile(`^[0-9]{12}$`)
 	eventBusPattern     = regexp.MustCompile(`^[A-Za-z0-9._-]{1,256}$`)
+	roleARNPattern      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	roleNamePattern     = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	profileNamePattern  = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	clusterNamePattern  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 	anyPattern          = regexp.MustCompile(`.`)
 )
 
@@ -69,6 +75,7 @@ func Load(get Getter) (Config, error) {
 		IsolationPolicy:         r.isolationPolicy(KeyIsolationPolicy),
 	}
 	c.Network = r.network()
+	c.Isolation = r.isolation()
 	if hasDuplicates(c.ApplicationAccountIDs) {
 		r.fail(KeyApplicationAccountIDs, "lists an account twice")
 	}
@@ -109,6 +116,27 @@ func Load(get Getter) (Config, error) {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// isolation reads the settings of the application accounts' isolation
+// resources.
+func (r *reader) isolation() Isolation {
+	i := Isolation{
+		ApplicationAccountStack: r.boolean(KeyApplicationAccountStack),
+		ForensicRoleARN: r.optional(KeyForensicIsolationRoleARN, "", roleARNPattern,
+			"the ARN of the forensic account's isolation function role, such as arn:aws:iam::111111111111:role/name"),
+		RoleName: r.optional(KeyIsolationRoleName, investigation.DefaultIsolationRoleName, roleNamePattern,
+			"an IAM role name (1 to 64 of A-Z a-z 0-9 _+=,.@-)"),
+		DenyProfileName: r.optional(KeyIsolationDenyProfileName, investigation.DefaultIsolationDenyProfile, profileNamePattern,
+			"an instance profile name (1 to 128 of A-Z a-z 0-9 _+=,.@-)"),
+		EKSClusterNames: r.list(KeyIsolationEKSClusterNames, clusterNamePattern,
+			"an EKS cluster name (a letter or digit, then up to 99 of A-Z a-z 0-9 _-)"),
+		ShareEvidence: r.boolean(KeyShareEvidence),
+	}
+	if hasDuplicates(i.EKSClusterNames) {
+		r.fail(KeyIsolationEKSClusterNames, "lists a cluster twice")
+	}
+	return i
 }
 
 // network reads the existing VPC settings: the VPC, its subnets and their

@@ -11,10 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/config"
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/isolation/policy"
 )
 
-const validAMI = "ami-0123456789abcdef0"
+const (
+	validAMI        = "ami-0123456789abcdef0"
+	forensicRoleARN = "arn:aws:iam::999999999999:role/casefile-isolate"
+)
 
 // getter serves a map as the CDK context.
 func getter(values map[string]any) config.Getter {
@@ -42,6 +46,10 @@ func TestLoadFillsTheDefaults(t *testing.T) {
 		ObjectLockMode:          config.ObjectLockGovernance,
 		ObjectLockDays:          30,
 		RemovalPolicy:           config.RemovalRetain,
+		Isolation: config.Isolation{
+			RoleName:        investigation.DefaultIsolationRoleName,
+			DenyProfileName: investigation.DefaultIsolationDenyProfile,
+		},
 	}, got)
 }
 
@@ -65,7 +73,10 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyApplicationAccountIDs: []any{"111111111111", "222222222222"},
 			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "COMPLIANCE",
 			config.KeyObjectLockDays: 90.0, config.KeyRemovalPolicy: "destroy",
-			config.KeyReportLinkSeconds: 900.0,
+			config.KeyReportLinkSeconds:       900.0,
+			config.KeyApplicationAccountStack: true, config.KeyForensicIsolationRoleARN: forensicRoleARN,
+			config.KeyIsolationRoleName: "soc-isolation", config.KeyIsolationDenyProfileName: "soc-deny-all",
+			config.KeyIsolationEKSClusterNames: []any{"prod", "payments_eu-1"}, config.KeyShareEvidence: true,
 		}},
 		{"-c strings", map[string]any{
 			config.KeyForensicAMIID: validAMI, config.KeyVPCID: "vpc-0123456789abcdef0",
@@ -82,7 +93,10 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 			config.KeyApplicationAccountIDs: "111111111111,222222222222",
 			config.KeyEventBusName:          "security", config.KeyObjectLockMode: "compliance",
 			config.KeyObjectLockDays: "90", config.KeyRemovalPolicy: "DESTROY",
-			config.KeyReportLinkSeconds: "900",
+			config.KeyReportLinkSeconds:       "900",
+			config.KeyApplicationAccountStack: "true", config.KeyForensicIsolationRoleARN: forensicRoleARN,
+			config.KeyIsolationRoleName: "soc-isolation", config.KeyIsolationDenyProfileName: "soc-deny-all",
+			config.KeyIsolationEKSClusterNames: "prod, payments_eu-1", config.KeyShareEvidence: "TRUE",
 		}},
 	}
 	want := config.Config{
@@ -101,6 +115,11 @@ func TestLoadReadsCDKJSONTypesAndCommandLineStrings(t *testing.T) {
 		ApplicationAccountIDs: []string{"111111111111", "222222222222"}, EventBusName: "security",
 		ObjectLockMode: config.ObjectLockCompliance, ObjectLockDays: 90, RemovalPolicy: config.RemovalDestroy,
 		ReportLinkSeconds: 900,
+		Isolation: config.Isolation{
+			ApplicationAccountStack: true, ForensicRoleARN: forensicRoleARN,
+			RoleName: "soc-isolation", DenyProfileName: "soc-deny-all",
+			EKSClusterNames: []string{"prod", "payments_eu-1"}, ShareEvidence: true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +181,22 @@ func TestLoadNamesTheKeyOfEveryBadValue(t *testing.T) {
 		{"subnets without vpc", config.KeySubnetIDs, []any{"subnet-0123456789abcdef0"}, "is set, so vpcId must be set too"},
 		{"zones without vpc", config.KeyAvailabilityZones, "eu-west-1a", "is set, so vpcId must be set too"},
 		{"route tables without vpc", config.KeyRouteTableIDs, []any{"rtb-0123456789abcdef0"}, "is set, so vpcId must be set too"},
+		{"stack flag a word", config.KeyApplicationAccountStack, "yes", `must be true or false, got yes (string)`},
+		{"stack flag a number", config.KeyApplicationAccountStack, 1.0, `must be true or false, got 1 (float64)`},
+		{"forensic role a user", config.KeyForensicIsolationRoleARN, "arn:aws:iam::111111111111:user/x",
+			`must be the ARN of the forensic account's isolation function role, such as arn:aws:iam::111111111111:role/name, got "arn:aws:iam::111111111111:user/x"`},
+		{"forensic role a name", config.KeyForensicIsolationRoleARN, "casefile-isolate", `must be the ARN of the forensic account`},
+		{"forensic role a number", config.KeyForensicIsolationRoleARN, 12.0, "must be a string"},
+		{"role name with a space", config.KeyIsolationRoleName, "soc isolation",
+			`must be an IAM role name (1 to 64 of A-Z a-z 0-9 _+=,.@-), got "soc isolation"`},
+		{"role name too long", config.KeyIsolationRoleName, strings.Repeat("r", 65), "must be an IAM role name"},
+		{"profile name with a slash", config.KeyIsolationDenyProfileName, "deny/all",
+			`must be an instance profile name (1 to 128 of A-Z a-z 0-9 _+=,.@-), got "deny/all"`},
+		{"cluster name", config.KeyIsolationEKSClusterNames, []any{"prod", "-dev"},
+			`item 1 must be an EKS cluster name (a letter or digit, then up to 99 of A-Z a-z 0-9 _-), got "-dev"`},
+		{"cluster not a string", config.KeyIsolationEKSClusterNames, []any{true}, "item 0 must be a string"},
+		{"cluster twice", config.KeyIsolationEKSClusterNames, "prod,prod", "lists a cluster twice"},
+		{"share evidence a word", config.KeyShareEvidence, "on", `must be true or false, got on (string)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,6 +259,18 @@ func TestLoadReportsEveryBadKeyAtOnce(t *testing.T) {
 	require.Error(t, err)
 	for _, key := range []string{config.KeyForensicAMIID, config.KeyWaitInstanceSeconds, config.KeyRemovalPolicy} {
 		assert.Contains(t, err.Error(), `context key "`+key+`"`)
+	}
+}
+
+func TestTheIsolationFlagsReadFalse(t *testing.T) {
+	for _, value := range []any{nil, false, "false", "False", ""} {
+		got, err := config.Load(getter(map[string]any{
+			config.KeyForensicAMIID: validAMI, config.KeyApplicationAccountStack: value, config.KeyShareEvidence: value,
+		}))
+
+		require.NoError(t, err, "value %#v", value)
+		assert.False(t, got.Isolation.ApplicationAccountStack, "applicationAccountStack %#v", value)
+		assert.False(t, got.Isolation.ShareEvidence, "shareEvidence %#v", value)
 	}
 }
 

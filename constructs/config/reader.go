@@ -97,6 +97,26 @@ func (r *reader) integer(key string, def, lo, hi int) int {
 	return n
 }
 
+// boolean returns the truth value at key, false when it is unset: a JSON
+// boolean, or "true" or "false" (as -c gives).
+func (r *reader) boolean(key string) bool {
+	switch v := r.get(key).(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "", "false":
+			return false
+		case "true":
+			return true
+		}
+	}
+	r.fail(key, "must be true or false, got %v (%T)", r.get(key), r.get(key))
+	return false
+}
+
 // list returns the strings at key: a JSON array of strings, or one
 // comma-separated string (as -c gives). Each must match pattern.
 func (r *reader) list(key string, pattern *regexp.Regexp, want string) []string {

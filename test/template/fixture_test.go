@@ -38,6 +38,9 @@ type synthesized struct {
 // symbols location, application accounts and a real-looking AMI).
 var stacks struct {
 	defaults, existingVPC synthesized
+	// applicationAccount is the application account stack with every
+	// isolation setting; applicationAccountDefaults with cdk.json's.
+	applicationAccount, applicationAccountDefaults synthesizedApplicationAccount
 }
 
 func TestMain(m *testing.M) {
@@ -53,6 +56,8 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 		stacks.defaults = synth(filepath.Join(dir, "defaults"), context)
+		stacks.applicationAccountDefaults = synthApplicationAccount(filepath.Join(dir, "application-account-defaults"), context, nil)
+		stacks.applicationAccount = synthApplicationAccount(filepath.Join(dir, "application-account"), context, applicationAccountSettings)
 		context[config.KeyVPCID] = "vpc-0123456789abcdef0"
 		context[config.KeySubnetIDs] = []any{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}
 		context[config.KeyAvailabilityZones] = []any{"eu-west-1a", "eu-west-1b"}
