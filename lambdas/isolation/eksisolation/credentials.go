@@ -37,8 +37,8 @@ const (
 		"the role's trust policy is left alone because other workloads may share it"
 )
 
-// credentials is what removeCredentials found and did.
-type credentials struct {
+// removal is what removeCredentials found and did.
+type removal struct {
 	roles    []string // role ARNs whose sessions to revoke
 	original map[string]string
 	applied  map[string]string
@@ -46,13 +46,13 @@ type credentials struct {
 	failures []string
 }
 
-func (c *credentials) addRole(arn string) {
+func (c *removal) addRole(arn string) {
 	if arn != "" && !slices.Contains(c.roles, arn) {
 		c.roles = append(c.roles, arn)
 	}
 }
 
-func (c *credentials) fail(err error) { c.failures = append(c.failures, err.Error()) }
+func (c *removal) fail(err error) { c.failures = append(c.failures, err.Error()) }
 
 // removeCredentials takes the pod's AWS credentials away: the IRSA role
 // annotation of its service account, its Pod Identity associations, and
@@ -67,7 +67,7 @@ func (iso *Isolator) removeCredentials(ctx context.Context, t Target, w *workloa
 		saName = "default"
 	}
 	m.Target = "serviceaccount:" + w.pod.Namespace + "/" + saName
-	c := &credentials{original: map[string]string{}, applied: map[string]string{}}
+	c := &removal{original: map[string]string{}, applied: map[string]string{}}
 
 	sa, err := iso.Kube.CoreV1().ServiceAccounts(w.pod.Namespace).Get(ctx, saName, metav1.GetOptions{})
 	switch {
@@ -113,7 +113,7 @@ func (iso *Isolator) removeCredentials(ctx context.Context, t Target, w *workloa
 // role in AnnotationRemovedRole, and collects the roles to revoke: the
 // annotation's (or the one removed before) and the one in the pod's
 // containers, which is what the running pod uses.
-func (iso *Isolator) removeIRSA(ctx context.Context, pod *corev1.Pod, sa *corev1.ServiceAccount, forensicID string, c *credentials) {
+func (iso *Isolator) removeIRSA(ctx context.Context, pod *corev1.Pod, sa *corev1.ServiceAccount, forensicID string, c *removal) {
 	envRole := podEnvRole(pod)
 	var annotated string
 	if sa != nil {
@@ -161,7 +161,7 @@ func podEnvRole(pod *corev1.Pod) string {
 // removePodIdentity deletes the Pod Identity associations of the service
 // account, records them on it in AnnotationRemovedPodIdentity and collects
 // their roles (and those of associations removed before) to revoke.
-func (iso *Isolator) removePodIdentity(ctx context.Context, t Target, namespace, saName string, sa *corev1.ServiceAccount, c *credentials) {
+func (iso *Isolator) removePodIdentity(ctx context.Context, t Target, namespace, saName string, sa *corev1.ServiceAccount, c *removal) {
 	removed := map[string]string{}
 	if sa != nil {
 		removed = parsePairs(sa.Annotations[AnnotationRemovedPodIdentity])

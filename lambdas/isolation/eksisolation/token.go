@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -46,6 +47,11 @@ func NewToken(ctx context.Context, presigner CallerIdentityPresigner, clusterNam
 	})
 	if err != nil {
 		return "", fmt.Errorf("pre-sign the STS GetCallerIdentity request for cluster %s: %w", clusterName, err)
+	}
+	// A client without credentials pre-signs nothing: it hands back the
+	// bare URL, which EKS would refuse with a less telling answer.
+	if u, err := url.Parse(req.URL); err != nil || u.Query().Get("X-Amz-Signature") == "" {
+		return "", fmt.Errorf("pre-sign the STS GetCallerIdentity request for cluster %s: the URL is not signed (no AWS credentials?)", clusterName)
 	}
 	return TokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(req.URL)), nil
 }
