@@ -58,15 +58,11 @@ func (c *removal) fail(err error) { c.failures = append(c.failures, err.Error())
 // annotation of its service account, its Pod Identity associations, and
 // the sessions of their roles.
 func (iso *Isolator) removeCredentials(ctx context.Context, t Target, w *workload) []investigation.Measure {
-	m := investigation.Measure{Name: investigation.MeasureWorkloadCredentials, Target: w.podRef}
+	m := investigation.Measure{Name: investigation.MeasureWorkloadCredentials, Target: w.credentialsTarget()}
 	if skip, ok := w.podAbsent(m); ok {
 		return []investigation.Measure{skip}
 	}
-	saName := w.pod.Spec.ServiceAccountName
-	if saName == "" {
-		saName = "default"
-	}
-	m.Target = "serviceaccount:" + w.pod.Namespace + "/" + saName
+	saName := w.serviceAccount()
 	c := &removal{original: map[string]string{}, applied: map[string]string{}}
 
 	sa, err := iso.Kube.CoreV1().ServiceAccounts(w.pod.Namespace).Get(ctx, saName, metav1.GetOptions{})

@@ -114,9 +114,6 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 	if w.node != nil {
 		res.NodeName = w.node.Name
 	}
-	if w.compute == ComputeFargate {
-		res.InstanceID = ""
-	}
 	steps := []struct {
 		name investigation.MeasureName
 		run  func(context.Context, Target, *workload) []investigation.Measure
@@ -128,7 +125,9 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 	}
 	for _, s := range steps {
 		if !wanted(t, s.name) {
-			res.Measures = append(res.Measures, investigation.Measure{Name: s.name, Target: w.defaultTarget(s.name), Status: investigation.MeasureSkipped, Reason: reasonNotAsked})
+			for _, target := range w.targets(t, s.name) {
+				res.Measures = append(res.Measures, investigation.Measure{Name: s.name, Target: target, Status: investigation.MeasureSkipped, Reason: reasonNotAsked})
+			}
 			continue
 		}
 		res.Measures = append(res.Measures, s.run(ctx, t, w)...)

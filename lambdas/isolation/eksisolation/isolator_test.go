@@ -379,6 +379,9 @@ func TestIsolateSelectedMeasures(t *testing.T) {
 			assert.Equal(t, "not asked for by the policy", m.Reason)
 		}
 	}
+	assert.Len(t, res.Measures, 5+1, "the same records as a full run, less the EC2 measures not asked for")
+	assert.Equal(t, investigation.MeasureSkipped, measure(t, res, investigation.MeasureLabels, podRef).Status)
+	assert.Equal(t, investigation.MeasureSkipped, measure(t, res, investigation.MeasureWorkloadCredentials, saRef).Status)
 	require.Len(t, e.node.calls, 1)
 	assert.Equal(t, []investigation.MeasureName{investigation.MeasureSecurityGroups}, e.node.calls[0].measures)
 	p, err := e.kube.CoreV1().Pods(testNamespace).Get(ctx, testPod, metav1.GetOptions{})

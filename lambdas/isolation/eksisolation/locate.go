@@ -182,12 +182,37 @@ func (w *workload) nodeTarget() string {
 	return w.instanceID
 }
 
-// defaultTarget is the Target of a measure that was not tried.
-func (w *workload) defaultTarget(m investigation.MeasureName) string {
+// targets are the Targets of a measure's records: the node and the pod for
+// labels, one for each other measure. Applying a measure records the same.
+func (w *workload) targets(t Target, m investigation.MeasureName) []string {
 	switch m {
-	case investigation.MeasureCordon, investigation.MeasureLabels:
-		return w.nodeTarget()
+	case investigation.MeasureCordon:
+		return []string{w.nodeTarget()}
+	case investigation.MeasureLabels:
+		return []string{w.nodeTarget(), w.podRef}
+	case investigation.MeasureNetworkPolicy:
+		return []string{t.Namespace + "/" + NetworkPolicyName(t.ForensicID)}
 	default:
+		return []string{w.credentialsTarget()}
+	}
+}
+
+// serviceAccount is the name of the pod's service account.
+func (w *workload) serviceAccount() string {
+	if w.pod == nil {
+		return ""
+	}
+	if w.pod.Spec.ServiceAccountName == "" {
+		return "default"
+	}
+	return w.pod.Spec.ServiceAccountName
+}
+
+// credentialsTarget names the pod's service account, or the pod when it
+// was not found.
+func (w *workload) credentialsTarget() string {
+	if w.pod == nil {
 		return w.podRef
 	}
+	return "serviceaccount:" + w.pod.Namespace + "/" + w.serviceAccount()
 }

@@ -22,7 +22,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 func presigner(region string) *sts.PresignClient {
@@ -103,35 +105,59 @@ func cluster(endpoint, ca string) *eks.DescribeClusterOutput {
 	return &eks.DescribeClusterOutput{Cluster: c}
 }
 
+// apiRequest is what the test API server saw of one request.
+type apiRequest struct{ method, path, contentType, accept, auth string }
+
 func TestNewKubernetesTalksToTheCluster(t *testing.T) {
 	var mu sync.Mutex
-	var auth []string
+	var seen []apiRequest
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		auth = append(auth, r.Header.Get("Authorization"))
+		seen = append(seen, apiRequest{r.Method, r.URL.Path, r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.Header.Get("Authorization")})
 		mu.Unlock()
-		if r.URL.Path != "/api/v1/nodes/"+testNode {
-			http.NotFound(w, r)
-			return
-		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(&corev1.Node{TypeMeta: metav1.TypeMeta{Kind: "Node", APIVersion: "v1"}, ObjectMeta: metav1.ObjectMeta{Name: testNode}})
+		switch {
+		case r.URL.Path == "/api/v1/nodes/"+testNode:
+			_ = json.NewEncoder(w).Encode(&corev1.Node{TypeMeta: metav1.TypeMeta{Kind: "Node", APIVersion: "v1"}, ObjectMeta: metav1.ObjectMeta{Name: testNode}})
+		case r.URL.Path == "/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies" && r.Method == http.MethodPost:
+			var np networkingv1.NetworkPolicy
+			if err := json.NewDecoder(r.Body).Decode(&np); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+			_ = json.NewEncoder(w).Encode(&np)
+		default:
+			http.NotFound(w, r)
+		}
 	}))
 	defer srv.Close()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	ctx := context.Background()
 
-	kube, err := NewKubernetes(context.Background(), fakeDescriber{out: cluster(srv.URL, base64.StdEncoding.EncodeToString(caPEM))}, presigner("eu-west-1"), testCluster)
+	kube, err := NewKubernetes(ctx, fakeDescriber{out: cluster(srv.URL, base64.StdEncoding.EncodeToString(caPEM))}, presigner("eu-west-1"), testCluster)
 	require.NoError(t, err)
-	n, err := kube.CoreV1().Nodes().Get(context.Background(), testNode, metav1.GetOptions{})
+	n, err := kube.CoreV1().Nodes().Get(ctx, testNode, metav1.GetOptions{})
 	require.NoError(t, err, "the client trusts the cluster's CA")
 	assert.Equal(t, testNode, n.Name)
+	_, err = kube.CoreV1().Nodes().Patch(ctx, testNode, types.MergePatchType, []byte(`{"spec":{"unschedulable":true}}`), metav1.PatchOptions{})
+	require.NoError(t, err)
+	_, err = kube.NetworkingV1().NetworkPolicies("shop").Create(ctx, DenyAllPolicy("shop", testForensicID, testForensicID), metav1.CreateOptions{})
+	require.NoError(t, err)
 
 	mu.Lock()
 	defer mu.Unlock()
-	require.Len(t, auth, 1)
-	require.True(t, strings.HasPrefix(auth[0], "Bearer "+TokenPrefix), "Authorization %q", auth[0])
-	u := decodeToken(t, strings.TrimPrefix(auth[0], "Bearer "))
-	assert.Equal(t, "GetCallerIdentity", u.Query().Get("Action"))
+	require.Len(t, seen, 3)
+	for _, r := range seen {
+		assert.Equal(t, "application/json", r.accept, "Accept of %s %s", r.method, r.path)
+		require.True(t, strings.HasPrefix(r.auth, "Bearer "+TokenPrefix), "Authorization %q", r.auth)
+		u := decodeToken(t, strings.TrimPrefix(r.auth, "Bearer "))
+		assert.Equal(t, "GetCallerIdentity", u.Query().Get("Action"))
+	}
+	assert.Equal(t, apiRequest{method: "PATCH", path: "/api/v1/nodes/" + testNode, contentType: "application/merge-patch+json"},
+		apiRequest{method: seen[1].method, path: seen[1].path, contentType: seen[1].contentType})
+	assert.Equal(t, apiRequest{method: "POST", path: "/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies", contentType: "application/json"},
+		apiRequest{method: seen[2].method, path: seen[2].path, contentType: seen[2].contentType})
 }
 
 func TestRESTConfig(t *testing.T) {
@@ -161,6 +187,7 @@ func TestRESTConfig(t *testing.T) {
 			assert.Equal(t, "https://ABCD.gr7.eu-west-1.eks.amazonaws.com", cfg.Host)
 			assert.Equal(t, caPEM, string(cfg.CAData))
 			assert.Equal(t, RequestTimeout, cfg.Timeout, "requests are bounded")
+			assert.Equal(t, "application/json", cfg.ContentType)
 			assert.Empty(t, cfg.BearerToken, "the token is put on each request, renewed before it expires")
 		})
 	}
