@@ -81,7 +81,7 @@ func RESTConfig(ctx context.Context, api ClusterDescriber, presigner CallerIdent
 		// JSON both ways: client-go would otherwise ask for protobuf for
 		// some types, which the local API stand-in does not speak.
 		ContentConfig: rest.ContentConfig{ContentType: "application/json", AcceptContentTypes: "application/json"},
-		UserAgent:       "casefile-isolation",
+		UserAgent:     "casefile-isolation",
 		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
 			return &bearerTransport{tokens: tokens, next: rt}
 		},
