@@ -42,6 +42,7 @@ type fakeEKS struct {
 	associations map[string]ekstypes.PodIdentityAssociation
 	deleted      []string
 	listErr      error
+	called       actionSet
 }
 
 func (f *fakeEKS) add(id, namespace, sa, role string) {
@@ -57,6 +58,7 @@ func (f *fakeEKS) add(id, namespace, sa, role string) {
 func (f *fakeEKS) ListPodIdentityAssociations(_ context.Context, in *eks.ListPodIdentityAssociationsInput, _ ...func(*eks.Options)) (*eks.ListPodIdentityAssociationsOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.called.add("eks:ListPodIdentityAssociations")
 	if f.listErr != nil {
 		return nil, f.listErr
 	}
@@ -83,6 +85,7 @@ func (f *fakeEKS) ListPodIdentityAssociations(_ context.Context, in *eks.ListPod
 func (f *fakeEKS) DescribePodIdentityAssociation(_ context.Context, in *eks.DescribePodIdentityAssociationInput, _ ...func(*eks.Options)) (*eks.DescribePodIdentityAssociationOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.called.add("eks:DescribePodIdentityAssociation")
 	a, ok := f.associations[aws.ToString(in.AssociationId)]
 	if !ok {
 		return nil, &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "no association"}
@@ -93,6 +96,7 @@ func (f *fakeEKS) DescribePodIdentityAssociation(_ context.Context, in *eks.Desc
 func (f *fakeEKS) DeletePodIdentityAssociation(_ context.Context, in *eks.DeletePodIdentityAssociationInput, _ ...func(*eks.Options)) (*eks.DeletePodIdentityAssociationOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.called.add("eks:DeletePodIdentityAssociation")
 	id := aws.ToString(in.AssociationId)
 	if _, ok := f.associations[id]; !ok {
 		return nil, &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "no association"}
@@ -107,16 +111,27 @@ type fakeIAM struct {
 	mu      sync.Mutex
 	revoked []string
 	err     error
+	called  actionSet
 }
 
 func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.called.add("iam:PutRolePolicy")
 	if f.err != nil {
 		return nil, f.err
 	}
 	f.revoked = append(f.revoked, aws.ToString(in.RoleName))
 	return &iam.PutRolePolicyOutput{}, nil
+}
+
+// actionSet collects the IAM actions of the AWS calls a fake answered.
+type actionSet map[string]bool
+
+func (s actionSet) add(action string) {
+	if s != nil {
+		s[action] = true
+	}
 }
 
 // nodeCall is one call of the fake EC2 node isolation.

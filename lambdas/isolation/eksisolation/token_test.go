@@ -208,3 +208,34 @@ func TestTokenSourceRenews(t *testing.T) {
 	assert.Equal(t, now, s.made, "a token older than %s is made again", tokenRefresh)
 	assert.Less(t, tokenRefresh, TokenLifetime)
 }
+
+// recordingDescriber is a fakeDescriber that records its action.
+type recordingDescriber struct {
+	fakeDescriber
+	called actionSet
+}
+
+func (r recordingDescriber) DescribeCluster(ctx context.Context, in *eks.DescribeClusterInput, optFns ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {
+	r.called.add("eks:DescribeCluster")
+	return r.fakeDescriber.DescribeCluster(ctx, in, optFns...)
+}
+
+func TestRequiredActionsAreTheCallsMade(t *testing.T) {
+	called := actionSet{}
+	ca := base64.StdEncoding.EncodeToString([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
+	api := recordingDescriber{fakeDescriber{out: cluster("https://ABCD.gr7.eu-west-1.eks.amazonaws.com", ca)}, called}
+	_, err := RESTConfig(context.Background(), api, presigner("eu-west-1"), testCluster)
+	require.NoError(t, err)
+
+	e := newEnv(t, ec2Node(), shopPod(), irsaAccount())
+	e.eks.called, e.iam.called = called, called
+	e.eks.add("a-checkout", testNamespace, testSA, testPIRole)
+	_, err = e.iso.Isolate(context.Background(), e.target())
+	require.NoError(t, err)
+
+	var got []string
+	for a := range called {
+		got = append(got, a)
+	}
+	assert.ElementsMatch(t, RequiredActions, got, "RequiredActions against the AWS calls made")
+}
