@@ -16,6 +16,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/constructs/config"
 	"github.com/casefile-forensics/casefile/constructs/forensichost"
+	"github.com/casefile-forensics/casefile/constructs/functions"
 	"github.com/casefile-forensics/casefile/constructs/service"
 	"github.com/casefile-forensics/casefile/constructs/storage"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
@@ -35,6 +36,10 @@ const (
 	OutputCaseTable       = "CaseTableName"
 	OutputTopicARN        = "NotificationTopicArn"
 	OutputAMIParameter    = "AmiParameterName"
+	// OutputIsolationFunctionRoleARN is the isolation function's role: the only
+	// principal the application accounts' isolation role trusts (the
+	// StackSet parameter ForensicIsolationRoleArn).
+	OutputIsolationFunctionRoleARN = "IsolationFunctionRoleArn"
 )
 
 // WarningPlaceholderAMI is the ID of the synthesis warning given while the
@@ -72,12 +77,13 @@ func NewStack(scope constructs.Construct, id string, props Props) *Stack {
 	svc := service.NewService(stack, idService, serviceProps(stack, props))
 
 	outputs := map[string]*string{
-		OutputStateMachineARN: svc.Workflow.StateMachine.StateMachineArn(),
-		OutputEvidenceBucket:  svc.Storage.EvidenceBucket.BucketName(),
-		OutputResultsBucket:   svc.Storage.ResultsBucket.BucketName(),
-		OutputCaseTable:       svc.Cases.Table.TableName(),
-		OutputTopicARN:        svc.Notifications.Topic.TopicArn(),
-		OutputAMIParameter:    svc.Host.AMIParameter.ParameterName(),
+		OutputStateMachineARN:          svc.Workflow.StateMachine.StateMachineArn(),
+		OutputEvidenceBucket:           svc.Storage.EvidenceBucket.BucketName(),
+		OutputResultsBucket:            svc.Storage.ResultsBucket.BucketName(),
+		OutputCaseTable:                svc.Cases.Table.TableName(),
+		OutputTopicARN:                 svc.Notifications.Topic.TopicArn(),
+		OutputAMIParameter:             svc.Host.AMIParameter.ParameterName(),
+		OutputIsolationFunctionRoleARN: svc.Functions.Role(functions.Isolate).RoleArn(),
 	}
 	// In name order: the template lists outputs in the order they are made,
 	// and the same configuration must give the same template.
@@ -117,6 +123,9 @@ func serviceProps(stack awscdk.Stack, props Props) service.Props {
 		SymbolsS3URI:          c.SymbolsS3URI,
 		NotificationEmail:     c.NotificationEmail,
 		ApplicationAccountIDs: c.ApplicationAccountIDs,
+		IsolationPolicy:       c.IsolationPolicy,
+		IsolationRoleName:     c.Isolation.RoleName,
+		IsolationDenyProfile:  c.Isolation.DenyProfileName,
 		WaitInstanceSeconds:   &c.WaitInstanceSeconds,
 		WaitCommandSeconds:    &c.WaitCommandSeconds,
 		MaxInstanceChecks:     &c.MaxInstanceChecks,

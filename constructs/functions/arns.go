@@ -59,3 +59,11 @@ func (a arns) securityHub() string {
 func (a arns) ec2Endpoint() string {
 	return "ec2." + *a.stack.Region() + ".amazonaws.com"
 }
+
+// role returns the ARN of the IAM role name in account (or "*").
+func (a arns) role(account, name string) string {
+	return *a.stack.FormatArn(&awscdk.ArnComponents{
+		Service: jsii.String("iam"), Region: jsii.String(""), Account: jsii.String(account),
+		Resource: jsii.String("role"), ResourceName: jsii.String(name),
+	})
+}

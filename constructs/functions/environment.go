@@ -24,6 +24,12 @@ func environment(name Name, p Props) map[string]string {
 		env[investigation.EnvVolumeKMSKeyARN] = *p.VolumeKey.KeyArn()
 		env[investigation.EnvScratchMinGiB] = itoa(p.ScratchMinGiB)
 		env[investigation.EnvScratchMaxGiB] = itoa(p.ScratchMaxGiB)
+	case Isolate:
+		env[investigation.EnvIsolationRoleName] = p.IsolationRoleName
+		env[investigation.EnvIsolationDenyProfile] = p.IsolationDenyProfile
+		if p.IsolationPolicy != "" {
+			env[investigation.EnvIsolationPolicy] = p.IsolationPolicy
+		}
 	case CheckInstance:
 		env[investigation.EnvProbeDocument] = p.Documents.Probe
 	case AttachEvidence:

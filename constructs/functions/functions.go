@@ -34,6 +34,10 @@ func specOf(name Name) spec {
 		return spec{"Starts an investigation for an Evidence Acquisition Completed event", 30, 128}
 	case Intake:
 		return spec{"Validates the investigation request and records the case", 30, 128}
+	case Isolate:
+		// Kubernetes and EC2 calls in the application account; client-go
+		// wants more than the smallest size.
+		return spec{"Isolates the compromised EC2 instance or EKS workload as the isolation policy decides", 120, 256}
 	case CreateInstance:
 		return spec{"Launches the forensic instance of a case", 60, 256}
 	case CheckInstance:
@@ -63,7 +67,7 @@ type Functions struct {
 	// Start receives acquisition events and starts the workflow.
 	Start awslambda.IFunction
 	// The workflow's task functions, named after their handlers.
-	Intake, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
+	Intake, Isolate, CreateInstance, CheckInstance, AttachEvidence, StartForensics,
 	CheckCommand, CollectResults, Release, Report, Notify awslambda.IFunction
 	// Sweep receives the status changes of executions that timed out or
 	// were stopped, and releases and notifies their investigations.
@@ -96,7 +100,7 @@ func NewFunctions(scope constructs.Construct, id string, props Props) *Functions
 	f.CheckInstance, f.AttachEvidence = f.byName[CheckInstance], f.byName[AttachEvidence]
 	f.StartForensics, f.CheckCommand = f.byName[StartForensics], f.byName[CheckCommand]
 	f.CollectResults, f.Release, f.Notify = f.byName[CollectResults], f.byName[Release], f.byName[Notify]
-	f.Report = f.byName[Report]
+	f.Report, f.Isolate = f.byName[Report], f.byName[Isolate]
 	f.Sweep = f.byName[Sweep]
 	return f
 }

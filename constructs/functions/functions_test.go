@@ -25,7 +25,7 @@ import (
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
-// shared is the fixture most tests read: synthesizing it builds twelve
+// shared is the fixture most tests read: synthesizing it builds every
 // binaries, so it is built once.
 var shared fixture
 
@@ -121,7 +121,9 @@ func validProps(stack awscdk.Stack, moduleRoot string) functions.Props {
 func TestEveryFunctionIsAnArm64ProvidedAL2023BootstrapWithTracingAndItsOwnLogGroup(t *testing.T) {
 	f, tmpl := shared, shared.template
 
-	require.Len(t, functions.Names(), 12, "every handler under lambdas/cmd")
+	handlers, err := os.ReadDir(filepath.Join("..", "..", functions.CommandDir))
+	require.NoError(t, err)
+	require.Len(t, functions.Names(), len(handlers), "every handler under lambdas/cmd")
 	require.Len(t, tmpl.OfType("AWS::Lambda::Function"), len(functions.Names()))
 	roles := map[string]functions.Name{}
 	for _, name := range functions.Names() {
@@ -150,7 +152,7 @@ func TestTimeoutsLeaveRoomForTheEC2Waiters(t *testing.T) {
 	f, tmpl := shared, shared.template
 
 	tests := map[functions.Name]float64{
-		functions.Start: 30, functions.Intake: 30, functions.CreateInstance: 60, functions.CheckInstance: 60,
+		functions.Start: 30, functions.Intake: 30, functions.Isolate: 120, functions.CreateInstance: 60, functions.CheckInstance: 60,
 		functions.AttachEvidence: 300, functions.StartForensics: 30, functions.CheckCommand: 30,
 		functions.CollectResults: 60, functions.Release: 300, functions.Report: 120, functions.Notify: 30,
 		// The sweep runs release, then notify.
@@ -167,8 +169,9 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 
 	table := investigation.EnvTableName
 	tests := map[functions.Name][]string{
-		functions.Start:  {investigation.EnvStateMachineARN, investigation.EnvEvidenceBucket},
-		functions.Intake: {table, investigation.EnvEvidenceBucket},
+		functions.Start:   {investigation.EnvStateMachineARN, investigation.EnvEvidenceBucket},
+		functions.Intake:  {table, investigation.EnvEvidenceBucket},
+		functions.Isolate: {table, investigation.EnvIsolationRoleName, investigation.EnvIsolationDenyProfile},
 		functions.CreateInstance: {table, investigation.EnvAMIParameter, investigation.EnvInstanceProfileARN,
 			investigation.EnvInstanceType, investigation.EnvVPCID, investigation.EnvSubnetIDs, investigation.EnvVolumeKMSKeyARN,
 			investigation.EnvScratchMinGiB, investigation.EnvScratchMaxGiB,
@@ -199,8 +202,12 @@ func TestEachFunctionGetsTheSettingsItsHandlerReads(t *testing.T) {
 		})
 	}
 
-	_, p := tmpl.function(t, f.stack, f.functions, functions.CreateInstance)
+	_, p := tmpl.function(t, f.stack, f.functions, functions.Isolate)
 	vars := cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
+	assert.Equal(t, investigation.DefaultIsolationRoleName, vars[investigation.EnvIsolationRoleName], "default isolation role")
+	assert.Equal(t, investigation.DefaultIsolationDenyProfile, vars[investigation.EnvIsolationDenyProfile], "default deny profile")
+	_, p = tmpl.function(t, f.stack, f.functions, functions.CreateInstance)
+	vars = cdktest.AsMap(cdktest.AsMap(p["Environment"])["Variables"])
 	assert.Equal(t, "m6i.large", vars[investigation.EnvInstanceType])
 	assert.Equal(t, "subnet-0123456789abcdef0", vars[investigation.EnvSubnetIDs])
 	assert.Equal(t, "16", vars[investigation.EnvScratchMinGiB], "default scratch minimum")
@@ -223,6 +230,8 @@ func TestEachRoleAllowsOnlyWhatItsHandlerCalls(t *testing.T) {
 	tests := map[functions.Name][]string{
 		functions.Start:  {"states:StartExecution"},
 		functions.Intake: {"ec2:DescribeSnapshots"},
+		// Every isolation measure is the application account role's.
+		functions.Isolate: {"sts:AssumeRole"},
 		functions.CreateInstance: {"ec2:AuthorizeSecurityGroupEgress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
 			"ec2:DeleteSecurityGroup", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists",
 			"ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "ec2:RevokeSecurityGroupEgress",
@@ -434,7 +443,7 @@ func TestGrantsOfTheOwningConstructsReplaceTheDefaults(t *testing.T) {
 
 	functions.NewFunctions(stack, "Functions", p)
 
-	assert.ElementsMatch(t, []string{"intakeRole", "createinstanceRole", "checkinstanceRole", "attachevidenceRole",
+	assert.ElementsMatch(t, []string{"intakeRole", "isolateRole", "createinstanceRole", "checkinstanceRole", "attachevidenceRole",
 		"startforensicsRole", "checkcommandRole", "collectresultsRole", "releaseRole", "reportRole", "notifyRole", "sweepRole"}, granted["record"])
 	assert.Equal(t, []string{"collectresultsRole"}, granted["read"])
 	assert.Equal(t, []string{"reportRole"}, granted["readObjects"])

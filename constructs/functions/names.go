@@ -7,8 +7,11 @@ type Name string
 
 // The Casefile functions, one per handler in lambdas/cmd.
 const (
-	Start          Name = "start"
-	Intake         Name = "intake"
+	Start  Name = "start"
+	Intake Name = "intake"
+	// Isolate contains the compromised resource as the isolation policy
+	// decides, through the application account's isolation role.
+	Isolate        Name = "isolate"
 	CreateInstance Name = "createinstance"
 	CheckInstance  Name = "checkinstance"
 	AttachEvidence Name = "attachevidence"
@@ -28,7 +31,7 @@ const (
 // Names lists every function, in the order the workflow first uses them.
 func Names() []Name {
 	return []Name{
-		Start, Intake, CreateInstance, CheckInstance, AttachEvidence,
+		Start, Intake, Isolate, CreateInstance, CheckInstance, AttachEvidence,
 		StartForensics, CheckCommand, CollectResults, Release, Report, Notify, Sweep,
 	}
 }

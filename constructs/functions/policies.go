@@ -106,6 +106,8 @@ func grant(scope constructs.Construct, name Name, role awsiam.Role, p Props) {
 		// states:StartExecution on the state machine: ConnectStateMachine.
 	case Intake:
 		// The case table, and DescribeSnapshots above.
+	case Isolate:
+		grantIsolate(a, role, p)
 	case CreateInstance:
 		grantCreateInstance(a, role, p)
 	case CheckInstance:
@@ -233,4 +235,19 @@ func grantRelease(a arns, role awsiam.Role) {
 	allow(role, []string{"ec2:DetachVolume"}, []string{a.ec2("volume", "*"), a.ec2("instance", "*")}, managedByResource())
 	allow(role, []string{"ec2:DeleteVolume"}, []string{a.ec2("volume", "*")}, managedByResource())
 	allow(role, []string{"ec2:DeleteSecurityGroup"}, []string{a.ec2("security-group", "*")}, managedByResource())
+}
+
+// grantIsolate lets the isolation assume the isolation role of the
+// application accounts, and nothing else: every isolation measure is the
+// application account role's to allow.
+func grantIsolate(a arns, role awsiam.Role, p Props) {
+	accounts := p.ApplicationAccountIDs
+	if len(accounts) == 0 {
+		accounts = []string{"*"}
+	}
+	roles := make([]string, 0, len(accounts))
+	for _, account := range accounts {
+		roles = append(roles, a.role(account, p.IsolationRoleName))
+	}
+	allow(role, []string{"sts:AssumeRole"}, roles, nil)
 }

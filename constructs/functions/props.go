@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+
+	"github.com/casefile-forensics/casefile/lambdas/investigation"
 )
 
 // Defaults used when the corresponding Props field is left unset.
@@ -101,6 +103,21 @@ type Props struct {
 	// policies must allow this account too). Default: none, so only
 	// snapshots encrypted with this account's keys can be attached.
 	ApplicationAccountIDs []string
+
+	// IsolationRoleName is the role that the isolation assumes in the
+	// application account of each case (appaccount.IsolationAccess makes
+	// it); the isolate function may assume it in ApplicationAccountIDs
+	// only, or in any account when that list is empty. Default
+	// investigation.DefaultIsolationRoleName.
+	IsolationRoleName string
+	// IsolationDenyProfile is the application accounts' instance profile
+	// whose role denies everything, put on an isolated instance. Default
+	// investigation.DefaultIsolationDenyProfile.
+	IsolationDenyProfile string
+	// IsolationPolicy is the isolation policy as compact JSON (see
+	// lambdas/isolation/policy), already validated. Default: "", the
+	// built-in rules.
+	IsolationPolicy string
 
 	// InstanceType is the forensic instance type. Default DefaultInstanceType.
 	InstanceType *string
@@ -198,6 +215,12 @@ func (p Props) withDefaults() (Props, error) {
 	p.Grants = p.Grants.withDefaults(p)
 	if p.InstanceType == nil {
 		p.InstanceType = ptr(DefaultInstanceType)
+	}
+	if p.IsolationRoleName == "" {
+		p.IsolationRoleName = investigation.DefaultIsolationRoleName
+	}
+	if p.IsolationDenyProfile == "" {
+		p.IsolationDenyProfile = investigation.DefaultIsolationDenyProfile
 	}
 	if p.CommandTimeoutSeconds == nil {
 		p.CommandTimeoutSeconds = ptr(DefaultCommandTimeoutSeconds)

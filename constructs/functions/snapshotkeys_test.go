@@ -2,6 +2,7 @@ package functions_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestApplicationAccountKeysAreUsableThroughEC2Only(t *testing.T) {
 		}
 	}
 	for _, name := range functions.Names() {
-		if name == functions.AttachEvidence {
+		if name == functions.AttachEvidence || name == functions.Isolate {
 			continue
 		}
 		for _, st := range roleStatementsOf(t, f.template, f, name) {
@@ -64,6 +65,34 @@ func TestApplicationAccountKeysAreUsableThroughEC2Only(t *testing.T) {
 	for _, st := range shared.template.AllStatements() {
 		assert.NotRegexp(t, `:kms:[^:]*:[0-9]{12}:key/\*`, st.ResourcesJSON(), "without application accounts no key of another account is named")
 	}
+
+	// The isolation may assume the isolation role of those accounts, and
+	// no other role.
+	isolate := roleStatementsOf(t, f.template, f, functions.Isolate)
+	var assume []cdktest.Statement
+	for _, st := range isolate {
+		if slices.Contains(st.Actions, "sts:AssumeRole") {
+			assume = append(assume, st)
+		}
+	}
+	require.Len(t, assume, 1)
+	require.Len(t, assume[0].Resources, len(accounts))
+	for j, account := range accounts {
+		assert.Contains(t, assume[0].Resources[j], `":iam::`+account+`:role/casefile-isolation"`)
+	}
+}
+
+// TestWithoutApplicationAccountsIsolationAssumesTheRoleByName: the isolate
+// function may assume the isolation role, by its name, in any account.
+func TestWithoutApplicationAccountsIsolationAssumesTheRoleByName(t *testing.T) {
+	var resources []string
+	for _, st := range roleStatementsOf(t, shared.template, shared, functions.Isolate) {
+		if slices.Contains(st.Actions, "sts:AssumeRole") {
+			resources = append(resources, st.Resources...)
+		}
+	}
+	require.Len(t, resources, 1)
+	assert.Contains(t, resources[0], `":iam::*:role/casefile-isolation"`)
 }
 
 func TestApplicationAccountIDsAreChecked(t *testing.T) {

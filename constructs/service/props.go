@@ -49,6 +49,17 @@ type Props struct {
 	// make evidence volumes of the snapshots it shares (see
 	// functions.Props.ApplicationAccountIDs). Default: none.
 	ApplicationAccountIDs []string
+	// IsolationPolicy is the isolation policy as compact JSON, already
+	// validated (lambdas/isolation/policy.Parse). Default: the built-in
+	// rules.
+	IsolationPolicy string
+	// IsolationRoleName and IsolationDenyProfile name the application
+	// accounts' isolation role and deny-all instance profile (see
+	// appaccount.IsolationAccess). Defaults:
+	// investigation.DefaultIsolationRoleName and
+	// investigation.DefaultIsolationDenyProfile.
+	IsolationRoleName    string
+	IsolationDenyProfile string
 
 	// WaitInstanceSeconds, WaitCommandSeconds, MaxInstanceChecks and
 	// MaxCommandChecks pace and bound the workflow's polling loops.

@@ -122,6 +122,9 @@ func (p Props) functionsProps(s *Service) functions.Props {
 			Publish:           s.Notifications.GrantPublish,
 		},
 		ApplicationAccountIDs: p.ApplicationAccountIDs,
+		IsolationPolicy:       p.IsolationPolicy,
+		IsolationRoleName:     p.IsolationRoleName,
+		IsolationDenyProfile:  p.IsolationDenyProfile,
 		InstanceType:          &h.InstanceType,
 		LargeInstanceType:     stringOrNil(p.LargeInstanceType),
 		SymbolsS3URI:          h.SymbolsS3URI,
@@ -141,7 +144,7 @@ func (p Props) functionsProps(s *Service) functions.Props {
 func (p Props) workflowProps(f *functions.Functions) workflow.Props {
 	return workflow.Props{
 		Tasks: workflow.Tasks{
-			Intake: f.Intake, CreateInstance: f.CreateInstance, CheckInstance: f.CheckInstance,
+			Intake: f.Intake, Isolate: f.Isolate, CreateInstance: f.CreateInstance, CheckInstance: f.CheckInstance,
 			AttachEvidence: f.AttachEvidence, StartForensics: f.StartForensics, CheckCommand: f.CheckCommand,
 			CollectResults: f.CollectResults, Release: f.Release, Report: f.Report, Notify: f.Notify,
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/constructs/deployment"
+	"github.com/casefile-forensics/casefile/constructs/functions"
 )
 
 // templateFile is the template the cloud assembly of s holds, as the CDK
@@ -38,6 +39,7 @@ func TestTheOutputsNameWhatOperatorsNeed(t *testing.T) {
 		{deployment.OutputCaseTable, svc.Cases.Table.TableName()},
 		{deployment.OutputTopicARN, svc.Notifications.Topic.TopicArn()},
 		{deployment.OutputAMIParameter, svc.Host.AMIParameter.ParameterName()},
+		{deployment.OutputIsolationFunctionRoleARN, svc.Functions.Role(functions.Isolate).RoleArn()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.output, func(t *testing.T) {
