@@ -84,7 +84,7 @@ func TestPodIdentityAssociations(t *testing.T) {
 		ClusterName: cluster, Namespace: "shop", ServiceAccount: "checkout",
 		RoleARN: "arn:aws:iam::123456789012:role/checkout-pod-identity", AssociationID: "a-checkout0000000001",
 		AssociationARN: "arn:aws:eks:eu-west-1:123456789012:podidentityassociation/" + cluster + "/a-checkout0000000001",
-		CreatedAt: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+		CreatedAt:      time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
 	}
 	cart := checkout
 	cart.ServiceAccount, cart.AssociationID = "cart", "a-cart0000000000001"
