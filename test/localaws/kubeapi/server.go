@@ -7,7 +7,9 @@
 // not served, such as an eviction or a delete). Every request must carry
 // an EKS token (a pre-signed STS GetCallerIdentity URL); every request,
 // refused or not, is recorded so that tests can show that nothing was
-// evicted or deleted.
+// evicted or deleted. Answers are JSON; a create's body may be JSON or
+// protobuf (client-go's typed clients send protobuf); patches must be JSON
+// merge patches (application/merge-patch+json, else 415).
 package kubeapi
 
 import (

@@ -307,3 +307,39 @@ func TestReset(t *testing.T) {
 	_, err = client(t, s).CoreV1().Nodes().Get(ctx, "other", metav1.GetOptions{})
 	assert.NoError(t, err, "the new objects are served")
 }
+
+// TestCreateTakesJSONAndProtobuf creates a NetworkPolicy with each body
+// client-go may send: protobuf is typed clients' default for built-in
+// types, JSON the rest client's.
+func TestCreateTakesJSONAndProtobuf(t *testing.T) {
+	tests := []struct {
+		name        string
+		contentType string
+		want        string
+	}{
+		{"typed client default", "", "application/vnd.kubernetes.protobuf"},
+		{"JSON", "application/json", "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := start(t)
+			cfg := config(s, testToken(nil))
+			cfg.ContentType = tt.contentType
+			k, err := kubernetes.NewForConfig(cfg)
+			require.NoError(t, err)
+			_, err = k.NetworkingV1().NetworkPolicies("shop").Create(ctx, &networkingv1.NetworkPolicy{
+				ObjectMeta: metav1.ObjectMeta{Name: "deny-all"},
+				Spec:       networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}},
+			}, metav1.CreateOptions{})
+			require.NoError(t, err)
+			reqs := s.Requests()
+			require.Len(t, reqs, 1)
+			assert.Equal(t, tt.want, reqs[0].ContentType, "the body's type")
+			assert.Equal(t, http.StatusCreated, reqs[0].Status)
+			got, err := s.Clientset().NetworkingV1().NetworkPolicies("shop").Get(ctx, "deny-all", metav1.GetOptions{})
+			require.NoError(t, err, "the policy is stored")
+			assert.Equal(t, []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}, got.Spec.PolicyTypes)
+		})
+	}
+}
