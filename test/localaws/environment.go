@@ -20,6 +20,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
 	"github.com/casefile-forensics/casefile/test/localaws/forensichost"
+	"github.com/casefile-forensics/casefile/test/localaws/kubeapi"
 	"github.com/casefile-forensics/casefile/test/localaws/lambdalocal"
 	"github.com/casefile-forensics/casefile/test/localaws/moto"
 	"github.com/casefile-forensics/casefile/test/localaws/repo"
@@ -118,6 +119,9 @@ type Environment struct {
 	clients      fixture.Clients
 	host         *forensichost.Host
 	scripts      forensichost.Scripts
+	// kube is the EKS cluster's Kubernetes API, to which the host's
+	// DescribeCluster answers point.
+	kube *kubeapi.Server
 
 	// Set by Reset.
 	fixture    *fixture.Fixture
@@ -141,8 +145,8 @@ func MissingTools(root string) error {
 }
 
 // Start synthesizes the stack (unless given a template), builds every
-// handler for this machine, and starts moto and the forensic host. Reset
-// must be called before the first Run.
+// handler for this machine, and starts moto, the Kubernetes API stand-in
+// and the forensic host. Reset must be called before the first Run.
 func Start(ctx context.Context, opts Options) (*Environment, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -171,8 +175,9 @@ func Start(ctx context.Context, opts Options) (*Environment, error) {
 		return nil, err
 	}
 	e.scripts.EC2, e.scripts.S3 = e.clients.EC2, e.clients.S3
+	e.kube = kubeapi.Start()
 	e.host, err = forensichost.Start(forensichost.Options{
-		Upstream: e.moto.URL, EC2: e.clients.EC2, S3: e.clients.S3, SecurityHub: e.clients.SecurityHub,
+		Upstream: e.moto.URL, EC2: e.clients.EC2, S3: e.clients.S3, SecurityHub: e.clients.SecurityHub, Kubernetes: e.kube,
 		AgentRegistrationChecks: *o.AgentRegistrationChecks, StatusWait: o.StatusWait,
 		Logger: o.Logger.With("component", "forensic-host"),
 	})
@@ -249,13 +254,17 @@ func (e *Environment) buildHandlers(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the handlers, the forensic host and moto.
+// Close stops the handlers, the forensic host, the Kubernetes API
+// stand-in and moto.
 func (e *Environment) Close() {
 	if e.lambdas != nil {
 		e.lambdas.Close()
 	}
 	if e.host != nil {
 		e.host.Close()
+	}
+	if e.kube != nil {
+		e.kube.Close()
 	}
 	if e.moto != nil {
 		e.moto.Stop()
@@ -287,6 +296,11 @@ func (e *Environment) Fixture() *fixture.Fixture { return e.fixture }
 
 // Host returns the forensic host, to inject faults.
 func (e *Environment) Host() *forensichost.Host { return e.host }
+
+// Kubernetes returns the EKS cluster's Kubernetes API stand-in, seeded by
+// Reset with the fixture's objects: its Clientset and Requests show what
+// the isolation did there.
+func (e *Environment) Kubernetes() *kubeapi.Server { return e.kube }
 
 // Definition returns the resolved definition that Run executes.
 func (e *Environment) Definition() json.RawMessage { return e.definition }

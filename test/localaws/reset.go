@@ -21,8 +21,10 @@ const (
 	stateMachineName   = "CasefileInvestigation"
 )
 
-// Reset empties moto, rebuilds the fixture, and restarts the handlers with
-// the fixture's resources in their environment.
+// Reset empties moto, rebuilds the fixture (seeding the Kubernetes API
+// stand-in with its cluster's objects and the forensic host with its Pod
+// Identity association), and restarts the handlers with the fixture's
+// resources in their environment.
 func (e *Environment) Reset(ctx context.Context) error { return e.ResetWith(ctx, ResetOptions{}) }
 
 // ResetWith is Reset with the handlers configured as opts say.
@@ -45,6 +47,8 @@ func (e *Environment) ResetWith(ctx context.Context, opts ResetOptions) error {
 	}
 	e.fixture = f
 	e.scripts.Images = f.Images
+	e.kube.Reset(f.KubernetesObjects()...)
+	e.host.SetPodIdentityAssociations([]forensichost.PodIdentityAssociation{podIdentityAssociation(f)})
 	e.host.SetDocuments(map[string]forensichost.Document{
 		docs.Probe.Name:  {Step: stepName(docs.Probe), Run: e.scripts.Probe()},
 		docs.Disk.Name:   {Step: stepName(docs.Disk), Run: e.scripts.Disk()},
@@ -192,4 +196,14 @@ func stepName(d fixture.Document) string {
 		return content.MainSteps[0].Name
 	}
 	return strings.ToLower(d.Name)
+}
+
+// podIdentityAssociation is the fixture's Pod Identity association, which
+// the forensic host keeps as moto has none.
+func podIdentityAssociation(f *fixture.Fixture) forensichost.PodIdentityAssociation {
+	p := f.EKS.PodIdentity
+	return forensichost.PodIdentityAssociation{
+		ClusterName: f.EKS.Name, Namespace: f.EKS.Namespace, ServiceAccount: f.EKS.ServiceAccount,
+		RoleARN: p.RoleARN, AssociationID: p.AssociationID, AssociationARN: p.AssociationARN, CreatedAt: p.CreatedAt,
+	}
 }

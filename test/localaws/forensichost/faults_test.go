@@ -84,9 +84,9 @@ func TestAHungCallLastsUntilTheCallerGivesUp(t *testing.T) {
 	h, _, proxied := start(t)
 	h.Inject(forensichost.Fault{Service: "ec2", Operation: "DescribeVolumes", Hang: true, Times: 1})
 
+	started := time.Now() // before the deadline starts, so that a held call cannot measure less than it
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	started := time.Now()
 	_, err := proxied.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
 	assert.ErrorIs(t, err, context.DeadlineExceeded, "the caller's deadline ends the call")
 	assert.GreaterOrEqual(t, time.Since(started), 300*time.Millisecond, "the call was held")

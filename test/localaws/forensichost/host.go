@@ -9,7 +9,9 @@
 // EC2's part where moto falls short: a repeated RunInstances or
 // CreateVolume with the same ClientToken gets the first call's answer, an
 // AttachVolume of an attached volume is refused with VolumeInUse, and
-// ListCommands lists only the commands sent to the instance it names.
+// ListCommands lists only the commands sent to the instance it names. For
+// EKS, DescribeCluster points at a local Kubernetes API, and the host keeps
+// the Pod Identity associations moto lacks.
 package forensichost
 
 import (
@@ -53,6 +55,9 @@ type Options struct {
 	// SecurityHub is moto's Security Hub, over which the host answers
 	// BatchUpdateFindings (see securityhub.go).
 	SecurityHub SecurityHubAPI
+	// Kubernetes is the clusters' Kubernetes API, to which DescribeCluster
+	// answers point; nil leaves moto's answers unchanged (see eks.go).
+	Kubernetes KubernetesAPI
 	// Documents maps an SSM document name to what running it means here.
 	Documents map[string]Document
 	// AgentRegistrationChecks is how many DescribeInstanceInformation
@@ -90,6 +95,8 @@ type Host struct {
 	done map[string]int
 	// tuning overrides the Options' timings until Reset.
 	tuning Tuning
+	// associations are the EKS Pod Identity associations (see eks.go).
+	associations []PodIdentityAssociation
 }
 
 // Tuning overrides how the host's agent behaves, for one test. Zero
@@ -196,7 +203,8 @@ func (h *Host) document(name string) (Document, bool) {
 }
 
 // Reset forgets commands, registrations, faults, lost responses, client
-// tokens, call counts and tuning (after a moto reset),
+// tokens, call counts, tuning and Pod Identity associations (after a moto
+// reset),
 // cancelling the commands still running.
 func (h *Host) Reset() {
 	h.mu.Lock()
@@ -209,6 +217,7 @@ func (h *Host) Reset() {
 	h.calls = map[string]int{}
 	h.done = map[string]int{}
 	h.tuning = Tuning{}
+	h.associations = nil
 	h.mu.Unlock()
 	for _, c := range cmds {
 		c.cancel()
@@ -235,6 +244,9 @@ func (h *Host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if call.service == "securityhub" && h.serveSecurityHub(w, r, call, body) {
+		return
+	}
+	if call.service == "eks" && h.serveEKS(w, r, call) {
 		return
 	}
 	if call.service == "ec2" && call.operation == "TerminateInstances" {
@@ -305,6 +317,12 @@ func identify(r *http.Request, body []byte) apiCall {
 	if op, ok := restOperations[c.service+" "+r.Method+" "+r.URL.Path]; ok {
 		c.operation, c.json = op, true
 		return c
+	}
+	if c.service == "eks" {
+		if op := eksOperation(r.Method, r.URL.Path); op != "" {
+			c.operation, c.json = op, true
+			return c
+		}
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		if form, err := url.ParseQuery(string(body)); err == nil {

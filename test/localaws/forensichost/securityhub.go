@@ -15,7 +15,9 @@ import (
 // SecurityHubAPI is the part of moto's Security Hub the host uses to stand
 // in for BatchUpdateFindings, which moto 5.2 does not implement: it reads
 // each finding and imports it again with the note and workflow status
-// applied, which moto stores over the old one.
+// applied, which moto stores over the old one. moto's GetFindings ignores
+// its filters and answers every finding, so the host picks the finding
+// out of the answer itself.
 type SecurityHubAPI interface {
 	GetFindings(ctx context.Context, in *securityhub.GetFindingsInput, optFns ...func(*securityhub.Options)) (*securityhub.GetFindingsOutput, error)
 	BatchImportFindings(ctx context.Context, in *securityhub.BatchImportFindingsInput, optFns ...func(*securityhub.Options)) (*securityhub.BatchImportFindingsOutput, error)
@@ -85,10 +87,10 @@ func (h *Host) applyFindingUpdate(ctx context.Context, id findingIdentifier, req
 	if err != nil {
 		return fmt.Errorf("get finding %s: %w", id.ID, err)
 	}
-	if len(out.Findings) != 1 {
+	f, ok := findFinding(out.Findings, id)
+	if !ok {
 		return fmt.Errorf("finding %s of %s not found", id.ID, id.ProductARN)
 	}
-	f := out.Findings[0]
 	now := aws.String(time.Now().UTC().Format(time.RFC3339))
 	if req.Note != nil {
 		f.Note = &shtypes.Note{Text: aws.String(req.Note.Text), UpdatedBy: aws.String(req.Note.UpdatedBy), UpdatedAt: now}
@@ -105,4 +107,14 @@ func (h *Host) applyFindingUpdate(ctx context.Context, id findingIdentifier, req
 		return fmt.Errorf("store finding %s: %s", id.ID, aws.ToString(imported.FailedFindings[0].ErrorMessage))
 	}
 	return nil
+}
+
+// findFinding picks the finding id out of findings.
+func findFinding(findings []shtypes.AwsSecurityFinding, id findingIdentifier) (shtypes.AwsSecurityFinding, bool) {
+	for _, f := range findings {
+		if aws.ToString(f.Id) == id.ID && aws.ToString(f.ProductArn) == id.ProductARN {
+			return f, true
+		}
+	}
+	return shtypes.AwsSecurityFinding{}, false
 }
