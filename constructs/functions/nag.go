@@ -51,6 +51,11 @@ func wildcards() []wildcard {
 				"evidence arrives; the statements name only those accounts and allow the keys' use only through EC2 " +
 				"(kms:ViaService), for the volumes EC2 makes of the snapshots.",
 			[]Name{AttachEvidence}},
+		{`/^Resource::arn:(<AWS::Partition>|[a-z-]+):iam::\*:role\/[A-Za-z0-9+=,.@_-]+$/`,
+			"Without applicationAccountIds the isolation may go to any account that holds a case's resource: it may " +
+				"assume only the isolation role, by its one name, which each application account's role trusts for this " +
+				"function's role alone. Listing the accounts (applicationAccountIds) names them instead.",
+			[]Name{Isolate}},
 		{`/^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/`,
 			"The case table's grant covers its indexes: the handlers query the by-resource index.",
 			nil},
