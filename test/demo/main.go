@@ -112,7 +112,9 @@ func run(ctx context.Context, outDir, template string, stdout io.Writer, logger 
 	}
 
 	f := env.Fixture()
-	requests := []investigation.Request{f.DiskRequest("demo-disk-0001"), f.MemoryRequest("demo-memory-0001")}
+	// The EC2 instance's two evidence types, then the same instance as the
+	// node of an EKS workload: its pod and node are isolated too.
+	requests := []investigation.Request{f.DiskRequest("demo-disk-0001"), f.MemoryRequest("demo-memory-0001"), f.EKSDiskRequest("demo-eks-disk-0001")}
 	s := summary{GeneratedAt: time.Now().UTC().Format(time.RFC3339), Succeeded: true, LogDir: logDir}
 	for _, req := range requests {
 		c, err := investigate(ctx, env, req, stdout)

@@ -9,7 +9,8 @@ import (
 // missingNotificationFields returns the fields that a successful case's
 // notification must carry and raw lacks: the case, the compromised
 // resource, the status, where the results and the report are, the case
-// table and the keys of its records, and what became of the finding.
+// table and the keys of its records, what became of the finding, and what
+// the isolation decided and did.
 func missingNotificationFields(raw json.RawMessage) []string {
 	var m notify.Message
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -31,6 +32,8 @@ func missingNotificationFields(raw json.RawMessage) []string {
 		{"records.case", m.Records.Case != nil},
 		{"records.investigation", m.Records.Investigation.PK != "" && m.Records.Investigation.SK != ""},
 		{"records.artifacts", m.Records.Artifacts != nil},
+		{"isolation", m.Isolation != nil && m.Isolation.Status != ""},
+		{"records.isolation", m.Records.Isolation != nil},
 	}
 	var missing []string
 	for _, c := range checks {
