@@ -97,9 +97,15 @@ func NewIsolationAccess(scope constructs.Construct, id string, props *Props) *Is
 	}
 	// The role's own ARN is built from its fixed name: a reference to the
 	// role inside its own policy would be a circular dependency.
+	// The account's administrative roles are protected too: the session
+	// revocation writes inline policies on roles, and IAM cannot limit
+	// what such a policy says.
 	statements = append(statements, protectionStatement(
 		jsii.String(a.iam("role/"+p.RoleName)), denyRole.RoleArn(),
-		jsii.String(a.iam("instance-profile/"+p.DenyProfileName))))
+		jsii.String(a.iam("instance-profile/"+p.DenyProfileName)),
+		jsii.String(a.iam("role/aws-service-role/*")), jsii.String(a.iam("role/aws-reserved/*")),
+		jsii.String(a.iam("role/AWSCloudFormationStackSetExecutionRole")),
+		jsii.String(a.iam("role/OrganizationAccountAccessRole"))))
 
 	role := awsiam.NewRole(node, jsii.String(idRole), &awsiam.RoleProps{
 		RoleName:    jsii.String(p.RoleName),

@@ -212,7 +212,11 @@ func TestIAMWritesOnCasefileIdentitiesAreDenied(t *testing.T) {
 	assert.Contains(t, resources, `":role/casefile-isolation"`, "the isolation role itself")
 	assert.Contains(t, resources, jsonOf(t, obj{"Fn::GetAtt": []any{f.denyRoleID(), "Arn"}}), "the deny role")
 	assert.Contains(t, resources, `":instance-profile/casefile-isolation-deny-all"`, "the deny profile")
-	assert.Len(t, deny.Resources, 3)
+	for _, admin := range []string{`":role/aws-service-role/*"`, `":role/aws-reserved/*"`,
+		`":role/AWSCloudFormationStackSetExecutionRole"`, `":role/OrganizationAccountAccessRole"`} {
+		assert.Contains(t, resources, admin, "the account's administrative roles")
+	}
+	assert.Len(t, deny.Resources, 7)
 	puts := cdktest.WithAction(f.RoleStatements(f.roleID()), "iam:PutRolePolicy")
 	require.Len(t, puts, 1)
 	assert.Contains(t, puts[0].ResourcesJSON(), `":role/*"`, "the role revokes the sessions of the account's roles")
@@ -365,7 +369,16 @@ func TestOnlyCasefileGroupsGetRulesAndOnlyCasefileTagsAreWritten(t *testing.T) {
 	assert.Contains(t, ruleResources.Resources[0], ":security-group-rule/*", "the unconditioned statement names the rules, not the groups")
 	assert.Equal(t, obj{"StringEquals": obj{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}},
 		bySid["CreateIsolationGroups"].Conditions, "a group is created with Casefile's tag, or not at all")
-	assert.Equal(t, obj{"ForAllValues:StringLike": obj{"aws:TagKeys": appaccount.CasefileTagKeys}}, bySid["TagIsolatedResources"].Conditions)
+	instances := bySid["TagIsolatedInstances"]
+	assert.Equal(t, obj{"ForAllValues:StringLike": obj{"aws:TagKeys": appaccount.CasefileTagKeys}}, instances.Conditions)
+	require.Len(t, instances.Resources, 1)
+	assert.Contains(t, instances.Resources[0], ":instance/*", "instances only: tagging a group Casefile's would open it")
+	groups := bySid["TagIsolationGroupsAtCreation"]
+	assert.Equal(t, obj{"StringEquals": obj{"ec2:CreateAction": "CreateSecurityGroup"},
+		"ForAllValues:StringLike": obj{"aws:TagKeys": appaccount.CasefileTagKeys}}, groups.Conditions,
+		"a group is tagged only as it is created")
+	require.Len(t, groups.Resources, 1)
+	assert.Contains(t, groups.Resources[0], ":security-group/*")
 	for _, key := range []string{investigation.TagManagedBy, investigation.TagForensicID, investigation.TagForensicType, investigation.TagRole} {
 		assert.True(t, strings.HasPrefix(key, strings.TrimSuffix(appaccount.CasefileTagKeys, "*")), "tag %s matches %s", key, appaccount.CasefileTagKeys)
 	}

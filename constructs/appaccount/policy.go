@@ -65,8 +65,15 @@ func isolationStatements(a arns, denyRoleARN *string) []awsiam.PolicyStatement {
 			a.ec2("elastic-ip"), a.ec2("instance"), a.ec2("network-interface")),
 		// Isolation's tags (the case, the original settings) are all
 		// Casefile's; no other tag of the account's resources is touched.
-		withConditions(allow("TagIsolatedResources", []string{ec2CreateTags}, a.ec2("instance"), a.ec2("security-group")),
+		withConditions(allow("TagIsolatedInstances", []string{ec2CreateTags}, a.ec2("instance")),
 			map[string]any{"ForAllValues:StringLike": map[string]any{"aws:TagKeys": CasefileTagKeys}}),
+		// A group is tagged only as it is created: tagging an existing
+		// group as Casefile's would let the rule statements above open it.
+		withConditions(allow("TagIsolationGroupsAtCreation", []string{ec2CreateTags}, a.ec2("security-group")),
+			map[string]any{
+				"StringEquals":             map[string]any{"ec2:CreateAction": "CreateSecurityGroup"},
+				"ForAllValues:StringLike": map[string]any{"aws:TagKeys": CasefileTagKeys},
+			}),
 		allow("ReadInstanceProfiles", []string{iamGetInstanceProfile}, a.iam("instance-profile/*")),
 		allow("RevokeRoleSessions", []string{iamPutRolePolicy}, a.iam("role/*")),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

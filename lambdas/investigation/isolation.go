@@ -126,10 +126,12 @@ type Measure struct {
 
 // The statuses of an isolation, on the case and in the notification.
 const (
-	// IsolationStatusIsolated: every measure the decision asked for was
-	// applied, skipped as not needed, or impossible.
+	// IsolationStatusIsolated: at least one measure was applied, and every
+	// other was skipped (not asked for, or nothing to do).
 	IsolationStatusIsolated = "ISOLATED"
-	// IsolationStatusPartial: some measures failed.
+	// IsolationStatusPartial: some measure failed or is impossible on this
+	// resource (such as termination protection of a Spot instance, or the
+	// node measures of a Fargate pod), or none was applied.
 	IsolationStatusPartial = "PARTIAL"
 	// IsolationStatusNotIsolated: the decision was not to isolate.
 	IsolationStatusNotIsolated = "NOT_ISOLATED"

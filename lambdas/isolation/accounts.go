@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,10 @@ func partitionOf(region string) string {
 		return "aws-cn"
 	case strings.HasPrefix(region, "us-gov-"):
 		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
 	}
 	return "aws"
 }
@@ -105,9 +110,29 @@ func (e ec2Instances) IsolateInstance(ctx context.Context, forensicID, instanceI
 	return e.iso.Isolate(ctx, ec2isolation.Target{ForensicID: forensicID, InstanceID: instanceID, Measures: measures})
 }
 
+// IsolateNode isolates an EKS node's instance. Its role's sessions are
+// revoked only when the rule names roleSessions: a node group's nodes
+// share one role, and revoking its sessions would cut every node of the
+// group off (kubelet, the VPC CNI, image pulls) until they renew.
 func (e ec2Instances) IsolateNode(ctx context.Context, forensicID, instanceID string, measures []investigation.MeasureName) ([]investigation.Measure, error) {
-	return e.IsolateInstance(ctx, forensicID, instanceID, measures)
+	asked := slices.Contains(measures, investigation.MeasureRoleSessions)
+	if len(measures) == 0 {
+		measures = slices.DeleteFunc(slices.Clone(investigation.EC2Measures), func(m investigation.MeasureName) bool {
+			return m == investigation.MeasureRoleSessions
+		})
+	}
+	out, err := e.IsolateInstance(ctx, forensicID, instanceID, measures)
+	for i, m := range out {
+		if m.Name == investigation.MeasureRoleSessions && !asked && m.Status == investigation.MeasureSkipped {
+			out[i].Reason = reasonNodeRole
+		}
+	}
+	return out, err
 }
+
+// reasonNodeRole says why a node's role keeps its sessions.
+const reasonNodeRole = "a node's role is shared by its node group: revoking its sessions would cut every node of the group off; " +
+	"a rule that lists roleSessions in its measures does it"
 
 // eksWorkloads isolates EKS workloads: a Kubernetes client for the
 // workload's cluster, on the assumed role's EKS token, and the EC2

@@ -179,10 +179,18 @@ func statusOf(measures []investigation.Measure, err error) string {
 		}
 		return investigation.IsolationStatusFailed
 	}
+	applied := false
 	for _, m := range measures {
-		if m.Status == investigation.MeasureFailed {
+		switch m.Status {
+		case investigation.MeasureFailed, investigation.MeasureImpossible:
 			return investigation.IsolationStatusPartial
+		case investigation.MeasureApplied:
+			applied = true
 		}
+	}
+	if !applied {
+		// Nothing was contained: every measure was skipped.
+		return investigation.IsolationStatusPartial
 	}
 	return investigation.IsolationStatusIsolated
 }

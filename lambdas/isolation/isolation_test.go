@@ -132,10 +132,21 @@ func TestHandle(t *testing.T) {
 			wantSummary: investigation.Isolation{Action: investigation.IsolationNone, Rule: "reconnaissance", Status: investigation.IsolationStatusNotIsolated},
 		},
 		{
-			name: "every measure in place", policy: isolate, instances: fakeInstances{measures: []investigation.Measure{applied, skipped, spotNote}},
+			name: "every measure in place", policy: isolate, instances: fakeInstances{measures: []investigation.Measure{applied, skipped}},
 			wantOpened: true, wantStatus: investigation.IsolationStatusIsolated, wantAction: ActionIsolated,
 			wantSummary: investigation.Isolation{Action: investigation.IsolationIsolate, Rule: "backdoor", Status: investigation.IsolationStatusIsolated,
+				Applied: 1, Skipped: 1},
+		},
+		{
+			name: "an impossible measure makes it partial", policy: isolate, instances: fakeInstances{measures: []investigation.Measure{applied, skipped, spotNote}},
+			wantOpened: true, wantStatus: investigation.IsolationStatusPartial, wantAction: ActionPartlyIsolated,
+			wantSummary: investigation.Isolation{Action: investigation.IsolationIsolate, Rule: "backdoor", Status: investigation.IsolationStatusPartial,
 				Applied: 1, Skipped: 1, Impossible: 1},
+		},
+		{
+			name: "nothing applied is not isolated", policy: isolate, instances: fakeInstances{measures: []investigation.Measure{skipped}},
+			wantOpened: true, wantStatus: investigation.IsolationStatusPartial, wantAction: ActionPartlyIsolated,
+			wantSummary: investigation.Isolation{Action: investigation.IsolationIsolate, Rule: "backdoor", Status: investigation.IsolationStatusPartial, Skipped: 1},
 		},
 		{
 			name: "a refused measure makes it partial", policy: isolate, instances: fakeInstances{measures: []investigation.Measure{applied, refused}},

@@ -19,6 +19,12 @@ const (
 	KeyDetachedFrom         = "detachedFrom"
 )
 
+// Auto Scaling lifecycle states of an instance leaving its group.
+const (
+	lifecycleDetaching = "Detaching"
+	lifecycleDetached  = "Detached"
+)
+
 // autoScaling protects the instance from scale-in and then detaches it
 // from its group without decrementing the desired capacity: the group
 // launches a replacement, so the application keeps its capacity, and
@@ -38,10 +44,20 @@ func (r *run) autoScaling(ctx context.Context) investigation.Measure {
 			group, state, protected = aws.ToString(in.AutoScalingGroupName), aws.ToString(in.LifecycleState), aws.ToBool(in.ProtectedFromScaleIn)
 		}
 	}
-	if rec, earlier := r.records[m.Name]; earlier && group == "" {
+	// An instance being detached is still listed, Detaching, for a while:
+	// a run right after the one that detached it (a retry, the case's
+	// other evidence type) finds it so and must not take that for the
+	// original setting.
+	detached := group == "" || state == lifecycleDetaching || state == lifecycleDetached
+	if rec, earlier := r.records[m.Name]; earlier && detached {
 		m.Applied = map[string]string{KeyProtectedFromScaleIn: "true", KeyDetachedFrom: rec.Original[KeyAutoScalingGroup]}
 	}
-	if r.already(ctx, &m, group == "") {
+	if r.already(ctx, &m, detached) {
+		return m
+	}
+	if group != "" && detached {
+		m.Status, m.Reason = investigation.MeasureApplied, "the instance is already leaving group "+group+" ("+state+")"
+		m.Applied = map[string]string{KeyDetachedFrom: group}
 		return m
 	}
 	if group == "" {

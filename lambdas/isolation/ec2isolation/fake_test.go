@@ -446,7 +446,10 @@ type asgMember struct {
 
 // fakeAutoScaling holds the instances of Auto Scaling groups.
 type fakeAutoScaling struct {
-	members  map[string]*asgMember
+	members map[string]*asgMember
+	// lingering keeps a detached instance listed, Detaching, as Auto
+	// Scaling does for a while.
+	lingering bool
 	detached []*autoscaling.DetachInstancesInput
 	fail     failFunc
 	calls    *calls
@@ -497,6 +500,10 @@ func (f *fakeAutoScaling) DetachInstances(_ context.Context, in *autoscaling.Det
 	for _, id := range in.InstanceIds {
 		if m, ok := f.members[id]; !ok || m.group != aws.ToString(in.AutoScalingGroupName) {
 			return nil, apiError("AutoScaling", "DetachInstances", "ValidationError", "The instance "+id+" is not part of Auto Scaling group "+aws.ToString(in.AutoScalingGroupName)+".")
+		}
+		if f.lingering {
+			f.members[id].state = "Detaching"
+			continue
 		}
 		delete(f.members, id)
 	}

@@ -352,13 +352,20 @@ func TestIsolateOnlyTheMeasuresAsked(t *testing.T) {
 // already isolated, nothing changes, and the originals are the ones from
 // before the first run rather than the isolation's own settings.
 func TestIsolateAgain(t *testing.T) {
-	tests := []struct{ name, secondCase string }{
+	tests := []struct {
+		name, secondCase string
+		// lingering: the instance is still listed in its group,
+		// Detaching, when the second run looks.
+		lingering bool
+	}{
 		{name: "same case", secondCase: "case-1"},
 		{name: "another case", secondCase: "case-2"},
+		{name: "right after the detachment", secondCase: "case-1", lingering: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld()
+			w.asg.lingering = tc.lingering
 			first := isolate(t, w, caseOne)
 			*w.calls = nil
 
