@@ -71,7 +71,7 @@ func isolationStatements(a arns, denyRoleARN *string) []awsiam.PolicyStatement {
 		// group as Casefile's would let the rule statements above open it.
 		withConditions(allow("TagIsolationGroupsAtCreation", []string{ec2CreateTags}, a.ec2("security-group")),
 			map[string]any{
-				"StringEquals":             map[string]any{"ec2:CreateAction": "CreateSecurityGroup"},
+				"StringEquals":            map[string]any{"ec2:CreateAction": "CreateSecurityGroup"},
 				"ForAllValues:StringLike": map[string]any{"aws:TagKeys": CasefileTagKeys},
 			}),
 		allow("ReadInstanceProfiles", []string{iamGetInstanceProfile}, a.iam("instance-profile/*")),

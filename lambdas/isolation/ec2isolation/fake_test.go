@@ -450,9 +450,9 @@ type fakeAutoScaling struct {
 	// lingering keeps a detached instance listed, Detaching, as Auto
 	// Scaling does for a while.
 	lingering bool
-	detached []*autoscaling.DetachInstancesInput
-	fail     failFunc
-	calls    *calls
+	detached  []*autoscaling.DetachInstancesInput
+	fail      failFunc
+	calls     *calls
 }
 
 func (f *fakeAutoScaling) call(op string, in any) error {
