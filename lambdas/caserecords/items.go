@@ -4,18 +4,19 @@ import "github.com/casefile-forensics/casefile/lambdas/investigation"
 
 // Attribute names used in expressions; they match the json tags below.
 const (
-	attrStatus        = "status"
-	attrUpdatedAt     = "updatedAt"
-	attrFinishedAt    = "finishedAt"
-	attrReason        = "reason"
-	attrReasonDetail  = "reasonDetail"
-	attrCleanupError  = "cleanupError"
-	attrInstanceID    = "instanceId"
-	attrCommandID     = "commandId"
-	attrResultsS3URI  = "resultsS3Uri"
-	attrSHA256        = "sha256"
-	attrExecutionName = "executionName"
-	attrInvalidField  = "invalidField"
+	attrStatus         = "status"
+	attrUpdatedAt      = "updatedAt"
+	attrFinishedAt     = "finishedAt"
+	attrReason         = "reason"
+	attrReasonDetail   = "reasonDetail"
+	attrCleanupError   = "cleanupError"
+	attrIsolationError = "isolationError"
+	attrInstanceID     = "instanceId"
+	attrCommandID      = "commandId"
+	attrResultsS3URI   = "resultsS3Uri"
+	attrSHA256         = "sha256"
+	attrExecutionName  = "executionName"
+	attrInvalidField   = "invalidField"
 )
 
 // caseItem is the case item (sort key investigation.SortCase). Its
@@ -59,6 +60,8 @@ type investigationItem struct {
 	ReasonDetail string               `json:"reasonDetail,omitempty"`
 	// CleanupError says what the failure path could not release.
 	CleanupError string `json:"cleanupError,omitempty"`
+	// IsolationError says why the isolation step itself failed.
+	IsolationError string `json:"isolationError,omitempty"`
 	// InvalidField, RawRequest and RawRequestBytes describe a rejected
 	// request.
 	InvalidField    string `json:"invalidField,omitempty"`

@@ -37,10 +37,14 @@ type InvestigationUpdate struct {
 	// CleanupError is set when the failure path's release failed: what
 	// is left and why.
 	CleanupError string
-	InstanceID   string
-	CommandID    string
-	ResultsS3URI string
-	Time         time.Time
+	// IsolationError is set when the isolation step itself failed (its
+	// record could not be written, or it ran out of time), so that the
+	// investigation item says so when no isolation item does.
+	IsolationError string
+	InstanceID     string
+	CommandID      string
+	ResultsS3URI   string
+	Time           time.Time
 	// Execution, when set, limits the update to an investigation item that
 	// does not exist yet or was recorded by that Step Functions execution,
 	// so that an execution never changes another one's investigation.

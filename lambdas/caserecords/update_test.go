@@ -70,6 +70,17 @@ func TestUpdateInvestigation(t *testing.T) {
 			wantValues: map[string]string{":status": "SUCCEEDED", ":resultsS3Uri": "s3://results/cases/case-1/disk/"},
 		},
 		{
+			name: "succeeded with an isolation that failed",
+			update: InvestigationUpdate{
+				ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, Status: investigation.StatusSucceeded,
+				IsolationError: "ISOLATION_FAILED: record the isolation: throttled",
+			},
+			wantCalls:  1,
+			wantExpr:   baseSet + ", #status = :status, #isolationError = :isolationError, #finishedAt = :now",
+			wantCond:   guardActive,
+			wantValues: map[string]string{":status": "SUCCEEDED", ":isolationError": "ISOLATION_FAILED: record the isolation: throttled"},
+		},
+		{
 			name:       "field only update keeps the guard",
 			update:     InvestigationUpdate{ForensicID: "case-1", ForensicType: investigation.ForensicTypeDisk, CommandID: "c0ffee"},
 			wantCalls:  1,

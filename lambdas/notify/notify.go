@@ -101,13 +101,14 @@ func (h *Handler) Handle(ctx context.Context, st investigation.State) (investiga
 	msg, finding := h.message(st, now)
 
 	update := caserecords.InvestigationUpdate{
-		ForensicID:   msg.ForensicID,
-		ForensicType: msg.ForensicType,
-		Status:       msg.Status,
-		Reason:       msg.Reason,
-		ReasonDetail: msg.Detail,
-		CleanupError: msg.CleanupError,
-		Time:         now,
+		ForensicID:     msg.ForensicID,
+		ForensicType:   msg.ForensicType,
+		Status:         msg.Status,
+		Reason:         msg.Reason,
+		ReasonDetail:   msg.Detail,
+		CleanupError:   msg.CleanupError,
+		IsolationError: msg.IsolationError,
+		Time:           now,
 		// When intake refused the request, the key may name another
 		// execution's investigation, which must not change.
 		Execution: st.ExecutionName,

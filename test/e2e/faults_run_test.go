@@ -401,6 +401,7 @@ func assertIsolation(t *testing.T, env *localaws.Environment, out *localaws.Outc
 		assert.Empty(t, items, "the isolation item could not be written")
 		assert.Nil(t, msg.Isolation, "the notification has no isolation summary")
 		assert.Contains(t, msg.IsolationError, string(investigation.ReasonIsolation), "the notification says the isolation step failed")
+		assert.Contains(t, out.Investigation.IsolationError, string(investigation.ReasonIsolation), "the investigation item says so too")
 	default:
 		want := cmp.Or(row.isolation, investigation.IsolationStatusIsolated)
 		if assert.Len(t, items, 1, "one isolation item") {

@@ -15,6 +15,14 @@ const (
 	AnnotationScaleDownDisabled     = "cluster-autoscaler.kubernetes.io/scale-down-disabled"
 )
 
+// Annotations by which a cordoned node keeps, for a later run and for a
+// restore, whether it was schedulable before and which annotations the
+// cordon added.
+const (
+	AnnotationOriginalUnschedulable = "casefile.io/original-unschedulable"
+	AnnotationAddedAnnotations      = "casefile.io/added-annotations"
+)
+
 const reasonSpot = "Spot capacity: EC2 may still reclaim the instance at two minutes' notice, which no Kubernetes measure prevents; acquire its evidence first"
 
 // cordon marks the node unschedulable, so nothing new lands on it, and
@@ -34,12 +42,30 @@ func (iso *Isolator) cordon(ctx context.Context, t Target, w *workload) []invest
 	}
 	node := w.node
 	m.Original = map[string]string{"unschedulable": strconv.FormatBool(node.Spec.Unschedulable)}
+	// A node that an earlier run cordoned keeps what it found on the node
+	// itself, so that this run records the same originals.
+	earlier, cordonedBefore := node.Annotations[AnnotationOriginalUnschedulable]
+	if cordonedBefore {
+		m.Original["unschedulable"] = earlier
+	}
 	annotations, kept := additions(node.Annotations, map[string]string{
 		AnnotationKarpenterDoNotDisrupt: "true",
 		AnnotationScaleDownDisabled:     "true",
 	})
+	added := sortedKeys(annotations)
+	if !cordonedBefore {
+		if annotations == nil {
+			annotations = map[string]*string{}
+		}
+		original, addedList := m.Original["unschedulable"], strings.Join(added, ",")
+		annotations[AnnotationOriginalUnschedulable] = &original
+		annotations[AnnotationAddedAnnotations] = &addedList
+	}
 	var reasons []string
-	if node.Spec.Unschedulable {
+	switch {
+	case cordonedBefore:
+		reasons = append(reasons, "already cordoned by Casefile")
+	case node.Spec.Unschedulable:
 		reasons = append(reasons, "the node was already cordoned")
 	}
 	if len(kept) > 0 {
@@ -60,7 +86,16 @@ func (iso *Isolator) cordon(ctx context.Context, t Target, w *workload) []invest
 	}
 	m.Status = investigation.MeasureApplied
 	m.Applied = map[string]string{"unschedulable": "true"}
-	flatten("annotations.", annotations, m.Applied)
+	if cordonedBefore {
+		for _, k := range strings.Split(node.Annotations[AnnotationAddedAnnotations], ",") {
+			if v, ok := node.Annotations[k]; ok && k != "" {
+				m.Applied["annotations."+k] = v
+			}
+		}
+	}
+	for _, k := range added {
+		m.Applied["annotations."+k] = *annotations[k]
+	}
 	if w.compute == ComputeSpot {
 		reasons = append(reasons, reasonSpot)
 	}

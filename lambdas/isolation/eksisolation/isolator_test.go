@@ -310,6 +310,10 @@ func TestIsolateTwiceIsIdempotent(t *testing.T) {
 		assert.Equal(t, first.Measures[i].Target, m.Target)
 		assert.Equal(t, investigation.MeasureApplied, m.Status, "second run, measure %s on %s: %s", m.Name, m.Target, m.Reason)
 	}
+	firstCordon, secondCordon := measure(t, first, investigation.MeasureCordon, testNode), measure(t, second, investigation.MeasureCordon, testNode)
+	assert.Equal(t, "false", secondCordon.Original["unschedulable"], "the second run records the node as it was before the first")
+	assert.Equal(t, firstCordon.Original, secondCordon.Original)
+	assert.Equal(t, firstCordon.Applied, secondCordon.Applied, "the second run names what the first added")
 	assert.Equal(t, testIRSARole, measure(t, second, investigation.MeasureWorkloadCredentials, saRef).Original["irsa.roleArn"],
 		"the second run finds the removed IRSA role on the service account")
 	assert.Equal(t, []string{"checkout-irsa", "checkout-irsa"}, e.iam.revoked, "the revocation is put again (it only moves its moment)")
