@@ -287,6 +287,9 @@ func globalLeftovers(t *testing.T, env *localaws.Environment) []string {
 	groups, err := c.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{tagged}})
 	require.NoError(t, err)
 	for _, g := range groups.SecurityGroups {
+		if fixture.IsolationGroup(g) {
+			continue // it stays on the isolated instance
+		}
 		left = append(left, "security group "+aws.ToString(g.GroupId))
 	}
 	return left

@@ -15,6 +15,7 @@ import (
 
 	"github.com/casefile-forensics/casefile/constructs/workflow"
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/isolation/ec2isolation"
 	"github.com/casefile-forensics/casefile/lambdas/starter"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
@@ -26,6 +27,7 @@ import (
 const (
 	startHandler          = "start"
 	createInstanceHandler = "createinstance"
+	isolateHandler        = "isolate"
 	attachEvidenceHandler = "attachevidence"
 )
 
@@ -83,13 +85,16 @@ func (r *idempotencyReport) String() string {
 // caseResources counts what the case made in EC2 since the last Reset:
 // its forensic instances in any state (moto keeps terminated ones), and
 // the CreateVolume and CreateSecurityGroup calls that moto carried out,
-// lost responses included (moto forgets deleted volumes and groups).
+// lost responses included (moto forgets deleted volumes and groups),
+// less the isolation's groups, which stay on the isolated instance.
 func caseResources(t *testing.T, env *localaws.Environment, forensicID string) (instances, volumes, groups int) {
 	t.Helper()
 	all, err := fixture.CaseInstances(context.Background(), env.Clients(), forensicID)
 	require.NoError(t, err)
 	assert.Equal(t, len(all), env.Host().CarriedOut("ec2", "RunInstances"), "RunInstances calls moto carried out")
-	return len(all), env.Host().CarriedOut("ec2", "CreateVolume"), env.Host().CarriedOut("ec2", "CreateSecurityGroup")
+	isolation, err := fixture.IsolationGroups(context.Background(), env.Clients(), forensicID)
+	require.NoError(t, err)
+	return len(all), env.Host().CarriedOut("ec2", "CreateVolume"), env.Host().CarriedOut("ec2", "CreateSecurityGroup") - isolation
 }
 
 // investigationItems returns the case's investigation items as stored.
@@ -318,7 +323,8 @@ func testRetriedSteps(t *testing.T, report *idempotencyReport) {
 		},
 		{
 			name: "CreateSecurityGroup response lost once (SDK retry)",
-			lose: loseEC2(forensichost.LostResponse{Service: "ec2", Operation: "CreateSecurityGroup", Times: 1}),
+			lose: loseEC2(forensichost.LostResponse{Service: "ec2", Operation: "CreateSecurityGroup", Times: 1,
+				BodyContains: investigation.RoleCaseGroup}),
 			want: sfnlocal.StatusSucceeded,
 		},
 		{
@@ -329,6 +335,17 @@ func testRetriedSteps(t *testing.T, report *idempotencyReport) {
 		{
 			name: "AttachVolume response lost once (SDK retry)",
 			lose: loseEC2(forensichost.LostResponse{Service: "ec2", Operation: "AttachVolume", Times: 1}),
+			want: sfnlocal.StatusSucceeded,
+		},
+		{
+			name: "isolation group's CreateSecurityGroup response lost once (SDK retry)",
+			lose: loseEC2(forensichost.LostResponse{Service: "ec2", Operation: "CreateSecurityGroup", Times: 1,
+				BodyContains: ec2isolation.RoleIsolationGroup}),
+			want: sfnlocal.StatusSucceeded,
+		},
+		{
+			name: "Isolate task response lost (Step Functions retry)",
+			lose: loseTask(isolateHandler),
 			want: sfnlocal.StatusSucceeded,
 		},
 		{
@@ -371,6 +388,13 @@ func testRetriedSteps(t *testing.T, report *idempotencyReport) {
 			assert.Greater(t, n, 1, "the step or call was delivered more than once")
 			assert.Len(t, out.Notifications, 1, "notifications")
 			assertNothingLeft(t, out)
+			isolationGroups, err := fixture.IsolationGroups(context.Background(), env.Clients(), id)
+			require.NoError(t, err)
+			assert.Equal(t, 2, isolationGroups, "the isolation made its two groups once")
+			items := isolationItems(t, env, id)
+			if assert.Len(t, items, 1) {
+				assert.Equal(t, investigation.IsolationStatusIsolated, items[0].Status, "the isolation is whole: %+v", items[0].Measures)
+			}
 			instances, volumes, groups := caseResources(t, env, id)
 			assert.Equal(t, 1, instances, "forensic instances")
 			assert.Equal(t, 1, groups, "case security groups")

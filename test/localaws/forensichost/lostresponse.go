@@ -1,6 +1,7 @@
 package forensichost
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -21,6 +22,9 @@ type LostResponse struct {
 	Operation string
 	// Times is how many calls lose their response; zero means every call.
 	Times int
+	// BodyContains, when set, limits the loss to calls whose request body
+	// holds it, such as a tag value that tells one caller's calls apart.
+	BodyContains string
 
 	hits int
 }
@@ -46,10 +50,13 @@ func (h *Host) LostResponseHits(service, operation string) int {
 	return n
 }
 
-func (h *Host) takeLostResponse(c apiCall) bool {
+func (h *Host) takeLostResponse(c apiCall, body []byte) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, l := range h.lost {
+		if l.BodyContains != "" && !bytes.Contains(body, []byte(l.BodyContains)) {
+			continue
+		}
 		if l.Service == c.service && l.Operation == c.operation && (l.Times == 0 || l.hits < l.Times) {
 			l.hits++
 			return true
@@ -92,7 +99,7 @@ func (h *Host) forward(w http.ResponseWriter, r *http.Request, call apiCall, bod
 		return
 	}
 	token := clientToken(call, body)
-	lose := h.takeLostResponse(call)
+	lose := h.takeLostResponse(call, body)
 	if token == "" && !lose {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.proxy.ServeHTTP(sw, r)
