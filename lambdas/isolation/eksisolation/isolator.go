@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/isolation/rolesessions"
@@ -42,7 +41,7 @@ const (
 // Isolator isolates workloads of one EKS cluster. Every client must be
 // set; Kube, EKS and IAM act in the cluster's account.
 type Isolator struct {
-	Kube kubernetes.Interface
+	Kube Kubernetes
 	EKS  EKSAPI
 	IAM  rolesessions.API
 	Node NodeIsolator

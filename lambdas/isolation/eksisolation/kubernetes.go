@@ -10,7 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"k8s.io/client-go/kubernetes"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
+	networkingv1client "k8s.io/client-go/kubernetes/typed/networking/v1"
 	"k8s.io/client-go/rest"
 )
 
@@ -32,17 +33,40 @@ type ClusterDescriber interface {
 // clusterName: its endpoint and certificate authority come from
 // DescribeCluster, and every request carries an EKS token (NewToken) of the
 // presigner's credentials, made again before it expires.
-func NewKubernetes(ctx context.Context, api ClusterDescriber, presigner CallerIdentityPresigner, clusterName string) (kubernetes.Interface, error) {
+func NewKubernetes(ctx context.Context, api ClusterDescriber, presigner CallerIdentityPresigner, clusterName string) (Kubernetes, error) {
 	cfg, err := RESTConfig(ctx, api, presigner, clusterName)
 	if err != nil {
 		return nil, err
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	core, err := corev1client.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("make the Kubernetes client of cluster %s: %w", clusterName, err)
 	}
-	return client, nil
+	networking, err := networkingv1client.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("make the Kubernetes networking client of cluster %s: %w", clusterName, err)
+	}
+	return clients{core: core, networking: networking}, nil
 }
+
+// Kubernetes is the part of a Kubernetes clientset the isolation uses: the
+// core and networking API groups. client-go's Clientset and its fake
+// implement it; NewKubernetes builds only these two groups' clients, which
+// keeps the function's binary small (the whole Clientset links every API
+// group).
+type Kubernetes interface {
+	CoreV1() corev1client.CoreV1Interface
+	NetworkingV1() networkingv1client.NetworkingV1Interface
+}
+
+// clients are the two typed clients NewKubernetes builds.
+type clients struct {
+	core       corev1client.CoreV1Interface
+	networking networkingv1client.NetworkingV1Interface
+}
+
+func (c clients) CoreV1() corev1client.CoreV1Interface                   { return c.core }
+func (c clients) NetworkingV1() networkingv1client.NetworkingV1Interface { return c.networking }
 
 // RESTConfig is the client configuration NewKubernetes uses.
 func RESTConfig(ctx context.Context, api ClusterDescriber, presigner CallerIdentityPresigner, clusterName string) (*rest.Config, error) {
