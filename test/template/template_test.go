@@ -22,7 +22,7 @@ func TestEveryLambdaIsAnArm64ProvidedAL2023Function(t *testing.T) {
 	fns := stacks.defaults.OfType("AWS::Lambda::Function")
 
 	require.Len(t, fns, len(functions.Names()))
-	assert.Len(t, fns, 12, "one function per handler, the report and the sweep included")
+	assert.Len(t, fns, 13, "one function per handler, the isolation, the report and the sweep included")
 	for id, fn := range fns {
 		assert.Equal(t, "provided.al2023", fn.Properties["Runtime"], "runtime of %s", id)
 		assert.Equal(t, []any{"arm64"}, fn.Properties["Architectures"], "architectures of %s", id)
@@ -130,12 +130,15 @@ func TestTheStateMachineHasTheDocumentedStatesAndOneCleanupPath(t *testing.T) {
 			assert.Equal(t, workflow.PathReportError, c.ResultPath)
 		case workflow.StateNotifyFailure:
 			assert.Equal(t, workflow.StateFailed, c.Next)
+		case workflow.StateIsolate:
+			assert.Equal(t, workflow.StateCreateInstance, c.Next, "a failed isolation does not stop the investigation")
+			assert.Equal(t, workflow.PathIsolationError, c.ResultPath)
 		default:
 			assert.Equal(t, workflow.StateCleanup, c.Next, "catch of %s", name)
 			assert.Equal(t, workflow.PathError, c.ResultPath, "catch of %s", name)
 		}
 	}
-	assert.Equal(t, 14, tasks)
+	assert.Equal(t, 15, tasks)
 }
 
 // common are the actions of every function: its log group and X-Ray.
@@ -155,6 +158,8 @@ func TestEachRoleAllowsExactlyWhatItsHandlerCalls(t *testing.T) {
 	tests := map[functions.Name][]string{
 		functions.Start:  {"states:StartExecution"},
 		functions.Intake: slices.Concat(caseRecords(), []string{"ec2:DescribeSnapshots"}),
+		// Every measure is the application account's role's to allow.
+		functions.Isolate: slices.Concat(caseRecords(), []string{"sts:AssumeRole"}),
 		functions.CreateInstance: slices.Concat(caseRecords(), volumeKey, []string{"ec2:AuthorizeSecurityGroupEgress",
 			"ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteSecurityGroup", "ec2:DescribeImages",
 			"ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs",
