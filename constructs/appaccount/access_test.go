@@ -367,8 +367,11 @@ func TestOnlyCasefileGroupsGetRulesAndOnlyCasefileTagsAreWritten(t *testing.T) {
 	ruleResources := bySid["SetIsolationGroupRuleResources"]
 	require.Len(t, ruleResources.Resources, 1)
 	assert.Contains(t, ruleResources.Resources[0], ":security-group-rule/*", "the unconditioned statement names the rules, not the groups")
+	create := bySid["CreateIsolationGroups"]
 	assert.Equal(t, obj{"StringEquals": obj{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}},
-		bySid["CreateIsolationGroups"].Conditions, "a group is created with Casefile's tag, or not at all")
+		create.Conditions, "a group is created with Casefile's tag, or not at all")
+	require.Len(t, create.Resources, 1)
+	assert.Contains(t, create.Resources[0], ":security-group/*")
 	instances := bySid["TagIsolatedInstances"]
 	assert.Equal(t, obj{"ForAllValues:StringLike": obj{"aws:TagKeys": appaccount.CasefileTagKeys}}, instances.Conditions)
 	require.Len(t, instances.Resources, 1)
@@ -382,4 +385,39 @@ func TestOnlyCasefileGroupsGetRulesAndOnlyCasefileTagsAreWritten(t *testing.T) {
 	for _, key := range []string{investigation.TagManagedBy, investigation.TagForensicID, investigation.TagForensicType, investigation.TagRole} {
 		assert.True(t, strings.HasPrefix(key, strings.TrimSuffix(appaccount.CasefileTagKeys, "*")), "tag %s matches %s", key, appaccount.CasefileTagKeys)
 	}
+}
+
+// TestCreateSecurityGroupsRequestTagConditionsOnlyTheGroup: IAM evaluates
+// CreateSecurityGroup on the VPC and on the new group, and the request's
+// tags are a condition key of the group only. A tag condition on the VPC's
+// resource would never be met, and every creation would be refused.
+func TestCreateSecurityGroupsRequestTagConditionsOnlyTheGroup(t *testing.T) {
+	f := synth(t, nil)
+
+	var onVPC, onGroup []cdktest.PolicyStatement
+	for _, st := range f.statementsOf(f.roleID()) {
+		if st.Effect != "Allow" || !slices.Contains(st.Actions, "ec2:CreateSecurityGroup") {
+			continue
+		}
+		for _, resource := range st.Resources {
+			switch {
+			case strings.Contains(resource, ":vpc/*"):
+				onVPC = append(onVPC, st)
+			case strings.Contains(resource, ":security-group/*"):
+				onGroup = append(onGroup, st)
+			default:
+				assert.Failf(t, "unexpected resource", "%s allows CreateSecurityGroup on %s", st.Sid, resource)
+			}
+		}
+	}
+
+	require.Len(t, onVPC, 1, "one statement allows CreateSecurityGroup on the account's VPCs")
+	assert.Equal(t, "CreateIsolationGroupsInVpcs", onVPC[0].Sid)
+	assert.Equal(t, []string{"ec2:CreateSecurityGroup"}, onVPC[0].Actions)
+	assert.Len(t, onVPC[0].Resources, 1, "the VPC statement names the VPCs only")
+	assert.Empty(t, onVPC[0].Conditions, "no request-tag (or other) condition on the VPC")
+	assert.Contains(t, onVPC[0].Resources[0], `{"Ref":"AWS::AccountId"}`, "the account's VPCs only")
+	require.Len(t, onGroup, 1, "one statement allows CreateSecurityGroup on the new group")
+	assert.Equal(t, obj{"StringEquals": obj{"aws:RequestTag/" + investigation.TagManagedBy: investigation.ManagedByValue}},
+		onGroup[0].Conditions, "the group is created with Casefile's tag")
 }

@@ -52,9 +52,13 @@ func isolationStatements(a arns, denyRoleARN *string) []awsiam.PolicyStatement {
 		}, "*"),
 		// The groups isolation creates carry Casefile's tag from their
 		// creation; only such groups get rules, so the role cannot open the
-		// account's other groups.
-		withConditions(allow("CreateIsolationGroups", []string{ec2CreateSecurityGroup},
-			a.ec2("security-group"), a.ec2("vpc")), casefileRequestTag()),
+		// account's other groups. CreateSecurityGroup is authorized on the
+		// VPC and on the new group apart: the request's tags are a
+		// condition key of the group only, so the VPC's statement has no
+		// tag condition (IAM would refuse every creation with one).
+		allow("CreateIsolationGroupsInVpcs", []string{ec2CreateSecurityGroup}, a.ec2("vpc")),
+		withConditions(allow("CreateIsolationGroups", []string{ec2CreateSecurityGroup}, a.ec2("security-group")),
+			casefileRequestTag()),
 		withConditions(allow("SetIsolationGroupRules", groupRuleActions(), a.ec2("security-group")), casefileResourceTag()),
 		allow("SetIsolationGroupRuleResources", groupRuleActions(), a.ec2("security-group-rule")),
 		allow("SwapGroupsAndProtectInstances", []string{ec2ModifyNetworkInterfaceAttribute, ec2ModifyInstanceAttribute},
