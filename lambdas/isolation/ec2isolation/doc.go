@@ -18,8 +18,9 @@
 //   - elasticIps: every Elastic IP of the interfaces disassociated.
 //   - instanceProfile: the profile replaced by the deny profile (or the
 //     deny profile associated when there was none).
-//   - roleSessions: the original role's sessions issued before now denied
-//     by an inline policy (rolesessions). This affects every instance and
+//   - roleSessions: the original role's sessions issued up to the moment
+//     the deny profile is on (to the whole second after it) denied by an
+//     inline policy (rolesessions). This affects every instance and
 //     service that uses the role, until their credentials are refreshed.
 //
 // Each measure's Original holds what an operator needs to restore it:

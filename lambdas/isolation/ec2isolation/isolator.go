@@ -20,8 +20,10 @@ type Isolator struct {
 	// account, whose role denies everything. If empty,
 	// investigation.DefaultIsolationDenyProfile.
 	DenyProfileName string
-	// Now is the moment before which the old role's sessions are revoked.
-	// If nil, time.Now.
+	// Now is the clock. The old role's sessions are revoked up to its
+	// time once the deny profile is on the instance (rolesessions.CutOff),
+	// so that none issued to the instance before the swap is spared. If
+	// nil, time.Now.
 	Now func() time.Time
 	// Logger receives one line per measure. If nil, nothing is logged.
 	Logger *slog.Logger
@@ -80,7 +82,6 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) ([]investigation.Mea
 		target:  t,
 		inst:    inst,
 		records: readRecords(inst.tags),
-		now:     iso.now(),
 	}
 	done := map[investigation.MeasureName]investigation.Measure{}
 	for _, name := range executionOrder {
@@ -103,7 +104,6 @@ type run struct {
 	target  Target
 	inst    instance
 	records map[investigation.MeasureName]record
-	now     time.Time
 	// profileOriginal is the instance-profile measure's original
 	// settings, once that measure has read them in this run.
 	profileOriginal map[string]string

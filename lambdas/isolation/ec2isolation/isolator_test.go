@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -100,11 +101,11 @@ func TestIsolateAppliesEveryMeasure(t *testing.T) {
 	sessions := got[investigation.MeasureRoleSessions]
 	assert.Equal(t, appRoleARN, sessions.Target, "the role sessions' target is the role")
 	assert.Equal(t, map[string]string{KeyInstanceProfileARN: profileARNBase + appProfile, KeyRoleARN: appRoleARN}, sessions.Original)
-	assert.Equal(t, map[string]string{KeyInlinePolicy: rolesessions.PolicyName, KeyRevokedBefore: "2026-12-04T11:30:15Z"}, sessions.Applied)
+	assert.Equal(t, map[string]string{KeyInlinePolicy: rolesessions.PolicyName, KeyRevokedBefore: "2026-12-04T11:30:16Z"}, sessions.Applied)
 	assert.Contains(t, sessions.Reason, "on every instance and service that uses the role", "the side effect is said")
 	put := w.iam.policies[appRole]
 	require.NotNil(t, put, "the revocation policy is on the original role")
-	want, err := rolesessions.Document(testNow)
+	want, err := rolesessions.Document(rolesessions.CutOff(testNow))
 	require.NoError(t, err)
 	assert.Equal(t, rolesessions.PolicyName, aws.ToString(put.PolicyName))
 	assert.JSONEq(t, want, aws.ToString(put.PolicyDocument))
@@ -429,10 +430,10 @@ func TestIsolateRetryAfterFailure(t *testing.T) {
 			measure: investigation.MeasureRoleSessions,
 			want: investigation.Measure{
 				Name: investigation.MeasureRoleSessions, Target: appRoleARN, Status: investigation.MeasureApplied,
-				Reason: "every session of app-role issued before 2026-12-04T11:30:15Z is denied, on every instance and service that uses the role, " +
+				Reason: "every session of app-role issued before 2026-12-04T11:30:16Z is denied, on every instance and service that uses the role, " +
 					"not only this one; sessions issued later are not affected; to undo, delete the inline policy " + rolesessions.PolicyName,
 				Original: map[string]string{KeyInstanceProfileARN: profileARNBase + appProfile, KeyRoleARN: appRoleARN},
-				Applied:  map[string]string{KeyInlinePolicy: rolesessions.PolicyName, KeyRevokedBefore: "2026-12-04T11:30:15Z"},
+				Applied:  map[string]string{KeyInlinePolicy: rolesessions.PolicyName, KeyRevokedBefore: "2026-12-04T11:30:16Z"},
 			},
 		},
 		{
@@ -608,4 +609,64 @@ func TestIsolateAfterARestore(t *testing.T) {
 	assert.Equal(t, first[investigation.MeasureAutoScaling].Original, second[investigation.MeasureAutoScaling].Original)
 	assert.Equal(t, []string{"eipalloc-0other"}, w.ec2.associatedAddresses())
 	assert.Empty(t, w.asg.members)
+}
+
+// steppingClock moves on by step at every reading, so that a test can
+// tell when the isolation read it.
+type steppingClock struct {
+	next time.Time
+	step time.Duration
+}
+
+func (c *steppingClock) Now() time.Time {
+	now := c.next
+	c.next = c.next.Add(c.step)
+	return now
+}
+
+// TestRoleSessionsCutOffIsAfterTheProfileSwap: with a clock that moves
+// between readings, the revocation's cut-off is after the moment the deny
+// profile replaced the original, so that no credentials of the old role
+// issued to the instance up to the swap stay valid.
+func TestRoleSessionsCutOffIsAfterTheProfileSwap(t *testing.T) {
+	tests := []struct {
+		name string
+		step time.Duration
+	}{
+		{name: "a minute between readings", step: time.Minute},
+		// The swap and the revocation fall in the same second: a cut-off
+		// truncated to that second would be before the swap.
+		{name: "a tenth of a second between readings", step: 100 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld()
+			clock := &steppingClock{next: testNow.Add(400 * time.Millisecond), step: tc.step}
+			var swappedAt time.Time
+			w.refuse(func(op string, _ any) error {
+				if op == "ReplaceIamInstanceProfileAssociation" {
+					swappedAt = clock.Now()
+				}
+				return nil
+			})
+			iso := w.isolator()
+			iso.Now = clock.Now
+
+			measures, err := iso.Isolate(context.Background(), caseOne)
+			require.NoError(t, err)
+			got := byName(t, measures)
+
+			require.False(t, swappedAt.IsZero(), "the profile was replaced")
+			require.Equal(t, investigation.MeasureApplied, got[investigation.MeasureInstanceProfile].Status)
+			sessions := got[investigation.MeasureRoleSessions]
+			require.Equal(t, investigation.MeasureApplied, sessions.Status, sessions.Reason)
+			cutOff, err := time.Parse(time.RFC3339, sessions.Applied[KeyRevokedBefore])
+			require.NoError(t, err)
+			assert.True(t, cutOff.After(swappedAt), "the cut-off %s is after the profile swap at %s", cutOff, swappedAt)
+			put := w.iam.policies[appRole]
+			require.NotNil(t, put)
+			assert.Contains(t, aws.ToString(put.PolicyDocument), `"aws:TokenIssueTime":"`+cutOff.Format(time.RFC3339)+`"`,
+				"the policy denies the sessions issued before the recorded cut-off")
+		})
+	}
 }

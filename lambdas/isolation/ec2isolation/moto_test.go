@@ -271,7 +271,7 @@ func isolateEverything(t *testing.T, ctx context.Context, c motoClients, app app
 	require.NoError(t, err)
 	doc, err := url.QueryUnescape(aws.ToString(policy.PolicyDocument))
 	require.NoError(t, err)
-	assert.Contains(t, doc, `"aws:TokenIssueTime":"2026-12-04T11:30:00Z"`)
+	assert.Contains(t, doc, `"aws:TokenIssueTime":"2026-12-04T11:30:01Z"`, "the whole second after the clock")
 
 	// Termination protection.
 	attr, err := c.ec2.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{

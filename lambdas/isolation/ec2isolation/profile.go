@@ -203,7 +203,10 @@ func (r *run) roleSessions(ctx context.Context) investigation.Measure {
 	m.Target = strings.Join(roleARNs, ",")
 	m.Original = map[string]string{KeyInstanceProfileARN: arn, KeyRoleARN: m.Target}
 	r.before(ctx, &m)
-	before := r.now.UTC().Truncate(time.Second)
+	// The clock is read now, after the instance-profile measure (which
+	// runs first) has put the deny profile on: a session of the old role
+	// issued to the instance up to the swap is before the cut-off.
+	before := rolesessions.CutOff(r.iso.now())
 	for _, name := range roleNames {
 		if err := rolesessions.Revoke(ctx, r.iso.IAM, name, before); err != nil {
 			return failed(m, err)

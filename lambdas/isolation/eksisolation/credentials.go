@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -30,10 +31,10 @@ const (
 )
 
 const (
-	reasonIRSA = "IRSA: the role annotation is off the service account, so new pods get no role, and the role's sessions issued before now are revoked (for every workload that uses the role); " +
+	reasonIRSA = "IRSA: the role annotation is off the service account, so new pods get no role, and the role's sessions issued until then are revoked (for every workload that uses the role); " +
 		"still possible: the running pod can exchange its projected service-account token for new credentials until the token expires (the kubelet renews it while the pod runs) or the network measures cut it off; " +
 		"the role's trust policy is left alone because other workloads may share it"
-	reasonPodIdentity = "Pod Identity: the associations are deleted, so the EKS Pod Identity agent gets no new credentials for the service account, and the role's sessions issued before now are revoked (for every workload that uses the role); " +
+	reasonPodIdentity = "Pod Identity: the associations are deleted, so the EKS Pod Identity agent gets no new credentials for the service account, and the role's sessions issued until then are revoked (for every workload that uses the role); " +
 		"the role's trust policy is left alone because other workloads may share it"
 )
 
@@ -81,18 +82,21 @@ func (iso *Isolator) removeCredentials(ctx context.Context, t Target, w *workloa
 		m.Reason = "the workload has no AWS role: no IRSA annotation or variable, no Pod Identity association"
 		return []investigation.Measure{m}
 	}
-	now := iso.now()
+	// The clock is read now, after the annotation and the associations
+	// are gone: a session issued to the workload up to their removal is
+	// before the cut-off.
+	cutOff := rolesessions.CutOff(iso.now())
 	for _, arn := range c.roles {
 		name, ok := roleName(arn)
 		if !ok {
 			c.fail(fmt.Errorf("revoke the sessions of %q: not an IAM role ARN", arn))
 			continue
 		}
-		if err := rolesessions.Revoke(ctx, iso.IAM, name, now); err != nil {
+		if err := rolesessions.Revoke(ctx, iso.IAM, name, cutOff); err != nil {
 			c.fail(err)
 			continue
 		}
-		c.applied["revokedSessions."+arn] = now.UTC().Format("2006-01-02T15:04:05Z")
+		c.applied["revokedSessions."+arn] = cutOff.Format(time.RFC3339)
 	}
 	m.Original, m.Applied = nilIfEmpty(c.original), nilIfEmpty(c.applied)
 	if len(c.failures) > 0 {

@@ -43,6 +43,8 @@ type fakeEKS struct {
 	deleted      []string
 	listErr      error
 	called       actionSet
+	// onDelete, when set, is called by each deletion.
+	onDelete func()
 }
 
 func (f *fakeEKS) add(id, namespace, sa, role string) {
@@ -103,15 +105,20 @@ func (f *fakeEKS) DeletePodIdentityAssociation(_ context.Context, in *eks.Delete
 	}
 	delete(f.associations, id)
 	f.deleted = append(f.deleted, id)
+	if f.onDelete != nil {
+		f.onDelete()
+	}
 	return &eks.DeletePodIdentityAssociationOutput{}, nil
 }
 
-// fakeIAM records the roles whose sessions were revoked.
+// fakeIAM records the roles whose sessions were revoked, and the policy
+// put on each.
 type fakeIAM struct {
-	mu      sync.Mutex
-	revoked []string
-	err     error
-	called  actionSet
+	mu       sync.Mutex
+	revoked  []string
+	policies map[string]string
+	err      error
+	called   actionSet
 }
 
 func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
@@ -122,6 +129,10 @@ func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _
 		return nil, f.err
 	}
 	f.revoked = append(f.revoked, aws.ToString(in.RoleName))
+	if f.policies == nil {
+		f.policies = map[string]string{}
+	}
+	f.policies[aws.ToString(in.RoleName)] = aws.ToString(in.PolicyDocument)
 	return &iam.PutRolePolicyOutput{}, nil
 }
 

@@ -45,8 +45,9 @@ type Isolator struct {
 	EKS  EKSAPI
 	IAM  rolesessions.API
 	Node NodeIsolator
-	// Now is the moment before which the workload role's sessions are
-	// revoked; nil means time.Now.
+	// Now is the clock. The workload role's sessions are revoked up to its
+	// time once the role annotation and the Pod Identity associations are
+	// removed (rolesessions.CutOff); nil means time.Now.
 	Now func() time.Time
 	// Logger records each measure's outcome; nil discards.
 	Logger *slog.Logger

@@ -23,9 +23,19 @@ type API interface {
 	PutRolePolicy(ctx context.Context, params *iam.PutRolePolicyInput, optFns ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
 }
 
+// CutOff is the moment to revoke the sessions issued up to at: the first
+// whole second after it. IAM compares aws:TokenIssueTime in whole seconds,
+// so a cut-off truncated to at's second would spare a session issued in
+// that second before at, such as one issued just before the role was taken
+// off its instance; one second later spares none issued up to at, and at
+// most revokes sessions issued in the second after it, which renew.
+func CutOff(at time.Time) time.Time {
+	return at.UTC().Truncate(time.Second).Add(time.Second)
+}
+
 // Revoke denies everything to the sessions of roleName issued before
-// before. Putting the policy again with a later time is harmless: it only
-// moves the moment.
+// before (rounded up to a whole second). Putting the policy again with a
+// later time is harmless: it only moves the moment.
 func Revoke(ctx context.Context, api API, roleName string, before time.Time) error {
 	doc, err := Document(before)
 	if err != nil {
@@ -43,8 +53,12 @@ func Revoke(ctx context.Context, api API, roleName string, before time.Time) err
 }
 
 // Document is the policy that denies every action to sessions issued
-// before before (whole seconds, UTC).
+// before before, in whole seconds (UTC): a moment within a second is
+// rounded up, never down, so that no session issued before it is spared.
 func Document(before time.Time) (string, error) {
+	if whole := before.Truncate(time.Second); !whole.Equal(before) {
+		before = whole.Add(time.Second)
+	}
 	doc := map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []map[string]any{{
@@ -52,7 +66,7 @@ func Document(before time.Time) (string, error) {
 			"Effect":    "Deny",
 			"Action":    "*",
 			"Resource":  "*",
-			"Condition": map[string]any{"DateLessThan": map[string]string{"aws:TokenIssueTime": before.UTC().Truncate(time.Second).Format(time.RFC3339)}},
+			"Condition": map[string]any{"DateLessThan": map[string]string{"aws:TokenIssueTime": before.UTC().Format(time.RFC3339)}},
 		}},
 	}
 	b, err := json.Marshal(doc)

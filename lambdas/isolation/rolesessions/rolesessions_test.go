@@ -55,7 +55,31 @@ func TestRevoke(t *testing.T) {
 			s := doc.Statement[0]
 			assert.Equal(t, "Deny", s.Effect)
 			assert.Equal(t, "*", s.Action)
-			assert.Equal(t, "2026-12-04T10:30:15Z", s.Condition["DateLessThan"]["aws:TokenIssueTime"])
+			assert.Equal(t, "2026-12-04T10:30:16Z", s.Condition["DateLessThan"]["aws:TokenIssueTime"],
+				"a moment within a second is rounded up, so that no session issued before it is spared")
+		})
+	}
+}
+
+func TestCutOffIsTheWholeSecondAfter(t *testing.T) {
+	tests := []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"within a second", time.Date(2026, 12, 4, 11, 30, 15, 999_000_000, time.UTC), "2026-12-04T11:30:16Z"},
+		{"on a whole second", time.Date(2026, 12, 4, 11, 30, 15, 0, time.UTC), "2026-12-04T11:30:16Z"},
+		{"other zone", time.Date(2026, 12, 4, 12, 30, 15, 1, time.FixedZone("x", 3600)), "2026-12-04T11:30:16Z"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CutOff(tc.at)
+
+			assert.Equal(t, tc.want, got.Format(time.RFC3339))
+			assert.True(t, got.After(tc.at), "the cut-off %s is after %s", got, tc.at)
+			doc, err := Document(got)
+			require.NoError(t, err)
+			assert.Contains(t, doc, `"aws:TokenIssueTime":"`+tc.want+`"`, "the policy names the cut-off itself")
 		})
 	}
 }
