@@ -73,7 +73,9 @@ type Target struct {
 type Result struct {
 	// Measures are the EKS measures (cordon, node labels, pod labels,
 	// networkPolicy, workloadCredentials) followed by the node's EC2
-	// measures.
+	// measures and, for a pod that uses security groups for pods, an
+	// IMPOSSIBLE securityGroups record of the pod: the node's swap does not
+	// reach its branch network interface.
 	Measures []investigation.Measure
 	// NodeName is the Kubernetes node the measures acted on; empty when no
 	// node was found.
@@ -133,6 +135,9 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 		res.Measures = append(res.Measures, s.run(ctx, t, w)...)
 	}
 	res.Measures = append(res.Measures, iso.isolateNode(ctx, t, w)...)
+	if m, ok := w.branchInterfaces(t); ok {
+		res.Measures = append(res.Measures, m)
+	}
 	iso.log(ctx, t, res)
 	return res, nil
 }

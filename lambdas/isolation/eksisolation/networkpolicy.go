@@ -16,7 +16,11 @@ import (
 // NetworkPolicyPrefix starts the name of each case's deny-all policy.
 const NetworkPolicyPrefix = "casefile-isolate-"
 
-const reasonPolicyEngine = "enforced only where the cluster runs a network-policy engine (the VPC CNI's network policy agent, Calico, Cilium...)"
+const (
+	reasonPolicyEngine = "enforced only where the cluster runs a network-policy engine (the VPC CNI's network policy agent, Calico, Cilium...)"
+	reasonHostNetwork  = "the pod uses its node's network (spec.hostNetwork): NetworkPolicies never apply to host-network pods, so none is made; " +
+		"the node's EC2 isolation (the securityGroups measure) is what cuts the pod's traffic"
+)
 
 // NetworkPolicyName is the name of the deny-all NetworkPolicy of a case.
 func NetworkPolicyName(forensicID string) string {
@@ -45,7 +49,7 @@ func DenyAllPolicy(namespace, forensicID, caseValue string) *networkingv1.Networ
 // namespace. The policy selects the pod by its isolation-case label, which
 // it adds when the labels measure did not. NetworkPolicies add up: the
 // reason names the others that select the pod, since what they allow stays
-// allowed.
+// allowed. A host-network pod gets no policy: none would apply to it.
 func (iso *Isolator) denyTraffic(ctx context.Context, t Target, w *workload) []investigation.Measure {
 	name := NetworkPolicyName(t.ForensicID)
 	m := investigation.Measure{Name: investigation.MeasureNetworkPolicy, Target: t.Namespace + "/" + name}
@@ -55,6 +59,10 @@ func (iso *Isolator) denyTraffic(ctx context.Context, t Target, w *workload) []i
 	if w.compute == ComputeFargate {
 		m.Status = investigation.MeasureImpossible
 		m.Reason = "Fargate: NetworkPolicies are not enforced for Fargate pods (security groups for pods are)"
+		return []investigation.Measure{m}
+	}
+	if w.pod.Spec.HostNetwork {
+		m.Status, m.Reason = investigation.MeasureImpossible, reasonHostNetwork
 		return []investigation.Measure{m}
 	}
 	caseValue, ok := w.pod.Labels[LabelIsolationCase]
