@@ -68,6 +68,11 @@ const (
 	MeasureAutoScaling MeasureName = "autoScaling"
 	// MeasureCordon: the node marked unschedulable (never drained).
 	MeasureCordon MeasureName = "cordon"
+	// MeasureEvictionTolerations: the pod made to tolerate its node's
+	// unreachable and not-ready NoExecute taints without a time limit, so
+	// that it is not evicted (deleted) once the isolated node goes
+	// NotReady.
+	MeasureEvictionTolerations MeasureName = "evictionTolerations"
 	// MeasureLabels: the node and the pod labelled as isolated.
 	MeasureLabels MeasureName = "labels"
 	// MeasureNetworkPolicy: a deny-all NetworkPolicy selecting the pod.
@@ -83,7 +88,9 @@ var (
 		MeasureSecurityGroups, MeasureInstanceProfile, MeasureRoleSessions,
 		MeasureTerminationProtection, MeasureElasticIPs, MeasureAutoScaling,
 	}
-	EKSMeasures = []MeasureName{MeasureCordon, MeasureLabels, MeasureNetworkPolicy, MeasureWorkloadCredentials}
+	EKSMeasures = []MeasureName{
+		MeasureCordon, MeasureEvictionTolerations, MeasureLabels, MeasureNetworkPolicy, MeasureWorkloadCredentials,
+	}
 )
 
 // MeasureStatus is what became of one measure.

@@ -2,6 +2,10 @@ package report
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/test/localaws/repo"
 )
 
 func TestReportShowsTheIsolation(t *testing.T) {
@@ -91,4 +96,38 @@ func TestReportShowsTheIsolation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSchemaNamesEveryMeasure: the schema's measure names are the
+// isolation's, so that a report with any measure validates.
+func TestSchemaNamesEveryMeasure(t *testing.T) {
+	root, err := repo.Root()
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join(root, "docs", "report.schema.json"))
+	require.NoError(t, err)
+	var schema struct {
+		Defs struct {
+			Isolation struct {
+				Properties struct {
+					Measures struct {
+						Items struct {
+							Properties struct {
+								Name struct {
+									Enum []string `json:"enum"`
+								} `json:"name"`
+							} `json:"properties"`
+						} `json:"items"`
+					} `json:"measures"`
+				} `json:"properties"`
+			} `json:"isolation"`
+		} `json:"$defs"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &schema))
+
+	var want []string
+	for _, m := range slices.Concat(investigation.EC2Measures, investigation.EKSMeasures) {
+		want = append(want, string(m))
+	}
+	assert.Equal(t, want, schema.Defs.Isolation.Properties.Measures.Items.Properties.Name.Enum,
+		"$defs.isolation measures' names in docs/report.schema.json, in the order of EC2Measures then EKSMeasures")
 }

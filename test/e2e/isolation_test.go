@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/lambdas/isolation/eksisolation"
 	"github.com/casefile-forensics/casefile/lambdas/isolation/rolesessions"
 	"github.com/casefile-forensics/casefile/test/localaws"
 	"github.com/casefile-forensics/casefile/test/localaws/fixture"
@@ -211,8 +213,9 @@ func TestEKSCaseRunsToSucceeded(t *testing.T) {
 			assert.Equal(t, investigation.IsolationStatusIsolated, item.Status, "measures: %+v", item.Measures)
 			assert.Equal(t, f.EKS.NodeName, item.NodeName)
 			assert.Equal(t, "EC2", item.Compute, "an on-demand node")
-			for _, name := range []investigation.MeasureName{investigation.MeasureCordon, investigation.MeasureLabels,
-				investigation.MeasureNetworkPolicy, investigation.MeasureWorkloadCredentials, investigation.MeasureSecurityGroups} {
+			for _, name := range []investigation.MeasureName{investigation.MeasureCordon, investigation.MeasureEvictionTolerations,
+				investigation.MeasureLabels, investigation.MeasureNetworkPolicy, investigation.MeasureWorkloadCredentials,
+				investigation.MeasureSecurityGroups} {
 				m, ok := measureOf(item, name, "")
 				if assert.True(t, ok, "measure %s recorded", name) {
 					assert.Equal(t, investigation.MeasureApplied, m.Status, "measure %s: %s", name, m.Reason)
@@ -228,6 +231,7 @@ func TestEKSCaseRunsToSucceeded(t *testing.T) {
 			pod, err := kube.CoreV1().Pods(f.EKS.Namespace).Get(context.Background(), f.EKS.PodName, metav1.GetOptions{})
 			require.NoError(t, err, "the pod is still there: nothing was evicted")
 			assert.Equal(t, "true", pod.Labels["casefile.io/isolated"], "the pod is labelled")
+			assertNotEvictedFromANotReadyNode(t, pod)
 			policies, err := kube.NetworkingV1().NetworkPolicies(f.EKS.Namespace).List(context.Background(), metav1.ListOptions{})
 			require.NoError(t, err)
 			require.Len(t, policies.Items, 1, "one deny-all NetworkPolicy")
@@ -255,6 +259,29 @@ func TestEKSCaseRunsToSucceeded(t *testing.T) {
 			assert.Equal(t, f.EKS.NodeName, r.Case.Isolation.Node)
 		})
 	}
+}
+
+// assertNotEvictedFromANotReadyNode checks that the pod tolerates the
+// taints its isolated node gets when it goes NotReady with no time limit:
+// every toleration of them has lost its tolerationSeconds (the fixture's
+// pod has the admission plugin's 300 s), and the originals are kept on the
+// pod.
+func assertNotEvictedFromANotReadyNode(t *testing.T, pod *corev1.Pod) {
+	t.Helper()
+	for _, key := range []string{fixture.TaintNotReady, fixture.TaintUnreachable} {
+		var matching []corev1.Toleration
+		for _, tol := range pod.Spec.Tolerations {
+			if (tol.Key == key || tol.Key == "") && (tol.Effect == "" || tol.Effect == corev1.TaintEffectNoExecute) {
+				matching = append(matching, tol)
+			}
+		}
+		require.NotEmpty(t, matching, "the pod tolerates %s", key)
+		for _, tol := range matching {
+			assert.Nil(t, tol.TolerationSeconds, "the pod's toleration of %s has no time limit: %+v", key, tol)
+		}
+	}
+	assert.Contains(t, pod.Annotations[eksisolation.AnnotationOriginalTolerations], `"tolerationSeconds":300`,
+		"the pod keeps its original tolerations")
 }
 
 // TestIsolationThatFailsDoesNotStopTheCase: with the isolation role not

@@ -1,5 +1,7 @@
 // Package eksisolation isolates a compromised workload in an EKS cluster:
-// it cordons (never drains) and labels the pod's node, labels the pod,
+// it cordons (never drains) and labels the pod's node, makes the pod
+// tolerate the node's NotReady taints so that it is not evicted once the
+// node is cut off, labels the pod,
 // denies the pod all traffic with a NetworkPolicy, removes the workload's
 // AWS credentials (the IRSA role annotation or the Pod Identity
 // associations, and the role's older sessions), and hands the node's EC2

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
+	"github.com/casefile-forensics/casefile/test/localaws/kubeapi"
 )
 
 const (
@@ -155,9 +156,14 @@ type nodeCall struct {
 type fakeNode struct {
 	calls []nodeCall
 	err   error
+	// onCall, when set, is called first by each call.
+	onCall func()
 }
 
 func (f *fakeNode) IsolateNode(_ context.Context, forensicID, instanceID string, measures []investigation.MeasureName) ([]investigation.Measure, error) {
+	if f.onCall != nil {
+		f.onCall()
+	}
 	f.calls = append(f.calls, nodeCall{forensicID, instanceID, measures})
 	if f.err != nil {
 		return nil, f.err
@@ -185,6 +191,8 @@ type env struct {
 func newEnv(t *testing.T, objects ...runtime.Object) *env {
 	t.Helper()
 	e := &env{kube: fake.NewClientset(objects...), eks: &fakeEKS{}, iam: &fakeIAM{}, node: &fakeNode{}}
+	// Pod patches are refused as the Kubernetes API refuses them.
+	kubeapi.ValidatePodPatches(e.kube)
 	e.iso = &Isolator{Kube: e.kube, EKS: e.eks, IAM: e.iam, Node: e.node, Now: func() time.Time { return testNow }}
 	return e
 }

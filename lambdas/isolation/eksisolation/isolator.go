@@ -71,8 +71,9 @@ type Target struct {
 
 // Result is what the isolation did.
 type Result struct {
-	// Measures are the EKS measures (cordon, node labels, pod labels,
-	// networkPolicy, workloadCredentials) followed by the node's EC2
+	// Measures are the EKS measures (cordon, evictionTolerations, node
+	// labels, pod labels, networkPolicy, workloadCredentials) followed by
+	// the node's EC2
 	// measures and, for a pod that uses security groups for pods, an
 	// IMPOSSIBLE securityGroups record of the pod: the node's swap does not
 	// reach its branch network interface.
@@ -100,7 +101,9 @@ const (
 // nothing can be done: bad input, the Kubernetes API unreachable or
 // refusing the first look-up, or neither the pod nor the node found. Every
 // other problem is recorded on its measure, and the other measures still
-// run. Nothing is ever evicted, drained or deleted in the cluster.
+// run. Nothing is ever evicted, drained or deleted in the cluster, and the
+// pod is made to tolerate the NotReady node it will be on, so that the
+// cluster does not evict it either.
 func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 	if err := iso.check(t); err != nil {
 		return Result{}, err
@@ -121,6 +124,8 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 		run  func(context.Context, Target, *workload) []investigation.Measure
 	}{
 		{investigation.MeasureCordon, iso.cordon},
+		// Before the node's isolation, which makes the node NotReady.
+		{investigation.MeasureEvictionTolerations, iso.keepPod},
 		{investigation.MeasureLabels, iso.label},
 		{investigation.MeasureNetworkPolicy, iso.denyTraffic},
 		{investigation.MeasureWorkloadCredentials, iso.removeCredentials},
@@ -128,7 +133,7 @@ func (iso *Isolator) Isolate(ctx context.Context, t Target) (Result, error) {
 	for _, s := range steps {
 		if !wanted(t, s.name) {
 			for _, target := range w.targets(t, s.name) {
-				res.Measures = append(res.Measures, investigation.Measure{Name: s.name, Target: target, Status: investigation.MeasureSkipped, Reason: reasonNotAsked})
+				res.Measures = append(res.Measures, investigation.Measure{Name: s.name, Target: target, Status: investigation.MeasureSkipped, Reason: w.notAsked(t, s.name)})
 			}
 			continue
 		}
@@ -154,6 +159,17 @@ func (iso *Isolator) check(t Target) error {
 		return fmt.Errorf("isolate EKS workload in cluster %s: name a podName or a nodeInstanceId", t.ClusterName)
 	}
 	return nil
+}
+
+// notAsked is the reason of a measure that the decision left out. Leaving
+// out the eviction tolerations of a pod whose node will be cut off loses
+// the pod, and the reason says so.
+func (w *workload) notAsked(t Target, m investigation.MeasureName) string {
+	nodeCut := wanted(t, investigation.MeasureSecurityGroups) || wanted(t, investigation.MeasureInstanceProfile)
+	if m == investigation.MeasureEvictionTolerations && w.pod != nil && w.compute != ComputeFargate && nodeCut {
+		return reasonNotAsked + reasonEvictionNotAsked
+	}
+	return reasonNotAsked
 }
 
 // wanted reports whether the decision asks for measure m.

@@ -54,7 +54,7 @@ func TestIsolateEC2NodeWithIRSA(t *testing.T) {
 	for _, m := range res.Measures {
 		assert.Equal(t, investigation.MeasureApplied, m.Status, "measure %s on %s: %s", m.Name, m.Target, m.Reason)
 	}
-	require.Len(t, res.Measures, 5+len(investigation.EC2Measures), "cordon, 2 labels, networkPolicy, workloadCredentials, then the EC2 measures")
+	require.Len(t, res.Measures, 6+len(investigation.EC2Measures), "cordon, evictionTolerations, 2 labels, networkPolicy, workloadCredentials, then the EC2 measures")
 
 	n, err := e.kube.CoreV1().Nodes().Get(ctx, testNode, metav1.GetOptions{})
 	require.NoError(t, err)
@@ -269,6 +269,7 @@ func TestIsolateRefusedPatch(t *testing.T) {
 		{name: "node labels refused", resource: "nodes", body: LabelIsolated, failed: investigation.MeasureLabels, target: testNode},
 		{name: "pod labels refused", resource: "pods", body: LabelIsolated, failed: investigation.MeasureLabels, target: podRef},
 		{name: "service account patch refused", resource: "serviceaccounts", body: AnnotationIRSARole, failed: investigation.MeasureWorkloadCredentials, target: saRef},
+		{name: "pod tolerations refused", resource: "pods", body: `"tolerations"`, failed: investigation.MeasureEvictionTolerations, target: podRef},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -379,11 +380,15 @@ func TestIsolateSelectedMeasures(t *testing.T) {
 			want = investigation.MeasureApplied
 		}
 		assert.Equal(t, want, m.Status, "measure %s on %s: %s", m.Name, m.Target, m.Reason)
-		if want == investigation.MeasureSkipped {
+		switch {
+		case want != investigation.MeasureSkipped:
+		case m.Name == investigation.MeasureEvictionTolerations:
+			assert.Equal(t, "not asked for by the policy"+reasonEvictionNotAsked, m.Reason, "the node's groups are swapped: the pod will be evicted")
+		default:
 			assert.Equal(t, "not asked for by the policy", m.Reason)
 		}
 	}
-	assert.Len(t, res.Measures, 5+1, "the same records as a full run, less the EC2 measures not asked for")
+	assert.Len(t, res.Measures, 6+1, "the same records as a full run, less the EC2 measures not asked for")
 	assert.Equal(t, investigation.MeasureSkipped, measure(t, res, investigation.MeasureLabels, podRef).Status)
 	assert.Equal(t, investigation.MeasureSkipped, measure(t, res, investigation.MeasureWorkloadCredentials, saRef).Status)
 	require.Len(t, e.node.calls, 1)

@@ -67,7 +67,7 @@ func (iso *Isolator) labelPod(ctx context.Context, t Target, w *workload) invest
 	want := map[string]string{LabelIsolated: "true", LabelIsolationCase: CaseLabelValue(t.ForensicID)}
 	patch, kept := markPatch(w.pod.Labels, w.pod.Annotations, want, t.ForensicID)
 	if !patch.empty() {
-		pod, err := iso.patchPod(ctx, w.pod.Namespace, w.pod.Name, patch)
+		pod, err := iso.patchPod(ctx, w.pod.Namespace, w.pod.Name, map[string]metadataPatch{"metadata": patch})
 		if err != nil {
 			return failed(m, err)
 		}

@@ -190,6 +190,8 @@ func (w *workload) targets(t Target, m investigation.MeasureName) []string {
 		return []string{w.nodeTarget()}
 	case investigation.MeasureLabels:
 		return []string{w.nodeTarget(), w.podRef}
+	case investigation.MeasureEvictionTolerations:
+		return []string{w.podRef}
 	case investigation.MeasureNetworkPolicy:
 		return []string{t.Namespace + "/" + NetworkPolicyName(t.ForensicID)}
 	default:

@@ -68,7 +68,8 @@ func (iso *Isolator) denyTraffic(ctx context.Context, t Target, w *workload) []i
 	caseValue, ok := w.pod.Labels[LabelIsolationCase]
 	if !ok {
 		caseValue = CaseLabelValue(t.ForensicID)
-		pod, err := iso.patchPod(ctx, w.pod.Namespace, w.pod.Name, metadataPatch{Labels: map[string]*string{LabelIsolationCase: &caseValue}})
+		patch := metadataPatch{Labels: map[string]*string{LabelIsolationCase: &caseValue}}
+		pod, err := iso.patchPod(ctx, w.pod.Namespace, w.pod.Name, map[string]metadataPatch{"metadata": patch})
 		if err != nil {
 			return []investigation.Measure{failed(m, fmt.Errorf("label the pod for the policy's selector: %w", err))}
 		}

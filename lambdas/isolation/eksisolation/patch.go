@@ -35,8 +35,8 @@ func (iso *Isolator) patchNode(ctx context.Context, name string, patch any) (*co
 	return node, nil
 }
 
-func (iso *Isolator) patchPod(ctx context.Context, namespace, name string, patch metadataPatch) (*corev1.Pod, error) {
-	body, err := json.Marshal(map[string]metadataPatch{"metadata": patch})
+func (iso *Isolator) patchPod(ctx context.Context, namespace, name string, patch any) (*corev1.Pod, error) {
+	body, err := json.Marshal(patch)
 	if err != nil {
 		return nil, fmt.Errorf("encode the patch of pod %s/%s: %w", namespace, name, err)
 	}

@@ -9,7 +9,10 @@
 // refused or not, is recorded so that tests can show that nothing was
 // evicted or deleted. Answers are JSON; a create's body may be JSON or
 // protobuf (client-go's typed clients send protobuf); patches must be JSON
-// merge patches (application/merge-patch+json, else 415).
+// merge patches (application/merge-patch+json, else 415), and a pod patch
+// that changes its spec as the Kubernetes API does not allow in an update
+// (anything but added tolerations, tolerationSeconds, images and deadlines)
+// gets the API's 422 Invalid (CheckPodUpdate).
 package kubeapi
 
 import (
@@ -51,7 +54,7 @@ type Server struct {
 // Start serves on a loopback port over TLS, with a fake clientset holding
 // objects, until Close.
 func Start(objects ...runtime.Object) *Server {
-	s := &Server{clientset: fake.NewClientset(objects...)}
+	s := &Server{clientset: newClientset(objects)}
 	s.server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	// Clients that drop the connection (such as a test's rest client
 	// refusing the certificate) are no news.
@@ -88,11 +91,19 @@ func (s *Server) Requests() []Request {
 // Reset replaces the clientset by a new one holding objects and forgets
 // the requests.
 func (s *Server) Reset(objects ...runtime.Object) {
-	cs := fake.NewClientset(objects...)
+	cs := newClientset(objects)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clientset = cs
 	s.requests = nil
+}
+
+// newClientset is a fake clientset holding objects that refuses the pod
+// patches the Kubernetes API refuses.
+func newClientset(objects []runtime.Object) *fake.Clientset {
+	cs := fake.NewClientset(objects...)
+	ValidatePodPatches(cs)
+	return cs
 }
 
 // Close stops the server.

@@ -343,3 +343,72 @@ func TestCreateTakesJSONAndProtobuf(t *testing.T) {
 		})
 	}
 }
+
+// TestPodPatchesAsTheAPIAllows: a running pod's spec takes what the
+// Kubernetes API lets an update change (tolerations added or their
+// tolerationSeconds removed, as the EKS isolation's evictionTolerations
+// does, images) and nothing else, with the API's 422 Invalid.
+func TestPodPatchesAsTheAPIAllows(t *testing.T) {
+	fiveMinutes := int64(300)
+	tolerations := []corev1.Toleration{
+		{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: &fiveMinutes},
+		{Key: "node.kubernetes.io/unreachable", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: &fiveMinutes},
+	}
+	seeded := func() *corev1.Pod {
+		return &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: podName, Namespace: "shop", Labels: map[string]string{"app": "checkout"}},
+			Spec: corev1.PodSpec{NodeName: nodeName, ServiceAccountName: "checkout", Tolerations: tolerations,
+				Containers: []corev1.Container{{Name: "checkout", Image: "shop/checkout:1.4"}}},
+		}
+	}
+	unlimited := `[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute"},` +
+		`{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute"}`
+	tests := []struct {
+		name    string
+		patch   string
+		wantErr string // empty: accepted
+	}{
+		{name: "tolerationSeconds removed, one added, an annotation",
+			patch: `{"metadata":{"annotations":{"casefile.io/original-tolerations":"[]"}},"spec":{"tolerations":` + unlimited +
+				`,{"key":"dedicated","operator":"Equal","value":"shop","effect":"NoSchedule"}]}}`},
+		{name: "an image", patch: `{"spec":{"containers":[{"name":"checkout","image":"shop/checkout:1.5"}]}}`},
+		{name: "labels only", patch: `{"metadata":{"labels":{"casefile.io/isolated":"true"}}}`},
+		{name: "a toleration removed", patch: `{"spec":{"tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute"}]}}`,
+			wantErr: "existing toleration can not be modified except its tolerationSeconds"},
+		{name: "a toleration's effect changed", patch: `{"spec":{"tolerations":[` +
+			`{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoSchedule"},` +
+			`{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute"}]}}`,
+			wantErr: "existing toleration can not be modified except its tolerationSeconds"},
+		{name: "tolerationSeconds without NoExecute", patch: `{"spec":{"tolerations":` + unlimited +
+			`,{"key":"dedicated","operator":"Exists","effect":"NoSchedule","tolerationSeconds":60}]}}`,
+			wantErr: "effect must be 'NoExecute' when `tolerationSeconds` is set"},
+		{name: "moved to another node", patch: `{"spec":{"nodeName":"ip-10-0-2-7.eu-west-1.compute.internal"}}`,
+			wantErr: "pod updates may not change fields other than"},
+		{name: "another service account", patch: `{"spec":{"serviceAccountName":"default"}}`,
+			wantErr: "pod updates may not change fields other than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := start(t)
+			s.Reset(seeded())
+			k := client(t, s)
+
+			_, err := k.CoreV1().Pods("shop").Patch(ctx, podName, types.MergePatchType, []byte(tt.patch), metav1.PatchOptions{})
+
+			stored, getErr := s.Clientset().CoreV1().Pods("shop").Get(ctx, podName, metav1.GetOptions{})
+			require.NoError(t, getErr)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.NotEqual(t, seeded(), stored, "the patch is stored")
+				return
+			}
+			require.Error(t, err)
+			assert.True(t, apierrors.IsInvalid(err), "refused with 422 Invalid, got %v", err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.Equal(t, seeded().Spec, stored.Spec, "the refused patch changed nothing")
+			reqs := s.Requests()
+			assert.Equal(t, http.StatusUnprocessableEntity, reqs[len(reqs)-1].Status)
+		})
+	}
+}
