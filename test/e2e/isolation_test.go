@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/casefile-forensics/casefile/lambdas/investigation"
 	"github.com/casefile-forensics/casefile/lambdas/isolation/eksisolation"
@@ -238,9 +240,14 @@ func TestEKSCaseRunsToSucceeded(t *testing.T) {
 			np := policies.Items[0]
 			assert.Empty(t, np.Spec.Ingress, "no ingress rule")
 			assert.Empty(t, np.Spec.Egress, "no egress rule")
-			for k, v := range np.Spec.PodSelector.MatchLabels {
-				assert.Equal(t, v, pod.Labels[k], "the policy selects the pod")
-			}
+			assert.ElementsMatch(t, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}, np.Spec.PolicyTypes,
+				"the policy denies both directions (without Egress in policyTypes, egress would stay open)")
+			// An empty selector selects every pod of the namespace; the
+			// policy must select this pod by a label it has.
+			require.NotEmpty(t, np.Spec.PodSelector.MatchLabels, "the policy selects by label: %+v", np.Spec.PodSelector)
+			selector, err := metav1.LabelSelectorAsSelector(&np.Spec.PodSelector)
+			require.NoError(t, err)
+			assert.True(t, selector.Matches(labels.Set(pod.Labels)), "the policy's selector %s selects the pod %v", selector, pod.Labels)
 			sa, err := kube.CoreV1().ServiceAccounts(f.EKS.Namespace).Get(context.Background(), f.EKS.ServiceAccount, metav1.GetOptions{})
 			require.NoError(t, err)
 			assert.NotContains(t, sa.Annotations, fixture.AnnotationIRSARole, "the IRSA role is removed from the service account")
