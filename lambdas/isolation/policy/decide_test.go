@@ -245,7 +245,7 @@ func TestDecideWithConfigRules(t *testing.T) {
 func TestBuiltinRulesAreValidAndNamedOnce(t *testing.T) {
 	p := Policy{Rules: Builtin()}
 	require.LessOrEqual(t, len(p.Rules), MaxRules)
-	assert.NoError(t, p.validate(), "the built-in rules pass the checks a config's rules pass")
+	assert.NoError(t, p.validate(nil), "the built-in rules pass the checks a config's rules pass")
 	for _, r := range Builtin() {
 		assert.NotEqual(t, UnknownRule, r.Name)
 	}

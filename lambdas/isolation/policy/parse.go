@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -45,15 +46,30 @@ func Parse(raw []byte) (Policy, error) {
 		return Policy{}, err
 	}
 	var p Policy
-	if err := json.Unmarshal(raw, &p); err != nil {
+	var given givenPolicy
+	if err := errors.Join(json.Unmarshal(raw, &p), json.Unmarshal(raw, &given)); err != nil {
 		// checkShape lets through only what decodes; this is a safety net.
 		return Policy{}, invalid(Field, "cannot be decoded: %v", err)
 	}
-	if err := p.validate(); err != nil {
+	if err := p.validate(given.Rules); err != nil {
 		return Policy{}, err
 	}
 	p.normalize()
 	return p, nil
+}
+
+// givenPolicy holds the matcher keys of a policy's rules as its JSON gives
+// them, so that a key given with an empty value can be told from a key
+// left out, which a Rule's strings cannot.
+type givenPolicy struct {
+	Rules []givenMatchers `json:"rules"`
+}
+
+// givenMatchers are a rule's matcher keys: nil when a key is not given.
+type givenMatchers struct {
+	TypePrefix   *string `json:"typePrefix"`
+	TypePattern  *string `json:"typePattern"`
+	CustomAction *string `json:"customAction"`
 }
 
 // normalize makes empty lists nil, so that a policy equals its encoding
@@ -69,7 +85,10 @@ func (p *Policy) normalize() {
 	}
 }
 
-func (p Policy) validate() error {
+// validate checks the policy. given are its rules' matcher keys as the
+// JSON gives them, by rule (nil for rules built in code, whose empty
+// strings are keys left out).
+func (p Policy) validate(given []givenMatchers) error {
 	if p.UnknownAction != "" && !validAction(p.UnknownAction) {
 		return invalid(Field+".unknownAction", "must be ISOLATE or NONE, not %s", quote(string(p.UnknownAction)))
 	}
@@ -79,7 +98,11 @@ func (p Policy) validate() error {
 	seen := make(map[string]int, len(p.Rules))
 	for i, r := range p.Rules {
 		path := fmt.Sprintf("%s.rules[%d]", Field, i)
-		if err := r.validate(path); err != nil {
+		var g givenMatchers
+		if i < len(given) {
+			g = given[i]
+		}
+		if err := r.validate(path, g); err != nil {
 			return err
 		}
 		if first, twice := seen[r.Name]; twice {
@@ -90,7 +113,7 @@ func (p Policy) validate() error {
 	return nil
 }
 
-func (r Rule) validate(path string) error {
+func (r Rule) validate(path string, given givenMatchers) error {
 	switch {
 	case r.Name == "":
 		return invalid(path+".name", "is required")
@@ -98,6 +121,21 @@ func (r Rule) validate(path string) error {
 		return invalid(path+".name", "may not be %s, which names decisions that no rule made", quote(UnknownRule))
 	case !ruleNamePattern.MatchString(r.Name):
 		return invalid(path+".name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, not %s", quote(r.Name))
+	}
+	// A matcher given with no value, or only spaces, beside a real one
+	// would otherwise pass as left out.
+	for _, m := range []struct {
+		field string
+		value *string
+	}{{"typePrefix", given.TypePrefix}, {"typePattern", given.TypePattern}, {"customAction", given.CustomAction}} {
+		if m.value != nil && *m.value == "" {
+			return invalid(path+"."+m.field, "is empty: give the matcher a value, or leave the key out")
+		}
+	}
+	for _, m := range []struct{ field, value string }{{"typePrefix", r.TypePrefix}, {"typePattern", r.TypePattern}} {
+		if m.value != "" && strings.TrimSpace(m.value) == "" {
+			return invalid(path+"."+m.field, "must not be only spaces")
+		}
 	}
 	matchers := 0
 	for _, m := range []string{r.TypePrefix, r.TypePattern, r.CustomAction} {
