@@ -89,8 +89,8 @@ func TestDiskForensicsRefusesDevicesItMustNotRead(t *testing.T) {
 }
 
 // TestDiskForensicsInterruptedLeavesNothing stops the disk script with
-// SIGTERM while the device hash and the inventory read the evidence in the
-// background, at several points of the run. Whenever it is stopped, it must
+// SIGTERM while the device stream and the inventory read the evidence in
+// the background, at several points of the run. Whenever it is stopped, it must
 // end those readers, unmount, detach its loop devices and leave the image
 // unchanged.
 func TestDiskForensicsInterruptedLeavesNothing(t *testing.T) {
@@ -144,7 +144,7 @@ func TestDiskForensicsInterruptedLeavesNothing(t *testing.T) {
 const maxStopAttempts = 4
 
 // runDiskUntil runs the disk script on image and, when stop is not
-// negative, sends it SIGTERM that long after it logs that it hashes the
+// negative, sends it SIGTERM that long after it logs that it streams the
 // evidence. It returns how long the run went on after that log line, its
 // exit status, and whether the signal was sent before the run ended.
 func runDiskUntil(t *testing.T, image string, stop time.Duration) (time.Duration, int, bool) {
@@ -158,7 +158,7 @@ func runDiskUntil(t *testing.T, image string, stop time.Duration) (time.Duration
 	var timer *time.Timer
 	lines := bufio.NewScanner(stderr)
 	for lines.Scan() {
-		if hashed.IsZero() && strings.Contains(lines.Text(), "hashing "+evidenceVolume) {
+		if hashed.IsZero() && strings.Contains(lines.Text(), "streaming "+evidenceVolume) {
 			hashed = time.Now()
 			if stop >= 0 {
 				timer = time.AfterFunc(stop, func() { _ = cmd.Process.Signal(syscall.SIGTERM) })
@@ -179,7 +179,7 @@ func runDiskUntil(t *testing.T, image string, stop time.Duration) (time.Duration
 }
 
 // orphanedReaders lists the disk script's background readers (the
-// inventory walk, the device hash) whose parent is no longer a disk script:
+// inventory walk, the device stream) whose parent is no longer a disk script:
 // those a stopped run left behind. Readers of runs still going (other tests
 // beside this one) have a live disk script as their parent.
 func orphanedReaders(t *testing.T) []string {
@@ -191,7 +191,7 @@ func orphanedReaders(t *testing.T) []string {
 			continue
 		}
 		args := strings.Join(f[2:], " ")
-		if !strings.Contains(args, "disk_triage.py walk") && !strings.HasPrefix(args, "openssl dgst -sha256") {
+		if !strings.Contains(args, "disk_triage.py walk") && !strings.Contains(args, "evidence_stream.py") {
 			continue
 		}
 		parent, err := os.ReadFile("/proc/" + f[1] + "/cmdline")

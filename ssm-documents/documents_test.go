@@ -31,7 +31,7 @@ var documentCases = []struct {
 	{
 		name: "disk", file: DiskFile, render: Disk,
 		params:  []string{ParamExecutionTimeout, ParamForensicID, ParamKMSKeyARN, ParamResultsBucket, ParamResultsPrefix, ParamVolumeIDs},
-		scripts: []string{"common.sh", "disk_triage.py", "disk-forensics.sh"},
+		scripts: []string{"common.sh", "disk_triage.py", "evidence_stream.py", "disk-forensics.sh"},
 	},
 	{
 		name: "memory", file: MemoryFile, render: Memory,

@@ -193,10 +193,12 @@ func TestShellcheck(t *testing.T) {
 	}
 }
 
-func TestPythonHelperCompiles(t *testing.T) {
+func TestPythonHelpersCompile(t *testing.T) {
 	requireTools(t, "python3")
-	r := run(t, nil, "python3", "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", script(t, "disk_triage.py"))
-	assert.Equal(t, 0, r.code, r.stderr)
+	for _, name := range []string{"disk_triage.py", "evidence_stream.py"} {
+		r := run(t, nil, "python3", "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", script(t, name))
+		assert.Equal(t, 0, r.code, "%s: %s", name, r.stderr)
+	}
 }
 
 // statusPattern finds the statuses a script sets: "fail NAME ..." and

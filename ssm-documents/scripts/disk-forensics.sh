@@ -9,10 +9,13 @@
 # file system read-only with options that cannot write (or falls back to
 # the Sleuth Kit on the raw partition), and writes a bodyfile, a CSV
 # timeline, a file inventory with SHA-256, targeted artifacts and findings.
-# The device's SHA-256 is computed in one sequential stream while that
-# analysis runs, and the inventory hashes files while the Sleuth Kit reads
-# metadata: the evidence is read close to once. results.json and manifest.json describe the run;
-# in SSM mode everything is uploaded to S3 with SSE-KMS and SHA-256 checksums.
+# The evidence is read once for its content: evidence_stream.py reads the
+# device start to end in large direct reads while that analysis runs, and
+# hashes from that one stream both the device and every file whose blocks
+# the inventory's walk mapped on it (ext2/3/4 and XFS on the device
+# itself); the file systems themselves give only metadata and the few
+# targeted artifacts. results.json and manifest.json describe the run; in
+# SSM mode everything is uploaded to S3 with SSE-KMS and SHA-256 checksums.
 #
 # Usage (SSM):   disk-forensics.sh --forensic-id ID --volume-ids vol-a,vol-b
 #                  --results-bucket B --results-prefix P --kms-key-arn ARN
@@ -130,9 +133,11 @@ FINDINGS=$run_dir/findings.jsonl
 : >"$CF_ARTIFACTS"
 : >"$FINDINGS"
 
-# The tool versions, asked for while the evidence is read.
-cf_tool_versions_json blockdev lsblk blkid sfdisk losetup mount fls mactime icat ntfs-3g lvm hivexget jq python3 aws \
-	>"$run_dir/tools.json" &
+# The tool versions, asked for while the evidence is read. Only SSM mode
+# uploads, with the AWS CLI (whose start-up alone costs most of a second).
+tool_names=(blockdev lsblk blkid sfdisk losetup mount find fls mactime icat ntfs-3g lvm hivexget jq python3)
+[[ $mode == local ]] || tool_names+=(aws)
+cf_tool_versions_json "${tool_names[@]}" >"$run_dir/tools.json" &
 tools_pid=$!
 
 status=SUCCEEDED
@@ -142,6 +147,10 @@ active_vgs=() # volume groups this run activated
 lvm_pvs=()    # LVM physical volumes found on the current device
 lvm_devices=""
 mount_opts=""
+plans_dir=""   # the current device's plans for evidence_stream.py
+planned=()     # file systems of the current device whose walk writes a plan
+# What prepare_fs found of each file system of the current device, by name.
+declare -A fs_node fs_start fs_type fs_uuid fs_label fs_mounted fs_options fs_walk fs_analysis
 
 # fail REASON STEP EVIDENCE MESSAGE: record an error; the first reason is the status.
 fail() {
@@ -231,45 +240,78 @@ try_mount() {
 	mount_opts=$opts
 }
 
-# analyze_fs EVIDENCE NAME NODE START_BYTES: timeline, inventory, artifacts
-# and findings for one file system (a partition, the whole device or an LV).
-analyze_fs() {
-	local ev=$1 name=$2 node=$3 start=$4
-	local rel="$ev/$name" dir="$out_dir/$ev/$name" mnt="$run_dir/mnt/$ev/$name" probe size
-	local fstype="" uuid="" label="" mounted=false timeline="" analysis=complete entries=0 inventory=0 copied=0
+# prepare_fs EVIDENCE NAME NODE START_BYTES [stream]: probe one file system
+# (a partition, the whole device or an LV), mount it read-only and start the
+# walk that makes its inventory, so that the walks of a device's file
+# systems run first and together. With "stream", NODE holds the evidence's
+# bytes from START_BYTES on, so the walk may leave the files it maps to the
+# device stream: it writes their plan. What it finds is kept in the fs_*
+# arrays under NAME for analyze_fs.
+prepare_fs() {
+	local ev=$1 name=$2 node=$3 start=$4 stream=${5:-}
+	local dir="$out_dir/$ev/$name" mnt="$run_dir/mnt/$ev/$name" probe fstype plan_args=()
 	mount_opts=""
+	fs_node[$name]=$node fs_start[$name]=$start fs_mounted[$name]=false fs_options[$name]="" fs_walk[$name]=""
+	fs_analysis[$name]=complete
 	mkdir -p "$dir" || return 1
-	size=$(blockdev --getsize64 "$node" 2>/dev/null || echo 0)
 	probe=$(blkid -p -o export "$node" 2>/dev/null)
 	fstype=$(sed -n 's/^TYPE=//p' <<<"$probe")
-	uuid=$(sed -n 's/^UUID=//p' <<<"$probe")
-	label=$(sed -n 's/^LABEL=//p' <<<"$probe")
-
+	fs_type[$name]=$fstype
+	fs_uuid[$name]=$(sed -n 's/^UUID=//p' <<<"$probe")
+	fs_label[$name]=$(sed -n 's/^LABEL=//p' <<<"$probe")
 	case $fstype in
 	LVM2_member)
 		lvm_pvs+=("$node")
-		analysis=lvm-physical-volume
+		fs_analysis[$name]=lvm-physical-volume
+		return 0
 		;;
 	swap | crypto_LUKS | BitLocker)
-		analysis=skipped
+		fs_analysis[$name]=skipped
 		cf_note analyze "$ev" "$name: $fstype is not analysed"
+		return 0
 		;;
-	*)
-		if [[ -n $fstype ]]; then
-			if try_mount "$node" "$fstype" "$mnt"; then
-				mounted=true
-			else
-				cf_note mount "$ev" "$name ($fstype) not mounted; Sleuth Kit fallback on the raw partition"
-			fi
-		fi
-		# The inventory (every file's content hashed) reads through the
-		# mount while the Sleuth Kit reads the metadata for the timeline.
-		local walk_pid=""
-		if [[ $mounted == true ]]; then
-			python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" \
-				>"$dir/inventory.jsonl" &
-			walk_pid=$!
-		fi
+	"") return 0 ;;
+	esac
+	if ! try_mount "$node" "$fstype" "$mnt"; then
+		cf_note mount "$ev" "$name ($fstype) not mounted; Sleuth Kit fallback on the raw partition"
+		return 0
+	fi
+	fs_mounted[$name]=true fs_options[$name]=$mount_opts
+	# Only these file systems map files to plain byte offsets on their
+	# device (btrfs maps to its own address space; FUSE mounts cannot map).
+	case $stream:$fstype in
+	stream:ext2 | stream:ext3 | stream:ext4 | stream:xfs)
+		plan_args=(--plan "$plans_dir/$name.plan" --offset "$start")
+		planned+=("$name")
+		;;
+	esac
+	# The inventory (every file's metadata, and the content of the files
+	# the stream cannot hash) reads through the mount while the Sleuth Kit
+	# reads the metadata for the timeline.
+	python3 "$SCRIPT_DIR/disk_triage.py" walk "$mnt" --max-hash-bytes "$max_hash_bytes" "${plan_args[@]}" \
+		>"$dir/inventory.jsonl" &
+	fs_walk[$name]=$!
+}
+
+# expect_plans EVIDENCE: tell the device stream which plans to wait for
+# (written aside and renamed, so that it appears whole).
+expect_plans() {
+	if ! { printf '%s\n' "${planned[@]}" >"$plans_dir/EXPECT.tmp" && mv "$plans_dir/EXPECT.tmp" "$plans_dir/EXPECT"; }; then
+		fail ANALYSIS_FAILED stream "$1" "cannot tell the device stream which plans to wait for"
+	fi
+}
+
+# analyze_fs EVIDENCE NAME: timeline, inventory and artifacts for a file
+# system prepare_fs prepared, and its findings; the hashes of the files the
+# walk left to the device stream come later (finish_fs).
+analyze_fs() {
+	local ev=$1 name=$2
+	local rel="$ev/$name" dir="$out_dir/$ev/$name" mnt="$run_dir/mnt/$ev/$name" size
+	local node=${fs_node[$name]} start=${fs_start[$name]} fstype=${fs_type[$name]} mounted=${fs_mounted[$name]}
+	local walk_pid=${fs_walk[$name]} analysis=${fs_analysis[$name]} timeline="" entries=0 inventory=0 copied=0
+	size=$(blockdev --getsize64 "$node" 2>/dev/null || echo 0)
+
+	if [[ $analysis == complete ]]; then
 		# The timeline: the Sleuth Kit on the raw partition (it also sees
 		# deleted entries); a walk of the read-only mount when it cannot.
 		if fls -r -m / "$node" >"$dir/bodyfile.txt" 2>"$run_dir/fls.err"; then
@@ -303,7 +345,11 @@ analyze_fs() {
 			copied=$(find "$dir/artifacts" -type f 2>/dev/null | wc -l)
 		fi
 		if [[ -n $walk_pid ]]; then
-			wait "$walk_pid" || fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
+			if ! wait "$walk_pid"; then
+				fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
+				# The device stream waits for this plan: it will not come.
+				[[ -f $plans_dir/$name.plan ]] || : >"$plans_dir/$name.failed"
+			fi
 			cf_artifact "$rel/inventory.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 		elif [[ -n $timeline ]]; then
 			python3 "$SCRIPT_DIR/disk_triage.py" bodyfile-inventory "$dir/bodyfile.txt" >"$dir/inventory.jsonl" ||
@@ -314,15 +360,18 @@ analyze_fs() {
 		fi
 		[[ -f $dir/inventory.jsonl ]] && inventory=$(wc -l <"$dir/inventory.jsonl")
 		if [[ -n $timeline ]]; then
-			python3 "$SCRIPT_DIR/disk_triage.py" findings --dir "$dir" --evidence "$ev" --partition "$name" \
+			# The findings hash the few files they compare from the
+			# mount: they need not wait for the device stream.
+			local root_args=()
+			[[ $mounted == true ]] && root_args=(--root "$mnt" --max-hash-bytes "$max_hash_bytes")
+			python3 "$SCRIPT_DIR/disk_triage.py" findings --dir "$dir" --evidence "$ev" --partition "$name" "${root_args[@]}" \
 				>>"$FINDINGS" || fail ANALYSIS_FAILED findings "$ev" "$name: findings failed"
 		fi
-		;;
-	esac
+	fi
 
 	jq -cn --arg name "$name" --arg device "$node" --argjson start "$start" --argjson size "$size" \
-		--arg fstype "$fstype" --arg uuid "$uuid" --arg fslabel "$label" --argjson mounted "$mounted" \
-		--arg options "$mount_opts" --arg timeline "$timeline" --arg analysis "$analysis" --argjson entries "$entries" \
+		--arg fstype "$fstype" --arg uuid "${fs_uuid[$name]}" --arg fslabel "${fs_label[$name]}" --argjson mounted "$mounted" \
+		--arg options "${fs_options[$name]}" --arg timeline "$timeline" --arg analysis "$analysis" --argjson entries "$entries" \
 		--argjson inventory "$inventory" --argjson copied "$copied" --arg ro "$(blockdev --getro "$node" 2>/dev/null)" \
 		'def nullable: if . == "" then null else . end;
 		{name: $name, device: $device, startBytes: $start, sizeBytes: $size, readOnly: ($ro == "1"),
@@ -412,7 +461,7 @@ analyze_lvm() {
 		for lv in $(lvm lvs --readonly --devices "$lvm_devices" --noheadings -o lv_name "$vg" 2>/dev/null); do
 			local node="/dev/mapper/${vg//-/--}-${lv//-/--}"
 			if [[ -b $node ]] && set_readonly "$node"; then
-				analyze_fs "$ev" "lvm-$vg-$lv" "$node" 0
+				prepare_fs "$ev" "lvm-$vg-$lv" "$node" 0 && analyze_fs "$ev" "lvm-$vg-$lv"
 			else
 				fail ANALYSIS_FAILED lvm "$ev" "logical volume $vg/$lv is not a read-only block device"
 			fi
@@ -426,14 +475,33 @@ lvm_config() {
 	printf 'global { metadata_read_only = 1 } activation { read_only_volume_list = [ "%s" ] udev_sync = 0 udev_rules = 0 monitoring = 0 } devices { use_devicesfile = 0 }' "$1"
 }
 
+# finish_fs EVIDENCE: once the device stream has ended, the file hashes it
+# computed go into the inventories of the file systems that planned them.
+finish_fs() {
+	local ev=$1 name dir reason
+	for name in "${planned[@]}"; do
+		dir="$out_dir/$ev/$name"
+		[[ -f $dir/inventory.jsonl ]] || continue
+		reason="the device stream gave no hash"
+		if [[ -f $plans_dir/$name.plan.error ]]; then
+			reason=$(head -c 300 "$plans_dir/$name.plan.error")
+		elif [[ ! -f $plans_dir/$name.plan.sha256 ]]; then
+			reason="the device stream failed: $(head -c 200 "$run_dir/facts/$ev.hash.err")"
+		fi
+		python3 "$SCRIPT_DIR/disk_triage.py" merge-hashes "$dir/inventory.jsonl" \
+			--hashes "$plans_dir/$name.plan.sha256" --missing-reason "$reason" ||
+			fail ANALYSIS_FAILED inventory "$ev" "$name: cannot put the device stream's file hashes in the inventory"
+	done
+}
+
 # ------------------------------------------------------------ one device
 
 # analyze_device EVIDENCE SOURCE: the evidence device or image file SOURCE.
 # A block device is checked (not the root disk, not in use) and set
-# read-only first. Everything is then read through a read-only loop device
-# over SOURCE, with its partitions; only the device hash reads SOURCE
-# itself. Both go through SOURCE's page cache, so the file-system reads
-# share what the hash's stream has read.
+# read-only first. The file systems are then read through a read-only loop
+# device over SOURCE, with its partitions, for their metadata; the content
+# is read once, by evidence_stream.py from SOURCE itself, which hashes the
+# device and the files the walks mapped.
 analyze_device() {
 	local ev=$1 source=$2 dev part sha hash_start hash_end hash_pid size table="none" label ro why
 	source=$(readlink -f "$source")
@@ -460,7 +528,7 @@ analyze_device() {
 	else
 		size=$(stat -c %s -- "$source")
 	fi
-	if ! dev=$(losetup --find --show --read-only --partscan "$source"); then
+	if ! dev=$(losetup --find --show --read-only --direct-io=on --partscan "$source"); then
 		fail DEVICE_NOT_FOUND device "$ev" "cannot attach $source read-only"
 		return 1
 	fi
@@ -471,12 +539,20 @@ analyze_device() {
 			return 1
 		fi
 	done
-	# The device hash streams the whole evidence alongside the analysis,
+	# The device stream reads the whole evidence alongside the analysis,
 	# in large sequential reads that keep the device busy while the
-	# analysis waits on metadata and small files.
+	# analysis waits on metadata; it takes the walks' plans as they come.
+	plans_dir=$run_dir/plans/$ev planned=()
+	fs_node=() fs_start=() fs_type=() fs_uuid=() fs_label=() fs_mounted=() fs_options=() fs_walk=() fs_analysis=()
+	mkdir -p "$plans_dir" || return 1
 	hash_start=$(cf_now)
-	cf_log "hashing $ev ($source, $size bytes) alongside its analysis on $dev"
-	{ cf_sha256 "$source" && cf_now; } >"$run_dir/facts/$ev.hash" 2>"$run_dir/facts/$ev.hash.err" &
+	cf_log "streaming $ev ($source, $size bytes) alongside its analysis on $dev"
+	# Idle I/O class where the scheduler has classes: the walks' metadata
+	# reads, which the plans wait for, go first.
+	local prio=()
+	command -v ionice >/dev/null && prio=(ionice -c 3)
+	{ "${prio[@]}" python3 "$SCRIPT_DIR/evidence_stream.py" "$source" --plans "$plans_dir" && cf_now; } \
+		>"$run_dir/facts/$ev.hash" 2>"$run_dir/facts/$ev.hash.err" &
 	hash_pid=$!
 
 	lvm_pvs=()
@@ -489,7 +565,9 @@ analyze_device() {
 		analyze_partitions "$ev" "$dev"
 	else
 		rm -f "$out_dir/$ev/partition-table.json"
-		analyze_fs "$ev" disk "$dev" 0
+		prepare_fs "$ev" disk "$dev" 0 stream
+		expect_plans "$ev"
+		analyze_fs "$ev" disk
 	fi
 	analyze_lvm "$ev"
 
@@ -498,6 +576,7 @@ analyze_device() {
 		fail HASH_FAILED hash "$ev" "cannot read $source: $(head -c 300 "$run_dir/facts/$ev.hash.err")"
 		sha="" hash_end=""
 	fi
+	finish_fs "$ev"
 
 	label="" ro=$(blockdev --getro "$dev")
 	if [[ -b $source ]]; then
@@ -515,9 +594,10 @@ analyze_device() {
 
 # analyze_partitions EVIDENCE DEVICE: each partition of the table, through
 # the kernel's partition device or, when the kernel has none, a read-only
-# loop device over the partition's byte range.
+# loop device over the partition's byte range: every file system is
+# prepared (its walk started) before any is analysed.
 analyze_partitions() {
-	local ev=$1 dev=$2 node start sectors type ss offset kname kstart pnode name
+	local ev=$1 dev=$2 node start sectors type ss offset kname kstart pnode name names=()
 	while IFS=$'\t' read -r node start sectors type ss; do
 		[[ -n $node ]] || continue
 		case ${type,,} in 5 | f | 85) continue ;; esac # extended partition containers
@@ -543,9 +623,13 @@ analyze_partitions() {
 			fail READONLY_FAILED partitions "$ev" "cannot set $pnode read-only; $name not read"
 			continue
 		fi
-		analyze_fs "$ev" "$name" "$pnode" "$offset"
+		prepare_fs "$ev" "$name" "$pnode" "$offset" stream && names+=("$name")
 	done < <(jq -r '.partitiontable as $t | ($t.sectorsize // 512) as $ss
 		| ($t.partitions // [])[] | [.node, .start, .size, .type, $ss] | @tsv' "$out_dir/$ev/partition-table.json")
+	expect_plans "$ev"
+	for name in "${names[@]}"; do
+		analyze_fs "$ev" "$name"
+	done
 }
 
 # ------------------------------------------------------------ main

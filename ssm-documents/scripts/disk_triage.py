@@ -6,8 +6,12 @@ file system that disk-forensics.sh mounted read-only, and reads artifacts
 that were already copied out. Output is JSON Lines (or TSV for the shell).
 
 Subcommands:
-  walk ROOT --max-hash-bytes N [--workers N]
+  walk ROOT --max-hash-bytes N [--workers N] [--plan FILE --offset BYTES]
                                       inventory of regular files, with SHA-256
+                                      (with --plan, the files whose blocks it
+                                      can map are left to evidence_stream.py)
+  merge-hashes INVENTORY [--hashes FILE] --missing-reason TEXT
+                                      the stream's file hashes into the inventory
   bodyfile ROOT                       a TSK-style bodyfile of a mounted file system
   bodyfile-inventory BODYFILE         inventory from the bodyfile (no hashes)
   triage BODYFILE --out DIR ...       SUID/SGID and recent executables lists;
@@ -18,14 +22,17 @@ Subcommands:
 
 import argparse
 import concurrent.futures
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import stat
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 STANDARD_EXEC_DIRS = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/",
@@ -218,44 +225,145 @@ def hash_file(path, limit, buf):
     return h.hexdigest(), None
 
 
-def cmd_walk(args):
-    """Inventory of the regular files under ROOT. The walk reads metadata
-    only; the contents are then hashed by a few threads (hashlib and reads
-    work outside the interpreter lock), each taking every n-th file in inode
-    order so that together they move through the file system's layout, and
-    the records are written in walk order."""
-    root = os.path.abspath(args.root)
-    root_dev = os.lstat(root).st_dev
-    records, todo = [], []
-    stack = [(root, "")]
-    while stack:
-        d, rel = stack.pop()
+# FIEMAP (linux/fiemap.h): where a file's extents lie on its block device.
+FS_IOC_FIEMAP = 0xC020660B
+FIEMAP_HEADER = struct.Struct("=QQIIII")
+FIEMAP_EXTENT = struct.Struct("=QQQQQI12x")
+FIEMAP_BATCH = 64
+FIEMAP_EXTENT_LAST = 0x1
+FIEMAP_EXTENT_UNWRITTEN = 0x800
+# Extents whose bytes are not plainly at their physical offset: unknown or
+# delayed location, encoded, encrypted, unaligned, inline or tail-packed.
+FIEMAP_EXTENT_NOT_PLAIN = 0x2 | 0x4 | 0x8 | 0x80 | 0x100 | 0x200 | 0x400
+
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+# What follows the sha256 key in an inventory line: the numeric keys after it.
+AFTER_SHA256 = re.compile(r', "size": [0-9]+, "uid": [0-9]+\}\n')
+
+
+class NoMap(Exception):
+    """The file system cannot map files at all (FIEMAP not supported)."""
+
+
+def device_runs(fd, size, offset, buf):
+    """Where the first size bytes of the file open on fd lie on the evidence
+    device: [(physical, length, logical)], physical counted from the start
+    of the device (offset is where the file system starts). Holes and
+    unwritten extents are left out: they read as zeros. None when an extent
+    is not plainly on the device or the runs do not ascend on the device as
+    they do in the file, so that the file must be read through the mount.
+    buf is the caller's FIEMAP buffer."""
+    runs = []
+    start = 0
+    while start < size:
+        FIEMAP_HEADER.pack_into(buf, 0, start, size - start, 0, 0, FIEMAP_BATCH, 0)
         try:
-            entries = list(os.scandir(d))
+            fcntl.ioctl(fd, FS_IOC_FIEMAP, buf)
         except OSError as err:
-            records.append({"path": rel or "/", "error": str(err)})
-            continue
-        entries.sort(key=lambda x: x.name)
-        for de in entries:
-            try:
-                st = de.stat(follow_symlinks=False)
-            except OSError:
+            if err.errno in (25, 95):  # ENOTTY, EOPNOTSUPP
+                raise NoMap() from None
+            return None
+        mapped = FIEMAP_HEADER.unpack_from(buf, 0)[3]
+        if mapped == 0:
+            break
+        last = False
+        for i in range(mapped):
+            logical, physical, length, _, _, flags = FIEMAP_EXTENT.unpack_from(
+                buf, FIEMAP_HEADER.size + i * FIEMAP_EXTENT.size)
+            last = bool(flags & FIEMAP_EXTENT_LAST)
+            start = logical + length
+            if flags & FIEMAP_EXTENT_NOT_PLAIN:
+                return None
+            if flags & FIEMAP_EXTENT_UNWRITTEN or logical >= size:
                 continue
-            if st.st_dev != root_dev:
-                continue
-            path = rel + "/" + de.name
-            if stat.S_ISDIR(st.st_mode):
-                stack.append((de.path, path))
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            rec = {"path": path, "size": st.st_size, "mode": "%o" % st.st_mode, "uid": st.st_uid,
-                   "gid": st.st_gid, "mtime": iso(st.st_mtime), "ctime": iso(st.st_ctime), "sha256": None}
+            length = min(length, size - logical)
+            physical += offset
+            if runs:
+                p, n, l = runs[-1]
+                if logical < l + n or physical < p + n:
+                    return None
+                if physical == p + n and logical == l + n:
+                    runs[-1] = (p, n + length, l)
+                    continue
+            runs.append((physical, length, logical))
+        if last:
+            break
+    return runs
+
+
+# What find prints of each regular file for the inventory: inode, size,
+# permission bits (octal), uid, gid, mtime and ctime (seconds), and the path
+# under the root, NUL-terminated (a path holds any byte but NUL).
+FIND_FORMAT = r"%i\t%s\t%m\t%U\t%G\t%T@\t%C@\t%P\0"
+FIND_ERROR = re.compile(r"^find: '(.*)': (.*)$")
+
+
+def find_files(root, errors):
+    """(inode, size, mode, uid, gid, mtime, ctime, relative path) of every
+    regular file under root, on root's file system, as find lists them: one
+    pass over the metadata in C, several times faster than a walk in Python
+    when the metadata is still on the device. find's complaints (a folder
+    it cannot read) are written to errors, a binary file."""
+    find = subprocess.Popen(["find", root, "-xdev", "-type", "f", "-printf", FIND_FORMAT],
+                            stdout=subprocess.PIPE, stderr=errors)
+    rest = b""
+    while True:
+        block = find.stdout.read(1 << 20)
+        if not block:
+            break
+        items = (rest + block).split(b"\0")
+        rest = items.pop()
+        for item in items:
+            ino, size, mode, uid, gid, mtime, ctime, rel = item.split(b"\t", 7)
+            yield (int(ino), int(size), stat.S_IFREG | int(mode, 8), int(uid), int(gid), float(mtime),
+                   float(ctime), os.fsdecode(rel))
+    find.wait()
+
+
+def cmd_walk(args):
+    """Inventory of the regular files under ROOT, sorted by path. find lists
+    them with their metadata (see find_files). With --plan, each file's
+    extents are mapped on the device while find goes on, and the files that
+    map plainly are written to the plan for evidence_stream.py, which hashes
+    them from its one read of the device (merge-hashes puts its hashes in
+    the inventory afterwards); the plan is written as soon as find ends. The
+    other files are hashed through the mount by a few threads (hashlib and
+    reads work outside the interpreter lock), each taking every n-th file in
+    inode order so that together they move through the file system's
+    layout."""
+    root = os.path.abspath(args.root)
+    offset = args.offset if args.plan is not None else None
+    fiemap = bytearray(FIEMAP_HEADER.size + FIEMAP_EXTENT.size * FIEMAP_BATCH)
+    records, runs_of = [], {}
+    with tempfile.TemporaryFile() as errors:
+        for ino, size, mode, uid, gid, mtime, ctime, rel in find_files(root, errors):
+            rec = {"path": "/" + rel, "inode": ino, "size": size, "mode": "%o" % mode, "uid": uid, "gid": gid,
+                   "mtime": iso(mtime), "ctime": iso(ctime), "sha256": None}
             records.append(rec)
-            if st.st_size > args.max_hash_bytes:
+            if size > args.max_hash_bytes:
                 rec["hashSkipped"] = "larger than %d bytes" % args.max_hash_bytes
-            else:
-                todo.append((st.st_ino, de.path, rec))
+            elif offset is not None:
+                try:
+                    runs = map_file(os.path.join(root, rel), size, offset, fiemap)
+                except NoMap:
+                    offset = None
+                    continue
+                if runs is not None:
+                    rec["hashSource"] = "device"
+                    runs_of[id(rec)] = runs
+        errors.seek(0)
+        for line in errors.read().decode("utf-8", "replace").splitlines():
+            m = FIND_ERROR.match(line)
+            where = m.group(1) if m else ""
+            rel = os.path.relpath(where, root) if where.startswith(root) else ""
+            records.append({"path": "/" + rel.lstrip("./") if rel not in ("", ".") else "/",
+                            "error": m.group(2) if m else line})
+    records.sort(key=lambda r: r["path"])
+    if args.plan is not None:
+        write_plan(args.plan, [(i, r["size"], runs_of[id(r)]) for i, r in enumerate(records) if id(r) in runs_of])
+    todo = [(r["inode"], os.path.join(root, r["path"][1:]), r) for r in records
+            if "error" not in r and "hashSkipped" not in r and id(r) not in runs_of]
     todo.sort(key=lambda t: t[0])
     workers = args.workers or min(8, max(2, os.cpu_count() or 1))
 
@@ -266,6 +374,8 @@ def cmd_walk(args):
             rec["sha256"] = digest
             if skipped:
                 rec["hashSkipped"] = skipped
+            else:
+                rec["hashSource"] = "mount"
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         for f in [pool.submit(work, todo[i::workers]) for i in range(workers)]:
@@ -273,6 +383,66 @@ def cmd_walk(args):
     out = sys.stdout
     for rec in records:
         out.write(json.dumps(rec, sort_keys=True) + "\n")
+
+
+def map_file(path, size, offset, fiemap):
+    """The device runs of the file at path, or None to hash it through the
+    mount (it cannot be opened, or does not map plainly). Raises NoMap when
+    the file system cannot map files at all."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOATIME", 0))
+    except OSError:
+        return None
+    try:
+        return device_runs(fd, size, offset, fiemap)
+    finally:
+        os.close(fd)
+
+
+def write_plan(path, planned):
+    """The plan evidence_stream.py reads: a line per file, "index TAB size
+    TAB runs", written aside and renamed so that it appears whole."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        for index, size, runs in planned:
+            f.write("%d\t%d\t%s\n" % (index, size, ",".join("%d:%d:%d" % r for r in runs)))
+    os.rename(tmp, path)
+
+
+def cmd_merge_hashes(args):
+    """Put evidence_stream.py's file hashes (index TAB sha256, or index TAB
+    - TAB reason) into the inventory, in place. A file left to the stream
+    that has no hash gets hashSkipped: the line's reason, or
+    --missing-reason when the stream wrote no hashes. The lines that get a
+    hash are not decoded: the walk writes keys sorted, so the last
+    '"sha256": null' of a line is its sha256 key (only numbers follow)."""
+    hashes, reasons = {}, {}
+    if args.hashes and os.path.exists(args.hashes):
+        with open(args.hashes, encoding="ascii") as f:
+            for line in f:
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) == 2 and SHA256_HEX.fullmatch(fields[1]):
+                    hashes[int(fields[0])] = fields[1]
+                elif len(fields) == 3 and fields[1] == "-":
+                    reasons[int(fields[0])] = fields[2]
+    tmp = args.inventory + ".tmp"
+    with open(args.inventory, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as out:
+        for index, line in enumerate(src):
+            if '"hashSource": "device"' in line:
+                head, key, tail = line.rpartition('"sha256": null')
+                if key and index in hashes and AFTER_SHA256.fullmatch(tail):
+                    line = '%s"sha256": "%s"%s' % (head, hashes[index], tail)
+                else:
+                    rec = json.loads(line)
+                    if rec.get("hashSource") == "device" and rec.get("sha256") is None:
+                        if index in hashes:
+                            rec["sha256"] = hashes[index]
+                        else:
+                            del rec["hashSource"]
+                            rec["hashSkipped"] = reasons.get(index, args.missing_reason)
+                    line = json.dumps(rec, sort_keys=True) + "\n"
+            out.write(line)
+    os.rename(tmp, args.inventory)
 
 
 def mode_string(st):
@@ -436,18 +606,32 @@ def cmd_findings(args):
         emit(rec)
 
     # Shells and interpreters by content, so that a renamed SUID copy is found.
+    # With --root (the read-only mount) the few files this compares are
+    # hashed from it, so that the findings need not wait for the device
+    # stream's hashes; without it, the inventory's hashes serve.
     inventory = read_jsonl(os.path.join(args.dir, "inventory.jsonl"))
-    hashes = {r["path"]: r.get("sha256") for r in inventory}
+    if args.root:
+        buf = bytearray(HASH_READ_BYTES)
+        limit = args.max_hash_bytes
+
+        def content_hash(path, _):
+            return hash_file(os.path.join(args.root, path.lstrip("/")), limit, buf)[0]
+    else:
+        def content_hash(_, recorded):
+            return recorded
+    recorded = {r["path"]: r.get("sha256") for r in inventory if "error" not in r}
     shells = {}
     for r in inventory:
-        if r.get("sha256") and r["path"].startswith(STANDARD_EXEC_DIRS) and SHELLS.match(os.path.basename(r["path"])):
-            shells.setdefault(r["sha256"], r["path"])
+        if "error" not in r and r["path"].startswith(STANDARD_EXEC_DIRS) and SHELLS.match(os.path.basename(r["path"])):
+            digest = content_hash(r["path"], r.get("sha256"))
+            if digest:
+                shells.setdefault(digest, r["path"])
     for rec in read_jsonl(os.path.join(args.dir, "suid-sgid.jsonl")):
         if rec.get("deleted"):
             continue
         path = rec["path"]
         bits = "+".join(b for b in ("SUID" if rec.get("suid") else "", "SGID" if rec.get("sgid") else "") if b)
-        copy_of = shells.get(hashes.get(path) or "")
+        copy_of = shells.get(content_hash(path, recorded[path]) if path in recorded else None)
         if copy_of and copy_of != path:
             finding("SUID_SHELL", "high", path, "%s copy of %s owned by uid %d" % (bits, copy_of, rec["uid"]))
         elif SHELLS.match(os.path.basename(path)):
@@ -579,6 +763,12 @@ def main():
     s.add_argument("root")
     s.add_argument("--max-hash-bytes", type=int, default=256 << 20)
     s.add_argument("--workers", type=int, default=0, help="hashing threads (0: by the CPU count, 2 to 8)")
+    s.add_argument("--plan", help="write the files whose blocks map plainly to this plan for evidence_stream.py")
+    s.add_argument("--offset", type=int, default=0, help="byte offset of the file system on the evidence device")
+    s = sub.add_parser("merge-hashes")
+    s.add_argument("inventory")
+    s.add_argument("--hashes", help="evidence_stream.py's hashes of the plan")
+    s.add_argument("--missing-reason", required=True, help="hashSkipped of a planned file without a hash")
     s = sub.add_parser("bodyfile-inventory")
     s.add_argument("bodyfile")
     s = sub.add_parser("triage")
@@ -593,8 +783,10 @@ def main():
     s.add_argument("--dir", required=True)
     s.add_argument("--evidence", required=True)
     s.add_argument("--partition", required=True)
+    s.add_argument("--root", help="the file system's read-only mount, to hash the files the findings compare")
+    s.add_argument("--max-hash-bytes", type=int, default=256 << 20)
     args = p.parse_args()
-    handlers = {"walk": cmd_walk, "bodyfile": cmd_bodyfile, "bodyfile-inventory": cmd_bodyfile_inventory,
+    handlers = {"walk": cmd_walk, "merge-hashes": cmd_merge_hashes, "bodyfile": cmd_bodyfile, "bodyfile-inventory": cmd_bodyfile_inventory,
                 "triage": cmd_triage, "findings": cmd_findings}
     if args.cmd not in handlers:
         p.print_usage(sys.stderr)

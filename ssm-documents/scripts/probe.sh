@@ -12,7 +12,7 @@ export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/u
 
 # The tools, in the order they are reported.
 tools=(
-	sha256sum openssl blockdev lsblk blkid findmnt losetup sfdisk mount
+	sha256sum openssl blockdev lsblk blkid findmnt losetup sfdisk mount find
 	fls mactime icat debugfs xfs_db ntfs-3g lvm hivexget
 	jq xz aws python3 vol
 )

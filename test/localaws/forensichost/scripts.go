@@ -53,7 +53,7 @@ type Scripts struct {
 // those the local runs use.
 func RequiredTools() []string {
 	return []string{
-		"bash", "sha256sum", "openssl", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount",
+		"bash", "sha256sum", "openssl", "blockdev", "lsblk", "blkid", "findmnt", "losetup", "sfdisk", "mount", "umount", "find",
 		"fls", "mactime", "icat", "debugfs", "xfs_db", "ntfs-3g", "lvm", "hivexget", "jq", "xz", "aws", "python3", "base64",
 	}
 }
