@@ -71,7 +71,7 @@ func main() {
 	flag.Float64Var(&opts.imageGiB, "image-gib", 4, "size of the evidence image, GiB")
 	flag.Float64Var(&opts.dataGiB, "data-gib", 2.5, "bytes of file content in the image, GiB")
 	flag.IntVar(&opts.files, "files", 40000, "regular files in the image")
-	flag.IntVar(&opts.rounds, "rounds", 3, "measurements of each pass; the median is reported")
+	flag.IntVar(&opts.rounds, "rounds", 5, "measurements of each pass; the median is reported")
 	skipOrch := flag.Bool("skip-orchestration", false, "measure the disk pass only")
 	flag.Parse()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
