@@ -39,9 +39,10 @@ npm-deps: .tools/node_modules/.package-lock.json
 go-deps:
 	go mod download
 
+# CDK_ARGS adds context, for example the application account stack (README).
 synth: npm-deps go-deps
 	rm -rf cdk.out
-	cdk synth -q -o cdk.out
+	cdk synth -q -o cdk.out $(CDK_ARGS)
 
 lint: deps synth
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

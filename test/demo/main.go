@@ -1,5 +1,6 @@
-// Command demo runs one DISK and one MEMORY investigation through the
-// synthesized Casefile state machine on this machine (the same machinery
+// Command demo runs the DISK and MEMORY investigations of an EC2 instance
+// and a DISK investigation of an EKS workload through the synthesized
+// Casefile state machine on this machine (the same machinery
 // as the end-to-end tests: moto, the real handlers, the real forensic
 // scripts), prints each notification, and writes out/demo-summary.json.
 // It checks every artifact record against its object in S3 (size and
