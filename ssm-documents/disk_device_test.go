@@ -179,7 +179,7 @@ func runDiskUntil(t *testing.T, image string, stop time.Duration) (time.Duration
 }
 
 // orphanedReaders lists the disk script's background readers (the
-// inventory walk, the device stream) whose parent is no longer a disk script:
+// inventory walk and its find, the device stream) whose parent is no longer a disk script:
 // those a stopped run left behind. Readers of runs still going (other tests
 // beside this one) have a live disk script as their parent.
 func orphanedReaders(t *testing.T) []string {
@@ -191,11 +191,18 @@ func orphanedReaders(t *testing.T) []string {
 			continue
 		}
 		args := strings.Join(f[2:], " ")
-		if !strings.Contains(args, "disk_triage.py walk") && !strings.Contains(args, "evidence_stream.py") {
+		// A reader's live parent: the disk script, or for find the walk.
+		var parentMark string
+		switch {
+		case strings.Contains(args, "disk_triage.py walk"), strings.Contains(args, "evidence_stream.py"):
+			parentMark = "disk-forensics.sh"
+		case strings.HasPrefix(args, "find ") && strings.Contains(args, "/casefile-disk."):
+			parentMark = "disk_triage.py"
+		default:
 			continue
 		}
 		parent, err := os.ReadFile("/proc/" + f[1] + "/cmdline")
-		if err != nil || !strings.Contains(string(parent), "disk-forensics.sh") {
+		if err != nil || !strings.Contains(string(parent), parentMark) {
 			out = append(out, line)
 		}
 	}

@@ -2,13 +2,16 @@ package ssmdocuments
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -248,4 +251,57 @@ func fill(t *testing.T, source string) {
 	mustRun(t, "mount", source, mnt)
 	trickyFiles(t, mnt)
 	mustRun(t, "umount", mnt)
+}
+
+// TestDiskForensicsStreamNeverToldItsPlans: when the list of plans cannot
+// be written, the stream would wait for it for ever. The script must stop
+// the stream, say so, and still hash every file, through the mount.
+func TestDiskForensicsStreamNeverToldItsPlans(t *testing.T) {
+	requireRoot(t)
+	requireTools(t, "mke2fs", "losetup", "blockdev", "blkid", "fls", "mactime", "icat", "jq", "python3", "mount", "umount", "fallocate", "find")
+	image := filepath.Join(t.TempDir(), "evidence.img")
+	randomImage(t, image, 64)
+	mustRun(t, "mke2fs", "-q", "-F", "-E", "nodiscard,lazy_itable_init=0,lazy_journal_init=0", "-t", "ext4", image)
+	fill(t, image)
+	before := sha256File(t, image)
+	// An mv that refuses to put EXPECT in place, as on a full disk.
+	bin := t.TempDir()
+	realMv, err := exec.LookPath("mv")
+	require.NoError(t, err)
+	writeFile(t, filepath.Join(bin, "mv"), "#!/bin/sh\nfor last; do :; done\ncase $last in */EXPECT) exit 1 ;; esac\nexec "+realMv+" \"$@\"\n", 0o755)
+	out := filepath.Join(t.TempDir(), "out")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", script(t, "disk-forensics.sh"), "--local", "--device", image,
+		"--evidence-id", evidenceVolume, "--output-dir", out)
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+	stderr, runErr := cmd.CombinedOutput()
+
+	require.NoError(t, ctx.Err(), "the run ended by itself; output:\n%s", stderr)
+	var exit *exec.ExitError
+	require.ErrorAs(t, runErr, &exit, "the run fails")
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Equal(t, before, sha256File(t, image), "the evidence image is unchanged")
+	assertNothingLeft(t, image)
+	assert.Empty(t, orphanedReaders(t), "no evidence reader outlives its run")
+
+	var res diskResults
+	readJSON(t, filepath.Join(out, ResultsFileName), &res)
+	assert.Equal(t, "ANALYSIS_FAILED", res.Status)
+	var steps []string
+	for _, e := range res.Errors {
+		steps = append(steps, e.Step+": "+e.Message)
+	}
+	assert.Contains(t, strings.Join(steps, "\n"), "which plans to wait for", "the error says what failed")
+	require.Len(t, res.Devices, 1)
+	assert.Empty(t, res.Devices[0].SHA256, "no device hash from a stopped stream")
+
+	inventory := readInventory(t, filepath.Join(out, evidenceVolume, "disk", "inventory.jsonl"))
+	mnt := t.TempDir()
+	mustRun(t, "mount", "-o", "ro,noload,loop", image, mnt)
+	fromDevice := assertInventoryMatchesMount(t, inventory, mnt)
+	mustRun(t, "umount", mnt)
+	assert.Zero(t, fromDevice, "no hash came from the stopped stream")
+	assert.Equal(t, "mount", inventory["/data/large.bin"].HashSource, "the files were hashed through the mount")
 }

@@ -169,6 +169,12 @@ func TestEvidenceStream(t *testing.T) {
 			before:     map[string]string{"EXPECT": "root\n", "root.plan": "not a plan\n"},
 			wantErrors: []string{"root"},
 		},
+		{
+			name:       "a plan that is not ASCII is refused whole, the other plans kept",
+			before:     map[string]string{"EXPECT": "root\nbad\n", "root.plan": plan.String(), "bad.plan": "0\t1\t5:1:0\xff\n"},
+			wantPlans:  []string{"root"},
+			wantErrors: []string{"bad"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +198,13 @@ func TestEvidenceStream(t *testing.T) {
 			}
 			require.NoError(t, cmd.Wait(), "stderr:\n%s", stderr.String())
 
-			assert.Equal(t, hex.EncodeToString(deviceSum[:]), strings.Fields(stdout.String())[0], "device hash")
+			out := strings.Fields(stdout.String())
+			require.Len(t, out, 2, "the device hash and the end of the stream")
+			assert.Equal(t, hex.EncodeToString(deviceSum[:]), out[0], "device hash")
+			ended, err := time.Parse(time.RFC3339, out[1])
+			if assert.NoError(t, err, "end of the stream") {
+				assert.WithinDuration(t, time.Now(), ended, time.Minute)
+			}
 			for _, name := range tt.wantPlans {
 				hashes, reasons := streamHashes(t, filepath.Join(plans, name+".plan.sha256"))
 				for _, f := range files {
@@ -261,6 +273,7 @@ func TestMergeHashes(t *testing.T) {
 
 	r := run(t, nil, "python3", script(t, "disk_triage.py"), "merge-hashes", inv, "--hashes", hashes, "--missing-reason", "the device stream failed")
 	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "0", strings.TrimSpace(r.stdout), "no file hashed through a mount")
 
 	merged, err := os.ReadFile(inv)
 	require.NoError(t, err)
@@ -280,4 +293,66 @@ func TestMergeHashes(t *testing.T) {
 	assert.NotContains(t, got[3], "hashSource")
 	assert.Equal(t, "the device stream failed", got[4]["hashSkipped"], "/e: no line, the missing reason")
 	assert.Equal(t, "larger than 1 bytes", got[5]["hashSkipped"], "/f is untouched")
+}
+
+// With the mount, merge-hashes hashes through it a file the stream gave no
+// hash, and says how many.
+func TestMergeHashesFallsBackToTheMount(t *testing.T) {
+	requireTools(t, "python3")
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "etc/passwd"), "root:x:0:0::/root:/bin/sh\n", 0o644)
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "inventory.jsonl")
+	require.NoError(t, os.WriteFile(inv, []byte(
+		`{"gid": 0, "hashSource": "device", "inode": 12, "mode": "100644", "path": "/etc/passwd", "sha256": null, "size": 26, "uid": 0}`+"\n"+
+			`{"gid": 0, "hashSource": "device", "inode": 13, "mode": "100644", "path": "/etc/gone", "sha256": null, "size": 3, "uid": 0}`+"\n"), 0o600))
+
+	r := run(t, nil, "python3", script(t, "disk_triage.py"), "merge-hashes", inv, "--missing-reason", "the device stream failed",
+		"--root", root)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "1", strings.TrimSpace(r.stdout), "one file hashed through the mount")
+
+	merged, err := os.ReadFile(inv)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(merged)), "\n")
+	require.Len(t, lines, 2)
+	var passwd, gone map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &passwd))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &gone))
+	assert.Equal(t, sha256File(t, filepath.Join(root, "etc/passwd")), passwd["sha256"])
+	assert.Equal(t, "mount", passwd["hashSource"])
+	assert.Nil(t, gone["sha256"], "a file the mount cannot read has no hash")
+	assert.Contains(t, gone["hashSkipped"], "unreadable")
+}
+
+// A find that dies, or fails without saying why, cuts the file list short:
+// the walk must fail rather than write an inventory that looks whole.
+func TestWalkRefusesACutFileList(t *testing.T) {
+	requireTools(t, "python3", "find")
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a"), "a", 0o644)
+	realFind, err := exec.LookPath("find")
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		// find is the stand-in's script; $REAL is the real find.
+		find string
+	}{
+		{name: "killed by a signal", find: `"$REAL" "$@"; kill -9 $$`},
+		{name: "a record cut short", find: `printf '12\t1\t644\t0\t0\t1.0\t1.0\tcut'`},
+		{name: "fails without a complaint", find: `"$REAL" "$@"; exit 1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bin := t.TempDir()
+			writeFile(t, filepath.Join(bin, "find"), "#!/bin/sh\nREAL="+realFind+"\n"+tt.find+"\n", 0o755)
+			r := run(t, []string{"PATH=" + bin + ":" + os.Getenv("PATH")}, "python3", script(t, "disk_triage.py"), "walk", root)
+			assert.NotEqual(t, 0, r.code, "the walk fails")
+			assert.Contains(t, r.stderr, "find ended early")
+			assert.Empty(t, r.stdout, "no inventory")
+		})
+	}
+	r := run(t, nil, "python3", script(t, "disk_triage.py"), "walk", root)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"path": "/a"`, "the real find lists the file")
 }

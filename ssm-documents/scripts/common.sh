@@ -58,28 +58,6 @@ cf_require_match() {
 	fi
 }
 
-# cf_sha256 FILE: the SHA-256 of FILE (a regular file or a block device),
-# 64 hex digits. Python's hashlib is OpenSSL's SHA-256, which uses the
-# CPU's SHA extensions (several times faster than coreutils' sha256sum), and
-# reads in 8 MiB blocks into one buffer: a block device read in small
-# blocks, or through a pipe, takes up to twice as long. The callers check
-# the digits (set -o pipefail makes a failed read fail the pipeline).
-cf_sha256() {
-	python3 -c '
-import hashlib, os, sys
-h = hashlib.sha256()
-buf = bytearray(8 << 20)
-view = memoryview(buf)
-fd = os.open(sys.argv[1], os.O_RDONLY)
-while True:
-    n = os.readv(fd, [buf])
-    if n == 0:
-        break
-    h.update(view[:n])
-print(h.hexdigest())
-' "$1"
-}
-
 # cf_tool_version NAME: the version of a tool as digits and dots, or nothing
 # when the tool is missing or says no version.
 cf_tool_version() {

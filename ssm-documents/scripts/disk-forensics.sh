@@ -4,13 +4,14 @@
 #
 # For each evidence device it: finds the device by volume ID (NVMe serial),
 # refuses the root disk and devices in use, sets the device and its
-# partitions read-only before anything reads them, then reads it only
+# partitions read-only before anything reads them, then analyses it
 # through a read-only loop device: lists partitions and LVM, mounts each
 # file system read-only with options that cannot write (or falls back to
 # the Sleuth Kit on the raw partition), and writes a bodyfile, a CSV
 # timeline, a file inventory with SHA-256, targeted artifacts and findings.
 # The evidence is read once for its content: evidence_stream.py reads the
-# device start to end in large direct reads while that analysis runs, and
+# device itself (opened read-only) start to end in large direct reads while
+# that analysis runs, and
 # hashes from that one stream both the device and every file whose blocks
 # the inventory's walk mapped on it (ext2/3/4 and XFS on the device
 # itself); the file systems themselves give only metadata and the few
@@ -148,6 +149,7 @@ lvm_pvs=()    # LVM physical volumes found on the current device
 lvm_devices=""
 mount_opts=""
 plans_dir=""   # the current device's plans for evidence_stream.py
+stream_pid=""  # the current device's evidence_stream.py
 planned=()     # file systems of the current device whose walk writes a plan
 # What prepare_fs found of each file system of the current device, by name.
 declare -A fs_node fs_start fs_type fs_uuid fs_label fs_mounted fs_options fs_walk fs_analysis
@@ -294,10 +296,13 @@ prepare_fs() {
 }
 
 # expect_plans EVIDENCE: tell the device stream which plans to wait for
-# (written aside and renamed, so that it appears whole).
+# (written aside and renamed, so that it appears whole). The stream would
+# wait for ever without it: when it cannot be written, the stream is
+# stopped (the device hash is lost, the files are hashed through the mounts).
 expect_plans() {
 	if ! { printf '%s\n' "${planned[@]}" >"$plans_dir/EXPECT.tmp" && mv "$plans_dir/EXPECT.tmp" "$plans_dir/EXPECT"; }; then
-		fail ANALYSIS_FAILED stream "$1" "cannot tell the device stream which plans to wait for"
+		fail ANALYSIS_FAILED stream "$1" "cannot tell the device stream which plans to wait for; stopped it"
+		kill "$stream_pid" 2>/dev/null
 	fi
 }
 
@@ -348,7 +353,9 @@ analyze_fs() {
 			if ! wait "$walk_pid"; then
 				fail ANALYSIS_FAILED inventory "$ev" "$name: inventory failed"
 				# The device stream waits for this plan: it will not come.
-				[[ -f $plans_dir/$name.plan ]] || : >"$plans_dir/$name.failed"
+				if [[ ! -f $plans_dir/$name.plan ]] && ! : >"$plans_dir/$name.failed"; then
+					kill "$stream_pid" 2>/dev/null
+				fi
 			fi
 			cf_artifact "$rel/inventory.jsonl" "$SCRIPT_NAME" "$SCRIPT_VERSION" "$ev"
 		elif [[ -n $timeline ]]; then
@@ -476,9 +483,11 @@ lvm_config() {
 }
 
 # finish_fs EVIDENCE: once the device stream has ended, the file hashes it
-# computed go into the inventories of the file systems that planned them.
+# computed go into the inventories of the file systems that planned them; a
+# file it gave no hash is hashed through the mount, and a note says how
+# many and why.
 finish_fs() {
-	local ev=$1 name dir reason
+	local ev=$1 name dir reason through_mount
 	for name in "${planned[@]}"; do
 		dir="$out_dir/$ev/$name"
 		[[ -f $dir/inventory.jsonl ]] || continue
@@ -488,9 +497,13 @@ finish_fs() {
 		elif [[ ! -f $plans_dir/$name.plan.sha256 ]]; then
 			reason="the device stream failed: $(head -c 200 "$run_dir/facts/$ev.hash.err")"
 		fi
-		python3 "$SCRIPT_DIR/disk_triage.py" merge-hashes "$dir/inventory.jsonl" \
-			--hashes "$plans_dir/$name.plan.sha256" --missing-reason "$reason" ||
+		if ! through_mount=$(python3 "$SCRIPT_DIR/disk_triage.py" merge-hashes "$dir/inventory.jsonl" \
+			--hashes "$plans_dir/$name.plan.sha256" --missing-reason "$reason" \
+			--root "$run_dir/mnt/$ev/$name" --max-hash-bytes "$max_hash_bytes"); then
 			fail ANALYSIS_FAILED inventory "$ev" "$name: cannot put the device stream's file hashes in the inventory"
+		elif [[ $through_mount != 0 ]]; then
+			cf_note inventory "$ev" "$name: $through_mount file(s) hashed through the mount: $reason"
+		fi
 	done
 }
 
@@ -503,7 +516,7 @@ finish_fs() {
 # is read once, by evidence_stream.py from SOURCE itself, which hashes the
 # device and the files the walks mapped.
 analyze_device() {
-	local ev=$1 source=$2 dev part sha hash_start hash_end hash_pid size table="none" label ro why
+	local ev=$1 source=$2 dev part sha hash_start hash_end size table="none" label ro why
 	source=$(readlink -f "$source")
 	local facts="$run_dir/facts/$ev.json"
 	: >"$run_dir/facts/$ev.partitions.jsonl"
@@ -551,9 +564,9 @@ analyze_device() {
 	# reads, which the plans wait for, go first.
 	local prio=()
 	command -v ionice >/dev/null && prio=(ionice -c 3)
-	{ "${prio[@]}" python3 "$SCRIPT_DIR/evidence_stream.py" "$source" --plans "$plans_dir" && cf_now; } \
+	"${prio[@]}" python3 "$SCRIPT_DIR/evidence_stream.py" "$source" --plans "$plans_dir" \
 		>"$run_dir/facts/$ev.hash" 2>"$run_dir/facts/$ev.hash.err" &
-	hash_pid=$!
+	stream_pid=$!
 
 	lvm_pvs=()
 	# A table without partitions is a file system's boot sector that ends
@@ -571,7 +584,7 @@ analyze_device() {
 	fi
 	analyze_lvm "$ev"
 
-	if ! wait "$hash_pid" || ! { read -r sha && read -r hash_end; } <"$run_dir/facts/$ev.hash" ||
+	if ! wait "$stream_pid" || ! { read -r sha && read -r hash_end; } <"$run_dir/facts/$ev.hash" ||
 		[[ ! $sha =~ $CF_RE_SHA256 ]]; then
 		fail HASH_FAILED hash "$ev" "cannot read $source: $(head -c 300 "$run_dir/facts/$ev.hash.err")"
 		sha="" hash_end=""

@@ -10,7 +10,7 @@ Subcommands:
                                       inventory of regular files, with SHA-256
                                       (with --plan, the files whose blocks it
                                       can map are left to evidence_stream.py)
-  merge-hashes INVENTORY [--hashes FILE] --missing-reason TEXT
+  merge-hashes INVENTORY [--hashes FILE] --missing-reason TEXT [--root ROOT]
                                       the stream's file hashes into the inventory
   bodyfile ROOT                       a TSK-style bodyfile of a mounted file system
   bodyfile-inventory BODYFILE         inventory from the bodyfile (no hashes)
@@ -22,6 +22,7 @@ Subcommands:
 
 import argparse
 import concurrent.futures
+import errno
 import fcntl
 import hashlib
 import json
@@ -261,7 +262,7 @@ def device_runs(fd, size, offset, buf):
         try:
             fcntl.ioctl(fd, FS_IOC_FIEMAP, buf)
         except OSError as err:
-            if err.errno in (25, 95):  # ENOTTY, EOPNOTSUPP
+            if err.errno in (errno.ENOTTY, errno.EOPNOTSUPP):
                 raise NoMap() from None
             return None
         mapped = FIEMAP_HEADER.unpack_from(buf, 0)[3]
@@ -304,9 +305,11 @@ def find_files(root, errors):
     regular file under root, on root's file system, as find lists them: one
     pass over the metadata in C, several times faster than a walk in Python
     when the metadata is still on the device. find's complaints (a folder
-    it cannot read) are written to errors, a binary file."""
+    it cannot read) are written to errors, a binary file. A find that dies,
+    or fails without a complaint, raises OSError: its list would be cut
+    short."""
     find = subprocess.Popen(["find", root, "-xdev", "-type", "f", "-printf", FIND_FORMAT],
-                            stdout=subprocess.PIPE, stderr=errors)
+                            stdout=subprocess.PIPE, stderr=errors, env=dict(os.environ, LC_ALL="C"))
     rest = b""
     while True:
         block = find.stdout.read(1 << 20)
@@ -318,7 +321,9 @@ def find_files(root, errors):
             ino, size, mode, uid, gid, mtime, ctime, rel = item.split(b"\t", 7)
             yield (int(ino), int(size), stat.S_IFREG | int(mode, 8), int(uid), int(gid), float(mtime),
                    float(ctime), os.fsdecode(rel))
-    find.wait()
+    code = find.wait()
+    if code < 0 or rest or (code != 0 and errors.tell() == 0):
+        raise OSError("find ended early (exit status %d): the file list is incomplete" % code)
 
 
 def cmd_walk(args):
@@ -335,12 +340,12 @@ def cmd_walk(args):
     root = os.path.abspath(args.root)
     offset = args.offset if args.plan is not None else None
     fiemap = bytearray(FIEMAP_HEADER.size + FIEMAP_EXTENT.size * FIEMAP_BATCH)
-    records, runs_of = [], {}
+    entries = []  # [record, device runs or None]
     with tempfile.TemporaryFile() as errors:
         for ino, size, mode, uid, gid, mtime, ctime, rel in find_files(root, errors):
             rec = {"path": "/" + rel, "inode": ino, "size": size, "mode": "%o" % mode, "uid": uid, "gid": gid,
                    "mtime": iso(mtime), "ctime": iso(ctime), "sha256": None}
-            records.append(rec)
+            runs = None
             if size > args.max_hash_bytes:
                 rec["hashSkipped"] = "larger than %d bytes" % args.max_hash_bytes
             elif offset is not None:
@@ -348,22 +353,20 @@ def cmd_walk(args):
                     runs = map_file(os.path.join(root, rel), size, offset, fiemap)
                 except NoMap:
                     offset = None
-                    continue
                 if runs is not None:
                     rec["hashSource"] = "device"
-                    runs_of[id(rec)] = runs
+            entries.append((rec, runs))
         errors.seek(0)
         for line in errors.read().decode("utf-8", "replace").splitlines():
             m = FIND_ERROR.match(line)
             where = m.group(1) if m else ""
-            rel = os.path.relpath(where, root) if where.startswith(root) else ""
-            records.append({"path": "/" + rel.lstrip("./") if rel not in ("", ".") else "/",
-                            "error": m.group(2) if m else line})
-    records.sort(key=lambda r: r["path"])
+            rel = where[len(root):] if where.startswith(root + "/") else ""
+            entries.append(({"path": rel or "/", "error": m.group(2) if m else line}, None))
+    entries.sort(key=lambda e: e[0]["path"])
     if args.plan is not None:
-        write_plan(args.plan, [(i, r["size"], runs_of[id(r)]) for i, r in enumerate(records) if id(r) in runs_of])
-    todo = [(r["inode"], os.path.join(root, r["path"][1:]), r) for r in records
-            if "error" not in r and "hashSkipped" not in r and id(r) not in runs_of]
+        write_plan(args.plan, [(i, rec["size"], runs) for i, (rec, runs) in enumerate(entries) if runs is not None])
+    todo = [(rec["inode"], os.path.join(root, rec["path"][1:]), rec) for rec, runs in entries
+            if runs is None and "error" not in rec and "hashSkipped" not in rec]
     todo.sort(key=lambda t: t[0])
     workers = args.workers or min(8, max(2, os.cpu_count() or 1))
 
@@ -381,7 +384,7 @@ def cmd_walk(args):
         for f in [pool.submit(work, todo[i::workers]) for i in range(workers)]:
             f.result()
     out = sys.stdout
-    for rec in records:
+    for rec, _ in entries:
         out.write(json.dumps(rec, sort_keys=True) + "\n")
 
 
@@ -412,10 +415,12 @@ def write_plan(path, planned):
 def cmd_merge_hashes(args):
     """Put evidence_stream.py's file hashes (index TAB sha256, or index TAB
     - TAB reason) into the inventory, in place. A file left to the stream
-    that has no hash gets hashSkipped: the line's reason, or
-    --missing-reason when the stream wrote no hashes. The lines that get a
-    hash are not decoded: the walk writes keys sorted, so the last
-    '"sha256": null' of a line is its sha256 key (only numbers follow)."""
+    that has no hash is hashed through the mount (--root) when there is
+    one, or gets hashSkipped: the line's reason, or --missing-reason when
+    the stream wrote no hashes. Prints how many files it hashed through the
+    mount. The lines that get a hash are not decoded: the walk writes keys
+    sorted, so the last '"sha256": null' of a line is its sha256 key (only
+    numbers follow)."""
     hashes, reasons = {}, {}
     if args.hashes and os.path.exists(args.hashes):
         with open(args.hashes, encoding="ascii") as f:
@@ -425,6 +430,8 @@ def cmd_merge_hashes(args):
                     hashes[int(fields[0])] = fields[1]
                 elif len(fields) == 3 and fields[1] == "-":
                     reasons[int(fields[0])] = fields[2]
+    buf = bytearray(HASH_READ_BYTES)
+    from_mount = 0
     tmp = args.inventory + ".tmp"
     with open(args.inventory, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as out:
         for index, line in enumerate(src):
@@ -438,11 +445,21 @@ def cmd_merge_hashes(args):
                         if index in hashes:
                             rec["sha256"] = hashes[index]
                         else:
-                            del rec["hashSource"]
-                            rec["hashSkipped"] = reasons.get(index, args.missing_reason)
+                            why = reasons.get(index, args.missing_reason)
+                            digest, skipped = None, why
+                            if args.root:
+                                digest, skipped = hash_file(os.path.join(args.root, rec["path"][1:]),
+                                                            args.max_hash_bytes, buf)
+                            if digest:
+                                rec["sha256"], rec["hashSource"] = digest, "mount"
+                                from_mount += 1
+                            else:
+                                del rec["hashSource"]
+                                rec["hashSkipped"] = skipped
                     line = json.dumps(rec, sort_keys=True) + "\n"
             out.write(line)
     os.rename(tmp, args.inventory)
+    print(from_mount)
 
 
 def mode_string(st):
@@ -606,32 +623,32 @@ def cmd_findings(args):
         emit(rec)
 
     # Shells and interpreters by content, so that a renamed SUID copy is found.
-    # With --root (the read-only mount) the few files this compares are
-    # hashed from it, so that the findings need not wait for the device
-    # stream's hashes; without it, the inventory's hashes serve.
-    inventory = read_jsonl(os.path.join(args.dir, "inventory.jsonl"))
+    # With --root (the read-only mount) the few files this compares, the
+    # SUID files and the shells of their sizes, are hashed from it, so that
+    # the findings need not wait for the device stream's hashes; without it,
+    # the inventory's hashes serve.
+    suid = [r for r in read_jsonl(os.path.join(args.dir, "suid-sgid.jsonl")) if not r.get("deleted")]
+    inventory = read_jsonl(os.path.join(args.dir, "inventory.jsonl")) if suid else []
     if args.root:
         buf = bytearray(HASH_READ_BYTES)
-        limit = args.max_hash_bytes
 
-        def content_hash(path, _):
-            return hash_file(os.path.join(args.root, path.lstrip("/")), limit, buf)[0]
+        def content_hash(rec):
+            return hash_file(os.path.join(args.root, rec["path"].lstrip("/")), args.max_hash_bytes, buf)[0]
     else:
-        def content_hash(_, recorded):
-            return recorded
-    recorded = {r["path"]: r.get("sha256") for r in inventory if "error" not in r}
+        def content_hash(rec):
+            return rec.get("sha256")
+    files = {r["path"]: r for r in inventory if "error" not in r}
+    sizes = {files[r["path"]]["size"] for r in suid if r["path"] in files}
     shells = {}
-    for r in inventory:
-        if "error" not in r and r["path"].startswith(STANDARD_EXEC_DIRS) and SHELLS.match(os.path.basename(r["path"])):
-            digest = content_hash(r["path"], r.get("sha256"))
+    for r in files.values():
+        if r["size"] in sizes and r["path"].startswith(STANDARD_EXEC_DIRS) and SHELLS.match(os.path.basename(r["path"])):
+            digest = content_hash(r)
             if digest:
                 shells.setdefault(digest, r["path"])
-    for rec in read_jsonl(os.path.join(args.dir, "suid-sgid.jsonl")):
-        if rec.get("deleted"):
-            continue
+    for rec in suid:
         path = rec["path"]
         bits = "+".join(b for b in ("SUID" if rec.get("suid") else "", "SGID" if rec.get("sgid") else "") if b)
-        copy_of = shells.get(content_hash(path, recorded[path]) if path in recorded else None)
+        copy_of = shells.get(content_hash(files[path])) if path in files and shells else None
         if copy_of and copy_of != path:
             finding("SUID_SHELL", "high", path, "%s copy of %s owned by uid %d" % (bits, copy_of, rec["uid"]))
         elif SHELLS.match(os.path.basename(path)):
@@ -769,6 +786,8 @@ def main():
     s.add_argument("inventory")
     s.add_argument("--hashes", help="evidence_stream.py's hashes of the plan")
     s.add_argument("--missing-reason", required=True, help="hashSkipped of a planned file without a hash")
+    s.add_argument("--root", help="the read-only mount, to hash a planned file the stream did not")
+    s.add_argument("--max-hash-bytes", type=int, default=256 << 20)
     s = sub.add_parser("bodyfile-inventory")
     s.add_argument("bodyfile")
     s = sub.add_parser("triage")

@@ -18,13 +18,14 @@ whole): one line per file, "index TAB size TAB runs", runs being
 "physical:length:logical" triples separated by commas (physical is the
 byte offset on SOURCE, logical the offset in the file, in ascending order
 of both). Once it has started the walks, disk-forensics.sh writes
-DIR/EXPECT, the names of the plans to come, one per line; a walk that
-fails leaves DIR/<name>.failed instead of its plan. Until every expected
+DIR/EXPECT, the names of the plans to come, one per line, and for a walk
+that failed, DIR/<name>.failed instead of its plan. Until every expected
 plan is in, every chunk read is kept in memory, so that a plan that comes
 late still finds its files' bytes and nothing is read twice; when the kept
 chunks reach --buffer-mib the stream waits for the plans.
 
-Output: the device's SHA-256 on stdout, and for each plan
+Output: the device's SHA-256 on stdout, then the moment the stream ended
+(UTC, as 2006-01-02T15:04:05Z), and for each plan
 DIR/<name>.plan.sha256 with a line per file: "index TAB sha256", or
 "index TAB - TAB reason" when a file's runs do not fit the device; a plan
 that cannot be read gets DIR/<name>.plan.error instead.
@@ -38,6 +39,7 @@ import mmap
 import os
 import sys
 import threading
+import time
 
 # Holes in a file (and unwritten extents, which the walk leaves out) read
 # as zeros.
@@ -93,38 +95,43 @@ class FileState:
 
 
 def parse_plan(path, device_size):
-    """The files of a plan, and the lines of those whose runs are unusable.
-    Each run is checked: inside the device, ascending and not overlapping
-    in the file and on the device, within the file's size."""
+    """The files of a plan, and the lines of those whose runs are unusable
+    (index, reason). A plan that is not made of plan lines is refused
+    whole (PlanError)."""
     files, bad = [], []
-    with open(path, encoding="ascii") as f:
-        for n, line in enumerate(f, 1):
-            fields = line.rstrip("\n").split("\t")
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
             try:
+                fields = raw.decode("ascii").rstrip("\n").split("\t")
                 if len(fields) != 3:
-                    raise PlanError("line %d: %d fields, want 3" % (n, len(fields)))
+                    raise ValueError()
                 index, size = int(fields[0]), int(fields[1])
-                runs = []
-                end_logical = end_physical = 0
-                for text in filter(None, fields[2].split(",")):
-                    physical, length, logical = (int(x) for x in text.split(":"))
-                    if length <= 0 or physical < end_physical or logical < end_logical:
-                        raise PlanError("runs out of order")
-                    if physical + length > device_size:
-                        raise PlanError("a run ends past the device")
-                    if logical + length > size:
-                        raise PlanError("a run ends past the file")
-                    runs.append((physical, length, logical))
-                    end_physical, end_logical = physical + length, logical + length
-            except ValueError:
+                runs = [tuple(int(x) for x in run.split(":")) for run in fields[2].split(",") if run]
+                if any(len(r) != 3 for r in runs):
+                    raise ValueError()
+            except ValueError:  # UnicodeDecodeError too
                 raise PlanError("%s line %d: not a plan line" % (path, n)) from None
-            except PlanError as err:
-                if len(fields) == 3 and fields[0].isdigit():
-                    bad.append((int(fields[0]), str(err)))
-                    continue
-                raise PlanError("%s: %s" % (path, err)) from None
-            files.append(FileState(index, size, runs))
+            reason = unusable(runs, size, device_size)
+            if reason:
+                bad.append((index, reason))
+            else:
+                files.append(FileState(index, size, runs))
     return files, bad
+
+
+def unusable(runs, size, device_size):
+    """Why a file's runs cannot be fed, or None: each must be inside the
+    device and the file, and follow the one before it on both."""
+    end_physical = end_logical = 0
+    for physical, length, logical in runs:
+        if length <= 0 or physical < end_physical or logical < end_logical:
+            return "runs out of order"
+        if physical + length > device_size:
+            return "a run ends past the device"
+        if logical + length > size:
+            return "a run ends past the file"
+        end_physical, end_logical = physical + length, logical + length
+    return None
 
 
 class Chunk:
@@ -134,9 +141,19 @@ class Chunk:
         self.offset, self.buf, self.length = offset, buf, length
 
 
+class Feeder:
+    """A plan's feeder: the chunks before position it no longer needs."""
+
+    __slots__ = ("position",)
+
+    def __init__(self):
+        self.position = 0
+
+
 class Stream:
     """The shared state of the reader, the device hasher and the plan
-    feeders, guarded by one condition."""
+    feeders, guarded by one condition. Each runs on its own thread; any
+    exception in one fails the stream, so that no other waits for it."""
 
     def __init__(self, fd, size, chunk_bytes, buffers):
         self.fd, self.size, self.chunk_bytes = fd, size, chunk_bytes
@@ -151,17 +168,26 @@ class Stream:
         self.hashed = 0  # chunks the device hash has taken
         self.device_hash = hashlib.sha256()
         self.end = False  # every expected plan is in
-        self.feeders = []  # [position] lists, one per plan feeder
+        self.feeders = []  # one Feeder per plan
+
+    def start(self, target, *args):
+        """Run target on a thread of its own; an exception fails the stream."""
+        def run():
+            try:
+                target(*args)
+            except Exception as err:  # noqa: BLE001: whatever it is, nobody may wait for this thread
+                self.fail("%s: %s: %s" % (target.__name__, type(err).__name__, err))
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        return t
 
     def add_feeder(self, files, results):
         """Start hashing a plan's files from the chunks, the kept ones
         first."""
-        position = [0]
+        f = Feeder()
         with self.cond:
-            self.feeders.append(position)
-        t = threading.Thread(target=self.feeder, args=(files, results, position), daemon=True)
-        t.start()
-        return t
+            self.feeders.append(f)
+        return self.start(self.feeder, files, results, f)
 
     def all_plans_in(self):
         """No plan will come any more: the chunks every feeder has passed
@@ -193,7 +219,7 @@ class Stream:
         held."""
         if not self.end:
             return
-        low = min([self.hashed] + [f[0] for f in self.feeders])
+        low = min([self.hashed] + [f.position for f in self.feeders])
         for k in [k for k in self.chunks if k < low]:
             self.free.append(self.chunks.pop(k).buf)
         self.cond.notify_all()
@@ -246,7 +272,7 @@ class Stream:
                 self.hashed = k
                 self.release()
 
-    def feeder(self, files, results, position):
+    def feeder(self, files, results, me):
         """Feed each file's runs from the chunks, in device order."""
         runs = sorted(((r[0], f) for f in files for r in f.runs), key=lambda x: x[0])
         for f in files:
@@ -272,11 +298,11 @@ class Stream:
             active = still
             k += 1
             with self.cond:
-                position[0] = k
+                me.position = k
                 self.release()
         # Every file is done: this plan holds no chunk back any more.
         with self.cond:
-            position[0] = float("inf")
+            me.position = float("inf")
             self.release()
 
     @staticmethod
@@ -321,6 +347,16 @@ def open_source(path):
         return os.open(path, flags), False
 
 
+def refuse(path, reason):
+    """Say why a plan was refused. Its files get no hash either way, so a
+    failure to say it is only logged."""
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(reason + "\n")
+    except OSError as err:
+        print("evidence_stream: %s (cannot write %s: %s)" % (reason, path, err.strerror), file=sys.stderr)
+
+
 def write_results(path, results, bad):
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="ascii") as out:
@@ -357,9 +393,7 @@ def main():
         print("evidence_stream: cannot open %s: %s" % (a.source, err.strerror), file=sys.stderr)
         return 1
     s = Stream(fd, size, chunk, buffers)
-    threads = [threading.Thread(target=s.reader, daemon=True), threading.Thread(target=s.hasher, daemon=True)]
-    for t in threads:
-        t.start()
+    threads = [s.start(s.reader), s.start(s.hasher)]
 
     # Take each plan as it appears, until every expected one is in.
     plans = {}  # name -> (files' results, unusable lines, thread)
@@ -377,8 +411,7 @@ def main():
                     files, bad = parse_plan(os.path.join(a.plans, name), size)
                 except (OSError, PlanError) as err:
                     settled.add(plan)
-                    with open(os.path.join(a.plans, name + ".error"), "w") as out:
-                        out.write("unusable plan: %s\n" % err)
+                    refuse(os.path.join(a.plans, name + ".error"), "unusable plan: %s" % err)
                     continue
                 results = []
                 plans[plan] = (results, bad, s.add_feeder(files, results))
@@ -393,7 +426,7 @@ def main():
     except OSError as err:
         s.fail("cannot read the plans in %s: %s" % (a.plans, err.strerror))
 
-    for t in threads + [p[2] for p in plans.values()]:
+    for t in threads + [thread for _, _, thread in plans.values()]:
         t.join()
     if s.error is not None:
         print("evidence_stream: %s" % s.error, file=sys.stderr)
@@ -401,6 +434,7 @@ def main():
     for name, (results, bad, _) in plans.items():
         write_results(os.path.join(a.plans, name + ".plan.sha256"), results, bad)
     print(s.device_hash.hexdigest())
+    print(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     print("evidence_stream: %d bytes in %d MiB reads%s, %d plan(s)" % (
         size, a.chunk_mib, " (O_DIRECT)" if direct else "", len(plans)), file=sys.stderr)
     return 0

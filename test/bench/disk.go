@@ -192,6 +192,18 @@ func sequentialRead(ctx context.Context, image string, flags ...string) (time.Du
 	})
 }
 
+// naiveDeviceHash is the naive pass's device hash: the file read start to
+// end in 8 MiB reads through the page cache, hashed as the disk script's
+// stream hashes (Python's hashlib, OpenSSL's SHA-256).
+const naiveDeviceHash = `
+import hashlib, os, sys
+h, buf = hashlib.sha256(), bytearray(8 << 20)
+view, fd = memoryview(buf), os.open(sys.argv[1], os.O_RDONLY)
+while n := os.readv(fd, [buf]):
+    h.update(view[:n])
+print(h.hexdigest())
+`
+
 // step is one step of the naive pass and how long it took.
 type step struct {
 	name string
@@ -202,9 +214,9 @@ type step struct {
 // the inventory of the read-only mount with every file hashed by one
 // thread, each step on its own with the page cache dropped before it, as
 // the steps meet the evidence when it is larger than the memory. It uses
-// the same tools as the disk script (its cf_sha256 on the image, fls and
-// mactime, the same walk), so that the difference is in how they share
-// the reads and the cores.
+// the same tools as the disk script (OpenSSL's SHA-256 through Python's
+// hashlib, fls and mactime, the same walk), so that the difference is in
+// how they share the reads and the cores.
 func naivePass(ctx context.Context, scripts, image, dir string) ([]step, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
@@ -223,7 +235,7 @@ func naivePass(ctx context.Context, scripts, image, dir string) ([]step, error) 
 		run  func() error
 	}{
 		{"hash", func() error {
-			return runShell(ctx, `. "$1/common.sh" && cf_sha256 "$2" >"$3/device.sha256"`, scripts, image, dir)
+			return runShell(ctx, `python3 -c "$1" "$2" >"$3/device.sha256"`, naiveDeviceHash, image, dir)
 		}},
 		{"timeline", func() error {
 			return runShell(ctx, `fls -r -m / "$1" >"$2/bodyfile.txt" && mactime -b "$2/bodyfile.txt" -d -y -z UTC >"$2/timeline.csv"`, loop, dir)
