@@ -34,14 +34,11 @@ func (e *Environment) ResetWith(ctx context.Context, opts ResetOptions) error {
 		e.lambdas = nil
 	}
 	e.host.Reset()
-	if err := e.moto.Reset(ctx); err != nil {
-		return err
-	}
 	docs, err := e.documents()
 	if err != nil {
 		return err
 	}
-	f, err := fixture.Build(ctx, e.clients, fixture.Options{Region: e.opts.Region, WorkDir: e.opts.WorkDir, Documents: docs})
+	f, err := e.freshFixture(ctx, docs)
 	if err != nil {
 		return err
 	}
@@ -206,4 +203,30 @@ func podIdentityAssociation(f *fixture.Fixture) forensichost.PodIdentityAssociat
 		ClusterName: f.EKS.Name, Namespace: f.EKS.Namespace, ServiceAccount: f.EKS.ServiceAccount,
 		RoleARN: p.RoleARN, AssociationID: p.AssociationID, AssociationARN: p.AssociationARN, CreatedAt: p.CreatedAt,
 	}
+}
+
+// freshFixture empties moto and builds the fixture in it. The SDK retries a
+// call whose answer was lost on the way (a connection closed under load),
+// and a create that moto did carry out then fails as already done: one
+// such glitch must not fail the test that resets, so a build that fails is
+// tried once more from an empty moto. A fixture that cannot be built fails
+// both times, and the error says so.
+func (e *Environment) freshFixture(ctx context.Context, docs fixture.Documents) (*fixture.Fixture, error) {
+	f, err := e.buildFixture(ctx, docs)
+	if err == nil {
+		return f, nil
+	}
+	f, again := e.buildFixture(ctx, docs)
+	if again != nil {
+		return nil, fmt.Errorf("build the fixture (twice; the first time: %v): %w", err, again)
+	}
+	return f, nil
+}
+
+// buildFixture empties moto and builds the fixture in it.
+func (e *Environment) buildFixture(ctx context.Context, docs fixture.Documents) (*fixture.Fixture, error) {
+	if err := e.moto.Reset(ctx); err != nil {
+		return nil, err
+	}
+	return fixture.Build(ctx, e.clients, fixture.Options{Region: e.opts.Region, WorkDir: e.opts.WorkDir, Documents: docs})
 }
